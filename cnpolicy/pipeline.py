@@ -1,0 +1,128 @@
+"""Run the stages over files: read → ingest → extract, in input order, in parallel when asked.
+
+Files and folders are expanded here (the edge); everything below works on bytes and records.
+A file that fails becomes a `Failure` in its place; the batch goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from cnpolicy.config import Options
+from cnpolicy.errors import CnpolicyError, FileTooLargeError, IngestError
+from cnpolicy.extract import extract_document
+from cnpolicy.ingest import ingest_bytes
+from cnpolicy.ingest.dedup import DuplicateIndex
+from cnpolicy.records import Document
+
+# Extensions picked up when walking a folder; a file named explicitly is read whatever its name.
+DOCUMENT_SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".pdf", ".docx"})
+# Documents handed to a worker process at a time: big enough to amortise pickling, small
+# enough that output keeps flowing and one slow PDF does not hold back a long queue.
+CHUNK_SIZE = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A file that could not be processed, and why (one line, naming the file)."""
+
+    source: str
+    error: str
+    kind: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"source": self.source, "error": self.error, "kind": self.kind}
+
+
+Result = Document | Failure
+
+
+def iter_sources(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and the documents inside folders named (recursively, sorted)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in DOCUMENT_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def read_file(path: Path, options: Options) -> bytes:
+    """The file's bytes; an unreadable or oversized file is an IngestError naming it."""
+    try:
+        size = path.stat().st_size
+        if size > options.ingest.max_bytes:
+            raise FileTooLargeError(
+                f"{size} bytes is over the limit of {options.ingest.max_bytes} bytes",
+                source=str(path),
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise IngestError("no such file", source=str(path)) from None
+    except IsADirectoryError:
+        raise IngestError("is a directory, expected a file", source=str(path)) from None
+    except PermissionError:
+        raise IngestError("permission denied", source=str(path)) from None
+    except OSError as error:
+        raise IngestError(f"cannot be read ({error.strerror})", source=str(path)) from None
+
+
+def process_bytes(data: bytes, *, source: str, options: Options) -> Document:
+    """Ingest and extract one file's bytes."""
+    document = ingest_bytes(data, source=source, options=options.ingest)
+    return extract_document(document, options.extract)
+
+
+def process_path(path: str | Path, options: Options) -> Document:
+    path = Path(path)
+    return process_bytes(read_file(path, options), source=str(path), options=options)
+
+
+def process_safely(source: str, options: Options) -> Result:
+    """Like process_path, but a failure is returned in the document's place."""
+    try:
+        return process_path(source, options)
+    except CnpolicyError as error:
+        return Failure(source=source, error=str(error), kind=type(error).__name__)
+    except Exception as error:  # a reader bug must not stop the batch: report it in place
+        message = f"{source}: unexpected {type(error).__name__}: {error}"
+        return Failure(source=source, error=message, kind="InternalError")
+
+
+def _process_job(job: tuple[str, Options]) -> Result:
+    return process_safely(*job)
+
+
+def link_duplicate(result: Result, index: DuplicateIndex) -> Result:
+    """Mark a document that repeats an earlier one (same body) with that one's id."""
+    if isinstance(result, Document) and result.fingerprint:
+        first = index.first_of(result.id, result.fingerprint)
+        if first is not None:
+            return replace(result, duplicate_of=first)
+    return result
+
+
+def run_batch(
+    paths: Iterable[str | Path], options: Options, *, index: DuplicateIndex | None = None
+) -> Iterator[Result]:
+    """Documents (or Failures) in input order; near-duplicates linked to the first seen."""
+    jobs = [(str(p), options) for p in paths]
+    seen = index if index is not None else DuplicateIndex()
+    if options.jobs > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=options.jobs) as pool:
+            for result in pool.map(_process_job, jobs, chunksize=CHUNK_SIZE):
+                yield link_duplicate(result, seen)
+    else:
+        for job in jobs:
+            yield link_duplicate(_process_job(job), seen)

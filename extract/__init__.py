@@ -1,0 +1,56 @@
+"""Extraction: entities, metrics and 三定 records from a cleaned document.
+
+`extract_document` runs the spaCy pipeline (extract/pipeline.py) with the document's context
+and turns what the components left on the Doc into plain records.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from cnpolicy.config import ExtractOptions
+from cnpolicy.extract.extensions import ENTITIES_KEY, METRICS_KEY
+from cnpolicy.extract.pipeline import get_nlp
+from cnpolicy.records import Document, Entity, Metric
+
+__all__ = ["annotate", "extract_document"]
+
+
+def annotate(document: Document, options: ExtractOptions) -> Doc:
+    """Run the pipeline over the document's text, with its region, sections and title as context."""
+    nlp = get_nlp(options)
+    doc = nlp.make_doc(document.text)
+    doc._.cnpolicy_region = document.region
+    doc._.cnpolicy_sections = document.sections
+    doc._.cnpolicy_title = document.title
+    for _name, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+def collect_entities(doc: Doc) -> tuple[Entity, ...]:
+    spans = doc.spans[ENTITIES_KEY] if ENTITIES_KEY in doc.spans else ()
+    records = [s._.cnpolicy_entity for s in spans if s._.cnpolicy_entity is not None]
+    return tuple(sorted(records, key=lambda e: (e.start, e.end)))
+
+
+def collect_metrics(doc: Doc) -> tuple[Metric, ...]:
+    spans = doc.spans[METRICS_KEY] if METRICS_KEY in doc.spans else ()
+    records = [s._.cnpolicy_metric for s in spans if s._.cnpolicy_metric is not None]
+    return tuple(sorted(records, key=lambda m: (m.start, m.end)))
+
+
+def extract_document(document: Document, options: ExtractOptions) -> Document:
+    """The document with its entities, metrics and (for a 三定) department record filled in."""
+    entities: tuple[Entity, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    if options.entities or options.metrics or options.neural_model:
+        doc = annotate(document, options)
+        entities = collect_entities(doc)
+        metrics = collect_metrics(doc)
+    sanding = None
+    if options.sanding and document.doc_type == "sanding":
+        from cnpolicy.extract.sanding import parse_sanding
+
+        sanding = parse_sanding(document)
+    return document.with_extraction(entities=entities, metrics=metrics, sanding=sanding)

@@ -1,0 +1,55 @@
+"""Ingestion: any policy file in (txt, HTML, PDF, DOCX as bytes), one clean, described Document out.
+
+`ingest_bytes` sniffs the format, runs its reader, normalises and cleans the text, then describes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from cnpolicy.config import IngestOptions
+from cnpolicy.errors import EmptyDocumentError, FileTooLargeError
+from cnpolicy.ingest.clean import strip_furniture
+from cnpolicy.ingest.describe import describe
+from cnpolicy.ingest.docx import read_docx
+from cnpolicy.ingest.html import read_html
+from cnpolicy.ingest.normalize import normalize
+from cnpolicy.ingest.pdf import read_pdf
+from cnpolicy.ingest.raw import RawText
+from cnpolicy.ingest.sniff import detect_format
+from cnpolicy.ingest.text import read_text
+from cnpolicy.records import Document
+
+__all__ = ["READERS", "clean_text", "ingest_bytes", "read_raw"]
+
+Reader = Callable[..., RawText]
+READERS: dict[str, Reader] = {
+    "txt": read_text,
+    "html": read_html,
+    "pdf": read_pdf,
+    "docx": read_docx,
+}
+
+
+def read_raw(data: bytes, *, source: str, options: IngestOptions) -> RawText:
+    """Sniff the format and run its reader (size limit checked first)."""
+    if len(data) > options.max_bytes:
+        raise FileTooLargeError(
+            f"{len(data)} bytes is over the limit of {options.max_bytes} bytes", source=source
+        )
+    fmt = detect_format(data, source=source)
+    return READERS[fmt](data, source=source)
+
+
+def clean_text(text: str) -> str:
+    """Normalise, then strip site furniture, then normalise again (stripping can join lines)."""
+    return normalize(strip_furniture(normalize(text)))
+
+
+def ingest_bytes(data: bytes, *, source: str, options: IngestOptions | None = None) -> Document:
+    """One file's bytes → a cleaned, described Document (no entities or metrics yet)."""
+    raw = read_raw(data, source=source, options=options or IngestOptions())
+    text = clean_text(raw.text)
+    if not text.strip():
+        raise EmptyDocumentError("no text left once the page furniture was removed", source=source)
+    return describe(raw, text, source=source)

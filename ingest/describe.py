@@ -1,0 +1,280 @@
+"""Describe a cleaned document: title, date, publisher, doc_type, region, sections, id.
+
+Facts the format stated (an HTML page's <h1> and info line) win; the rest is read from the text:
+the info line under the title, the signature (signing body and date) at the end, the places named.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import PurePath
+from typing import Any
+
+from cnpolicy.gazetteer import UNKNOWN_PLACE, Gazetteer, contains, load_gazetteer
+from cnpolicy.ingest.dedup import content_id, fingerprint
+from cnpolicy.ingest.raw import RawText
+from cnpolicy.ingest.sections import find_sections
+from cnpolicy.records import Document, Region
+
+# How far into the text the title and info line are looked for: scrapes put a few furniture
+# lines, the title and the info line first; 12 lines covers every layout we have seen.
+HEAD_LINES = 12
+# How many closing lines hold the signature (signing body, date, 抄送 …).
+TAIL_LINES = 6
+# A title is a line of this many characters (shorter is a label, longer is a paragraph).
+MIN_TITLE, MAX_TITLE = 5, 90
+# An info line is short: a byline row, not a sentence that mentions 来源 in passing.
+MAX_INFO_LINE = 160
+
+_INFO_LABELS = (
+    r"来源|信息来源|文章来源|稿件来源|发布机构|发布单位|发布时间|发布日期|发文日期|成文日期|"
+    r"更新时间|时间|日期|作者|责任编辑|编辑|浏览次数|阅读次数|点击数|点击|阅读|字号|【字体"
+)
+INFO_LINE = re.compile(rf"(?:{_INFO_LABELS})\s*[::]")
+SOURCE_FIELD = re.compile(
+    r"(?:来源|信息来源|文章来源|稿件来源|发布机构|发布单位)\s*[::]\s*([^\s|丨:：]{2,40})"
+)
+ISO_DATE = re.compile(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)")
+CN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+SIGNATURE_DATE = re.compile(
+    r"^\(?\s*(?:\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月"
+    r"[一二三四五六七八九十]{1,3}日)\s*\)?$"
+)
+ORG_SUFFIX = re.compile(
+    r"(办公室|委员会|人民政府|人民代表大会常务委员会|政府|局|厅|委|部|编办|中心|院|领导小组|党组|委员会办公室)$"
+)
+BYLINE = re.compile(r"(?:^|[。!?])\s*([^。!?\s]{2,20}?)(?:供稿|供图|来稿)$")
+DOC_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[(]\d{4}[〕\])]\s*\d+\s*号$")
+RED_HEAD = re.compile(r"^[\u4e00-\u9fff]{4,40}文件$")
+# Bases of a "X市/X区" that are ordinary words, not place names (开发区, 园区 …).
+NOT_PLACES = frozenset({"开发", "高新", "新区", "自贸", "示范", "保税", "经济", "工业", "城市", "全市"})
+_CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """What the first lines say: the title line, and the info line (with its index) if any."""
+
+    title: str | None
+    title_index: int | None
+    info: str | None
+    info_index: int | None
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def _cn_number(text: str) -> int:
+    if len(text) == 4 and all(c in _CN_DIGIT for c in text):
+        return int("".join(str(_CN_DIGIT[c]) for c in text))
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _CN_DIGIT[text[1]]
+    if text.endswith("十"):
+        return _CN_DIGIT[text[0]] * 10
+    if "十" in text:
+        return _CN_DIGIT[text[0]] * 10 + _CN_DIGIT[text[-1]]
+    return _CN_DIGIT[text]
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    if not (1949 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def parse_date(text: str) -> str | None:
+    """The first full date in the text as ISO (`2019-09-06`, `2020年12月14日`, `二〇二一年三月八日`)."""
+    match = ISO_DATE.search(text)
+    if match:
+        return _iso(int(match[1]), int(match[2]), int(match[3]))
+    match = CN_DATE.search(text)
+    if match:
+        return _iso(_cn_number(match[1]), _cn_number(match[2]), _cn_number(match[3]))
+    return None
+
+
+# --- head and tail -------------------------------------------------------------------------
+
+
+def is_info_line(line: str) -> bool:
+    if len(line) > MAX_INFO_LINE:
+        return False
+    if line.startswith(("来源", "信息来源", "文章来源", "发布时间", "发布日期", "时间:", "时间:", "日期")):
+        return True
+    return bool(INFO_LINE.search(line)) and (bool(ISO_DATE.search(line)) or "来源" in line)
+
+
+def clean_title(line: str) -> str:
+    line = re.sub(r"[\s|丨]+$", "", line).strip()
+    return re.sub(r"^[\s|丨]+", "", line)
+
+
+def _looks_like_title(line: str) -> bool:
+    line = clean_title(line)
+    if not MIN_TITLE <= len(line) <= MAX_TITLE:
+        return False
+    if DOC_NUMBER_LINE.match(line) or RED_HEAD.match(line) or is_info_line(line):
+        return False
+    return not line.endswith(("。", ":", ":", ";")) and not SIGNATURE_DATE.match(line)
+
+
+def read_head(lines: list[str]) -> Head:
+    head = lines[:HEAD_LINES]
+    info_index = next((i for i, line in enumerate(head) if is_info_line(line)), None)
+    if info_index is not None:
+        for i in range(info_index - 1, -1, -1):
+            if _looks_like_title(head[i]):
+                return Head(clean_title(head[i]), i, head[info_index], info_index)
+    for i, line in enumerate(head):
+        if _looks_like_title(line):
+            return Head(clean_title(line), i, head[info_index] if info_index is not None else None,
+                        info_index)
+    return Head(None, None, head[info_index] if info_index is not None else None, info_index)
+
+
+def read_signature(lines: list[str]) -> tuple[str | None, str | None]:
+    """(signing body, date) from the closing lines: `中共XX市委编办` over `2021年3月8日`."""
+    tail = [line.strip() for line in lines[-TAIL_LINES:] if line.strip()]
+    for i in range(len(tail) - 1, -1, -1):
+        if SIGNATURE_DATE.match(tail[i]):
+            date = parse_date(tail[i])
+            body = tail[i - 1] if i > 0 and ORG_SUFFIX.search(tail[i - 1]) else None
+            if body and len(body) > 40:
+                body = None
+            return body, date
+    for line in reversed(tail):
+        match = BYLINE.search(line)
+        if match:
+            return match[1], None
+    return None, None
+
+
+# --- doc type ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _doc_type_rules() -> tuple[int, list[dict[str, Any]]]:
+    text = resources.files("cnpolicy.ingest").joinpath("data").joinpath("doc_types.json").read_text("utf-8")
+    data = json.loads(text)
+    return int(data["head"]), list(data["rules"])
+
+
+def classify(title: str | None, text: str, *, has_info_line: bool) -> str:
+    """The first rule of data/doc_types.json whose conditions all hold, else "other"."""
+    head_size, rules = _doc_type_rules()
+    head = text[:head_size]
+    for rule in rules:
+        if "title" in rule and not (title and any(re.search(p, title) for p in rule["title"])):
+            continue
+        if "all" in rule and not all(re.search(p, head, re.MULTILINE) for p in rule["all"]):
+            continue
+        if rule.get("info_line") and not has_info_line:
+            continue
+        return str(rule["type"])
+    return "other"
+
+
+# --- region --------------------------------------------------------------------------------
+
+
+def _most_specific(gazetteer: Gazetteer, text: str) -> Region | None:
+    """The most specific known place in a short text, preferring places inside earlier ones."""
+    mentions = gazetteer.find(text)
+    if not mentions:
+        return None
+    chosen = gazetteer.choose(mentions[0].candidates, within=None)
+    for mention in mentions[1:]:
+        inner = [d for d in mention.candidates if contains(chosen.code, d.code)]
+        if inner and inner[0].code != chosen.code:
+            chosen = gazetteer.choose(inner, within=chosen.code)
+    return gazetteer.region(chosen)
+
+
+def _unknown_place(title: str) -> Region | None:
+    """A division named at the start of a title that the gazetteer does not know (江州市)."""
+    stripped = re.sub(r"^(关于印发|关于)?[《<]?", "", title)
+    match = UNKNOWN_PLACE.match(stripped)
+    if match and match.group()[:-1] not in NOT_PLACES:
+        return Region(name=match.group(), code=None)
+    return None
+
+
+def find_region(title: str | None, text: str, publisher: str | None) -> Region | None:
+    """The place the document is about: named in the title, else by the publisher, else the most
+    mentioned place in the text (a place inside another place wins a tie)."""
+    gazetteer = load_gazetteer()
+    if title:
+        found = _most_specific(gazetteer, title)
+        if found:
+            return found
+        unknown = _unknown_place(title)
+        if unknown:
+            return unknown
+    if publisher:
+        found = _most_specific(gazetteer, publisher)
+        if found:
+            return found
+    counts: dict[str, int] = {}
+    for mention in gazetteer.find(text):
+        division = gazetteer.choose(mention.candidates, within=None)
+        counts[division.code] = counts.get(division.code, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda code: (counts[code], len(code.rstrip("0"))))
+    return gazetteer.region(gazetteer.by_code[best])
+
+
+# --- the document --------------------------------------------------------------------------
+
+
+def drop_lines(text: str, indexes: set[int]) -> str:
+    return "\n".join(line for i, line in enumerate(text.split("\n")) if i not in indexes)
+
+
+def describe(raw: RawText, text: str, *, source: str) -> Document:
+    """A Document from a reader's output and its cleaned text."""
+    if raw.title and raw.title not in text[: len(raw.title) * 3 + 200]:
+        text = f"{raw.title}\n{text}"
+    lines = text.split("\n")
+    head = read_head(lines)
+    signer, signed = read_signature(lines)
+    title = raw.title or head.title
+    date = raw.date or (parse_date(head.info) if head.info else None) or signed
+    publisher = raw.publisher
+    if publisher is None and head.info:
+        match = SOURCE_FIELD.search(head.info)
+        publisher = match[1] if match else None
+    publisher = publisher or signer
+    first_line = 0
+    if head.title_index is not None and (raw.title is None or head.title == raw.title):
+        first_line = head.title_index + 1
+    if head.info_index is not None:
+        text = drop_lines(text, {head.info_index})
+        first_line -= head.info_index < first_line
+    doc_type = classify(title, text, has_info_line=head.info is not None or raw.date is not None)
+    region = find_region(title, text, publisher)
+    body_fingerprint = fingerprint(text)
+    return Document(
+        id=content_id(text),
+        source=source,
+        format=raw.format,
+        text=text,
+        title=title,
+        date=date,
+        publisher=publisher,
+        region=region,
+        doc_type=doc_type,
+        sections=find_sections(text, first_line=first_line),
+        fingerprint=body_fingerprint,
+        encoding=raw.encoding,
+    )
+
+
+def source_stem(source: str) -> str:
+    return PurePath(source).stem
