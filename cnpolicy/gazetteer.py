@@ -15,7 +15,9 @@ from importlib import resources
 from cnpolicy.records import Region, RegionLevel
 
 # Placeholder rows in the source data that are not places anyone writes about.
-PLACEHOLDER_NAMES = frozenset({"市辖区", "市直辖行政区划", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+PLACEHOLDER_NAMES = frozenset(
+    {"市辖区", "市直辖行政区划", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+)
 # Short names are matched only for provinces and prefecture-level cities: county short names
 # (和平, 城关, 通州 …) are ordinary words far too often. Two characters is the shortest
 # short name that is not a common word in policy prose ("湛江", "广东").
@@ -24,7 +26,9 @@ MIN_SHORT_NAME = 2
 # Former names are used only when they are unambiguous and at least this long (城区, 郊区 are not).
 MIN_FORMER_NAME = 3
 # Short names that are common words or institution names in policy prose, never matched alone.
-SHORT_NAME_STOPLIST = frozenset({"中山", "吉林", "来宾", "安康", "大同", "长治", "白山", "黄山", "三明"})
+SHORT_NAME_STOPLIST = frozenset(
+    {"中山", "吉林", "来宾", "安康", "大同", "长治", "白山", "黄山", "三明"}
+)
 # A suffix that marks an administrative division in running text (for places not in the gazetteer).
 DIVISION_SUFFIX = "省市县区州盟旗"
 LEVEL_RANK: dict[str, int] = {"province": 1, "city": 2, "county": 3}
@@ -97,7 +101,9 @@ class Gazetteer:
             return None
         return self.region(self.choose(found, within=within))
 
-    def choose(self, found: list[Division] | tuple[Division, ...], *, within: str | None) -> Division:
+    def choose(
+        self, found: list[Division] | tuple[Division, ...], *, within: str | None
+    ) -> Division:
         """Among namesakes prefer one inside `within`, then the higher level, then the first."""
         if within and len(found) > 1:
             inside = [d for d in found if contains(within, d.code)]
@@ -161,12 +167,12 @@ def _parse(text: str) -> tuple[list[Division], dict[str, list[Division]]]:
     divisions: list[Division] = []
     former_names: list[tuple[str, str]] = []
     for line in text.splitlines()[1:]:
-        code, name, short, level, province, parent, former = line.split("\t")
+        code, name, short, level, province, parent, former_field = line.split("\t")
         if name in PLACEHOLDER_NAMES:
             continue
         division = Division(code, name, short, level, province, parent)  # type: ignore[arg-type]
         divisions.append(division)
-        former_names.extend((old, code) for old in former.split(",") if old)
+        former_names.extend((old, code) for old in former_field.split(",") if old)
     by_code = {d.code: d for d in divisions}
     former: dict[str, list[Division]] = {}
     for old, code in former_names:

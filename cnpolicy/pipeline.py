@@ -19,7 +19,9 @@ from cnpolicy.ingest.dedup import DuplicateIndex
 from cnpolicy.records import Document
 
 # Extensions picked up when walking a folder; a file named explicitly is read whatever its name.
-DOCUMENT_SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".pdf", ".docx"})
+DOCUMENT_SUFFIXES = frozenset(
+    {".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".pdf", ".docx"}
+)
 # Documents handed to a worker process at a time: big enough to amortise pickling, small
 # enough that output keeps flowing and one slow PDF does not hold back a long queue.
 CHUNK_SIZE = 4

@@ -104,7 +104,7 @@ class Metric:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Metric:
-        values = {f.name: data.get(f.name) for f in fields(cls)}
+        values: dict[str, Any] = {f.name: data.get(f.name) for f in fields(cls)}
         values["region"] = Region.from_dict(data.get("region"))
         return cls(**values)
 
@@ -186,7 +186,12 @@ class Sanding:
         if not data:
             return None
         simple = {f.name for f in fields(cls)} - {
-            "additional_names", "duties", "internal_bodies", "warnings", "staffing", "leadership"
+            "additional_names",
+            "duties",
+            "internal_bodies",
+            "warnings",
+            "staffing",
+            "leadership",
         }
         values: dict[str, Any] = {k: data[k] for k in simple if k in data}
         values.setdefault("department", None)

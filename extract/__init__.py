@@ -29,13 +29,13 @@ def annotate(document: Document, options: ExtractOptions) -> Doc:
 
 
 def collect_entities(doc: Doc) -> tuple[Entity, ...]:
-    spans = doc.spans[ENTITIES_KEY] if ENTITIES_KEY in doc.spans else ()
+    spans = doc.spans.get(ENTITIES_KEY, ())
     records = [s._.cnpolicy_entity for s in spans if s._.cnpolicy_entity is not None]
     return tuple(sorted(records, key=lambda e: (e.start, e.end)))
 
 
 def collect_metrics(doc: Doc) -> tuple[Metric, ...]:
-    spans = doc.spans[METRICS_KEY] if METRICS_KEY in doc.spans else ()
+    spans = doc.spans.get(METRICS_KEY, ())
     records = [s._.cnpolicy_metric for s in spans if s._.cnpolicy_metric is not None]
     return tuple(sorted(records, key=lambda m: (m.start, m.end)))
 

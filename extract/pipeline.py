@@ -20,7 +20,9 @@ USER_DICT = "userdict.txt"
 
 def load_user_dictionary() -> None:
     """Add the domain words (编制, 三定, 内设机构 …) in extract/data/userdict.txt to jieba."""
-    text = resources.files("cnpolicy.extract").joinpath("data").joinpath(USER_DICT).read_text("utf-8")
+    text = (
+        resources.files("cnpolicy.extract").joinpath("data").joinpath(USER_DICT).read_text("utf-8")
+    )
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -39,7 +40,9 @@ SOURCE_FIELD = re.compile(
     r"(?:来源|信息来源|文章来源|稿件来源|发布机构|发布单位)\s*[::]\s*([^\s|丨:：]{2,40})"
 )
 ISO_DATE = re.compile(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)")
-CN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+CN_DATE = re.compile(
+    r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
 SIGNATURE_DATE = re.compile(
     r"^\(?\s*(?:\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月"
     r"[一二三四五六七八九十]{1,3}日)\s*\)?$"
@@ -51,18 +54,45 @@ BYLINE = re.compile(r"(?:^|[。!?])\s*([^。!?\s]{2,20}?)(?:供稿|供图|来稿
 DOC_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[(]\d{4}[〕\])]\s*\d+\s*号$")
 RED_HEAD = re.compile(r"^[\u4e00-\u9fff]{4,40}文件$")
 # Bases of a "X市/X区" that are ordinary words, not place names (开发区, 园区 …).
-NOT_PLACES = frozenset({"开发", "高新", "新区", "自贸", "示范", "保税", "经济", "工业", "城市", "全市"})
-_CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+NOT_PLACES = frozenset(
+    {"开发", "高新", "新区", "自贸", "示范", "保税", "经济", "工业", "城市", "全市"}
+)
+MASTHEAD = re.compile(r"(简报|专报|快报|信息|动态|通讯|参阅|要情|情况反映)$")
+ISSUE_LINE = re.compile(r"^(\d{4}年)?第\s*\d+\s*期")
+ORG_DATE = re.compile(
+    r"^(.{4,40}?(?:办公室|委员会|人民政府|政府|局|厅|委|部|编办))\s+(\d{4}年\d{1,2}月\d{1,2}日)$"
+)
+DELIVERY_LINE = re.compile(r"^[—-]*\s*\d{4}年\d{1,2}月\d{1,2}日在.{2,60}上$")
+# Lines under a title that may still belong to it: a subtitle, the issuing body, a date line.
+BYLINE_LINES = 3
+# An issuing body's name on a line of its own is at most this long (中共XX市委机构编制委员会办公室).
+MAX_ORG_NAME = 30
+_CN_DIGIT = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Head:
-    """What the first lines say: the title line, and the info line (with its index) if any."""
+    """What the first lines say: title (with its subtitle), info line, and a dated byline."""
 
     title: str | None
     title_index: int | None
     info: str | None
     info_index: int | None
+    date: str | None = None
+    publisher: str | None = None
+    consumed: int = 0  # index of the last line of the title block (title, subtitle, byline)
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -105,7 +135,9 @@ def parse_date(text: str) -> str | None:
 def is_info_line(line: str) -> bool:
     if len(line) > MAX_INFO_LINE:
         return False
-    if line.startswith(("来源", "信息来源", "文章来源", "发布时间", "发布日期", "时间:", "时间:", "日期")):
+    if line.startswith(
+        ("来源", "信息来源", "文章来源", "发布时间", "发布日期", "时间:", "时间:", "日期")
+    ):
         return True
     return bool(INFO_LINE.search(line)) and (bool(ISO_DATE.search(line)) or "来源" in line)
 
@@ -124,18 +156,65 @@ def _looks_like_title(line: str) -> bool:
     return not line.endswith(("。", ":", ":", ";")) and not SIGNATURE_DATE.match(line)
 
 
-def read_head(lines: list[str]) -> Head:
-    head = lines[:HEAD_LINES]
-    info_index = next((i for i, line in enumerate(head) if is_info_line(line)), None)
+def _is_masthead(line: str) -> bool:
+    """A bulletin's masthead or issue line (`XX工作简报`, `2019年第5期(总第87期)`)."""
+    return bool(MASTHEAD.search(line) or ISSUE_LINE.match(line))
+
+
+def _dated_byline(line: str) -> tuple[str | None, str | None] | None:
+    """(body, date) from `中共XX市委编办 2019年5月20日`, `(2020年12月4日)` or `——2021年1月20日在…`."""
+    if SIGNATURE_DATE.match(line):
+        return None, parse_date(line)
+    match = ORG_DATE.match(line)
+    if match:
+        return match[1], parse_date(match[2])
+    if DELIVERY_LINE.match(line):
+        return None, parse_date(line)
+    return None
+
+
+def _title_index(head: list[str], info_index: int | None) -> int | None:
     if info_index is not None:
         for i in range(info_index - 1, -1, -1):
-            if _looks_like_title(head[i]):
-                return Head(clean_title(head[i]), i, head[info_index], info_index)
+            if _looks_like_title(head[i]) and not _is_masthead(head[i]):
+                return i
     for i, line in enumerate(head):
-        if _looks_like_title(line):
-            return Head(clean_title(line), i, head[info_index] if info_index is not None else None,
-                        info_index)
-    return Head(None, None, head[info_index] if info_index is not None else None, info_index)
+        if _looks_like_title(line) and not _is_masthead(line) and _dated_byline(line) is None:
+            return i
+    return None
+
+
+def read_head(lines: list[str]) -> Head:
+    """Title (joined with a `——` subtitle), info line, and the dated byline around the title."""
+    head = lines[:HEAD_LINES]
+    info_index = next((i for i, line in enumerate(head) if is_info_line(line)), None)
+    info = head[info_index] if info_index is not None else None
+    index = _title_index(head, info_index)
+    if index is None:
+        return Head(None, None, info, info_index)
+    title = clean_title(head[index])
+    date = publisher = None
+    for line in head[:index]:  # a bulletin names its issuer and date above the title
+        byline = _dated_byline(line)
+        if byline and not _is_masthead(line):
+            publisher, date = byline
+    consumed = index
+    for offset in range(1, BYLINE_LINES + 1):
+        if index + offset >= len(head) or index + offset == info_index:
+            break
+        line = head[index + offset].strip()
+        byline = _dated_byline(line)
+        if byline:
+            date = byline[1] or date
+            publisher = byline[0] or publisher
+        elif line.startswith(("——", "—", "--")) and len(line) <= MAX_TITLE:
+            title = f"{title}——{line.lstrip('—-')}"
+        elif ORG_SUFFIX.search(line) and len(line) <= MAX_ORG_NAME:
+            publisher = line
+        else:
+            break
+        consumed = index + offset
+    return Head(title, index, info, info_index, date, publisher, consumed)
 
 
 def read_signature(lines: list[str]) -> tuple[str | None, str | None]:
@@ -160,7 +239,12 @@ def read_signature(lines: list[str]) -> tuple[str | None, str | None]:
 
 @lru_cache(maxsize=1)
 def _doc_type_rules() -> tuple[int, list[dict[str, Any]]]:
-    text = resources.files("cnpolicy.ingest").joinpath("data").joinpath("doc_types.json").read_text("utf-8")
+    text = (
+        resources.files("cnpolicy.ingest")
+        .joinpath("data")
+        .joinpath("doc_types.json")
+        .read_text("utf-8")
+    )
     data = json.loads(text)
     return int(data["head"]), list(data["rules"])
 
@@ -174,7 +258,7 @@ def classify(title: str | None, text: str, *, has_info_line: bool) -> str:
             continue
         if "all" in rule and not all(re.search(p, head, re.MULTILINE) for p in rule["all"]):
             continue
-        if rule.get("info_line") and not has_info_line:
+        if "info_line" in rule and bool(rule["info_line"]) != has_info_line:
             continue
         return str(rule["type"])
     return "other"
@@ -233,27 +317,42 @@ def find_region(title: str | None, text: str, publisher: str | None) -> Region |
 # --- the document --------------------------------------------------------------------------
 
 
+def _tidy(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = unicodedata.normalize("NFKC", value).strip()
+    return value or None
+
+
 def drop_lines(text: str, indexes: set[int]) -> str:
     return "\n".join(line for i, line in enumerate(text.split("\n")) if i not in indexes)
 
 
 def describe(raw: RawText, text: str, *, source: str) -> Document:
     """A Document from a reader's output and its cleaned text."""
-    if raw.title and raw.title not in text[: len(raw.title) * 3 + 200]:
-        text = f"{raw.title}\n{text}"
+    if raw.format == "html" and raw.title:
+        page_title = _tidy(raw.title) or ""
+        if page_title and page_title not in text[: len(page_title) * 3 + 200]:
+            text = f"{page_title}\n{text}"
     lines = text.split("\n")
     head = read_head(lines)
     signer, signed = read_signature(lines)
-    title = raw.title or head.title
-    date = raw.date or (parse_date(head.info) if head.info else None) or signed
-    publisher = raw.publisher
+    raw_title = _tidy(raw.title)
+    # An HTML page's <h1>/<title> is reliable; a PDF's or DOCX's stored title is often a
+    # template's or a draft's ("政府工作报告(送审稿)"), so the text's own title wins there.
+    if raw.format == "html":
+        title = raw_title or head.title
+    else:
+        title = head.title or raw_title
+    date = raw.date or (parse_date(head.info) if head.info else None) or head.date or signed
+    publisher = _tidy(raw.publisher)
     if publisher is None and head.info:
         match = SOURCE_FIELD.search(head.info)
         publisher = match[1] if match else None
-    publisher = publisher or signer
+    publisher = publisher or head.publisher or signer
     first_line = 0
-    if head.title_index is not None and (raw.title is None or head.title == raw.title):
-        first_line = head.title_index + 1
+    if head.title_index is not None:
+        first_line = head.consumed + 1
     if head.info_index is not None:
         text = drop_lines(text, {head.info_index})
         first_line -= head.info_index < first_line

@@ -1,0 +1,141 @@
+"""Markup for the pages, built from records (pure): inline highlights, snippets, chart bars.
+
+Everything that reaches a page from a document is escaped here; only our own tags are added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from cnpolicy.records import Entity, Metric
+
+# The only tag the store puts in snippets; everything else in a snippet is document text.
+SNIPPET_MARKS = (("&lt;mark&gt;", "<mark>"), ("&lt;/mark&gt;", "</mark>"))
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of the text: plain (kind None), or the span of metric/entity number `index`."""
+
+    text: str
+    start: int
+    kind: str | None = None
+    index: int | None = None
+
+
+def _valid(start: int, end: int, length: int) -> bool:
+    return 0 <= start < end <= length
+
+
+def choose_spans(
+    length: int, metrics: Sequence[Metric], entities: Sequence[Entity]
+) -> list[tuple[int, int, str, int]]:
+    """Non-overlapping (start, end, kind, index) spans: metrics first, entities in the gaps.
+
+    Among overlapping spans of one kind the earlier (then longer) one wins; spans outside the
+    text are ignored rather than trusted.
+    """
+    taken: list[tuple[int, int, str, int]] = []
+    for kind, records in (("metric", metrics), ("entity", entities)):
+        order = sorted(range(len(records)), key=lambda i: (records[i].start, -records[i].end))
+        for i in order:
+            start, end = records[i].start, records[i].end
+            if not _valid(start, end, length):
+                continue
+            if any(start < t_end and t_start < end for t_start, t_end, _, _ in taken):
+                continue
+            taken.append((start, end, kind, i))
+    return sorted(taken)
+
+
+def segment_text(text: str, metrics: Sequence[Metric], entities: Sequence[Entity]) -> list[Segment]:
+    """The text cut into plain and highlighted segments; joined, they give the text back."""
+    segments: list[Segment] = []
+    cursor = 0
+    for start, end, kind, index in choose_spans(len(text), metrics, entities):
+        if start > cursor:
+            segments.append(Segment(text[cursor:start], cursor))
+        segments.append(Segment(text[start:end], start, kind, index))
+        cursor = end
+    if cursor < len(text):
+        segments.append(Segment(text[cursor:], cursor))
+    return segments
+
+
+def describe_metric(metric: Metric) -> str:
+    """A one-line summary for a tooltip: value (range), unit, kind, indicator, place."""
+    value = f"{metric.value}" if metric.value_max is None else f"{metric.value}–{metric.value_max}"
+    parts = [f"{value} {metric.unit}".strip(), metric.kind]
+    if metric.indicator:
+        parts.append(metric.indicator)
+    if metric.region:
+        parts.append(metric.region.name)
+    return " · ".join(parts)
+
+
+def describe_entity(entity: Entity) -> str:
+    extra = entity.normalized if entity.normalized and entity.normalized != entity.text else ""
+    return " · ".join(p for p in (entity.label, extra, entity.code or "") if p)
+
+
+def render_segments(
+    segments: Sequence[Segment], metrics: Sequence[Metric], entities: Sequence[Entity]
+) -> Markup:
+    """HTML for the text: plain runs escaped, highlighted runs as <mark> with the record's number.
+
+    A metric's mark has the id `at-<start>` so a comparison bar can link to its quote.
+    """
+    parts: list[str] = []
+    for seg in segments:
+        body = escape(seg.text)
+        if seg.kind is None or seg.index is None:
+            parts.append(str(body))
+            continue
+        if seg.kind == "metric":
+            title = describe_metric(metrics[seg.index])
+            anchor = f' id="at-{seg.start}"'
+        else:
+            title = describe_entity(entities[seg.index])
+            anchor = ""
+        parts.append(
+            f'<mark class="{seg.kind}"{anchor} data-kind="{seg.kind}" data-i="{seg.index}" '
+            f'tabindex="0" title="{escape(title)}">{body}</mark>'
+        )
+    return Markup("".join(parts))
+
+
+def highlight_document(text: str, metrics: Sequence[Metric], entities: Sequence[Entity]) -> Markup:
+    return render_segments(segment_text(text, metrics, entities), metrics, entities)
+
+
+def safe_snippet(snippet: str) -> Markup:
+    """A store snippet as HTML: everything escaped except the store's own <mark> tags."""
+    html = str(escape(snippet))
+    for escaped, tag in SNIPPET_MARKS:
+        html = html.replace(escaped, tag)
+    if html.count("<mark>") != html.count("</mark>"):
+        html = html.replace("<mark>", "").replace("</mark>", "")
+    return Markup(html)
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar of a comparison chart: its label, value, width in percent of the widest."""
+
+    label: str
+    value: float
+    width: float
+    negative: bool
+
+
+def scale_bars(items: Sequence[tuple[str, float]]) -> list[Bar]:
+    """Bars scaled to the largest magnitude (100%); a zero-only or empty chart has no width."""
+    largest = max((abs(v) for _, v in items), default=0.0)
+    bars = []
+    for label, value in items:
+        width = round(abs(value) / largest * 100, 2) if largest else 0.0
+        bars.append(Bar(label=label, value=value, width=width, negative=value < 0))
+    return bars

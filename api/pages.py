@@ -1,0 +1,193 @@
+"""What the web pages show, built from store results (pure): links, pager, facets, chart rows.
+
+The routes in routes_web.py call these and hand the results to the Jinja templates.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+from urllib.parse import urlencode
+
+from cnpolicy.api.highlight import Bar, scale_bars
+from cnpolicy.api.params import SearchParams
+from cnpolicy.records import Document
+from cnpolicy.search.compare import Comparison
+
+# Page links shown either side of the current page: 1 … 4 5 [6] 7 8 … 40 fits a phone's width.
+PAGER_WINDOW = 2
+# Deepest page the search page links to (offset = (page - 1) × page size stays bounded).
+MAX_PAGE = 500
+# The search parameters a facet sets, by facet name.
+FACET_PARAMS = {"region": "region", "year": "year", "doc_type": "type"}
+
+
+@lru_cache(maxsize=1)
+def labels() -> dict[str, dict[str, str]]:
+    text = resources.files("cnpolicy.api").joinpath("templates").joinpath("labels.json")
+    data: dict[str, dict[str, str]] = json.loads(text.read_text("utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def query_string(values: Mapping[str, Any]) -> str:
+    """`a=1&b=x` from the non-empty values (False and None left out), in the given order."""
+    pairs = [(k, str(v).lower() if isinstance(v, bool) else str(v)) for k, v in values.items()
+             if v not in (None, "", False)]  # fmt: skip
+    return urlencode(pairs)
+
+
+def search_values(params: SearchParams) -> dict[str, Any]:
+    """The search page's parameters under their URL names."""
+    return {
+        "q": params.q,
+        "region": params.region,
+        "year": params.year,
+        "date_from": params.date_from,
+        "date_to": params.date_to,
+        "type": params.doc_type,
+        "publisher": params.publisher,
+        "collapse": params.collapse,
+    }
+
+
+def search_url(params: SearchParams, **changes: Any) -> str:
+    values = search_values(params)
+    values.update(changes)
+    query = query_string(values)
+    return "/ui/search" + (f"?{query}" if query else "")
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    label: str
+    url: str | None  # None: the current page, or a gap (…)
+    current: bool = False
+
+
+def pager(total: int, page: int, per_page: int, url_for_page: Any) -> list[PageLink]:
+    """Links to the first, last and nearby pages, with gaps; empty when one page holds all."""
+    pages = min(math.ceil(total / per_page), MAX_PAGE) if per_page > 0 else 0
+    if pages <= 1:
+        return []
+    shown = {1, pages, *range(max(1, page - PAGER_WINDOW), min(pages, page + PAGER_WINDOW) + 1)}
+    links: list[PageLink] = []
+    if page > 1:
+        links.append(PageLink("‹ 上一页", url_for_page(page - 1)))
+    previous = 0
+    for number in sorted(shown):
+        if number - previous > 1:
+            links.append(PageLink("…", None))
+        links.append(PageLink(str(number), None if number == page else url_for_page(number),
+                              current=number == page))  # fmt: skip
+        previous = number
+    if page < pages:
+        links.append(PageLink("下一页 ›", url_for_page(page + 1)))
+    return links
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    url: str
+    active: bool
+
+
+def facet_groups(
+    facets: Mapping[str, Mapping[str, int]], params: SearchParams
+) -> list[tuple[str, list[FacetValue]]]:
+    """Each facet's values with counts and a link that sets (or, when active, clears) it."""
+    names = labels()
+    current = search_values(params)
+    groups = []
+    for facet, param in FACET_PARAMS.items():
+        values = facets.get(facet) or {}
+        items = []
+        ordered = sorted(values.items(), key=lambda kv: kv[0], reverse=True) if facet == "year" \
+            else list(values.items())  # fmt: skip
+        for value, count in ordered:
+            active = str(current.get(param) or "") == value
+            url = search_url(params, **{param: None if active else value})
+            label = names["doc_types"].get(value, value) if facet == "doc_type" else value
+            items.append(FacetValue(value, label, count, url, active))
+        if items:
+            groups.append((names["facets"].get(facet, facet), items))
+    return groups
+
+
+def focus_start(document: Document, quote: str | None) -> int | None:
+    """Where the metric a comparison links to starts: the first one quoted exactly so."""
+    if not quote:
+        return None
+    for metric in document.metrics:
+        if metric.text == quote:
+            return metric.start
+    for metric in document.metrics:
+        if quote in metric.sentence:
+            return metric.start
+    return None
+
+
+def quote_url(document_id: str, quote: str) -> str:
+    return f"/ui/documents/{document_id}?{urlencode({'quote': quote})}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChartRow:
+    """One place in a comparison chart: the bar, its figure, and the quote it links to."""
+
+    bar: Bar
+    place: str
+    code: str | None
+    shown: str
+    unit: str
+    url: str
+    quote: str
+    title: str | None
+    date: str | None
+
+
+def format_value(value: float, value_max: float | None) -> str:
+    def one(v: float) -> str:
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}".rstrip("0").rstrip(".")
+
+    return one(value) if value_max is None else f"{one(value)}–{one(value_max)}"
+
+
+def chart_rows(comparison: Comparison, indicator: str) -> list[ChartRow]:
+    """The places that state this indicator, as bars scaled to the largest value."""
+    cells = [(row.region, row.cells[indicator]) for row in comparison.rows if indicator in row.cells]
+    bars = scale_bars([(region.name, float(cell.latest.value)) for region, cell in cells])
+    rows = []
+    for (region, cell), bar in zip(cells, bars, strict=True):
+        latest = cell.latest
+        rows.append(
+            ChartRow(
+                bar=bar, place=region.name, code=region.code,
+                shown=format_value(latest.value, latest.value_max), unit=latest.unit,
+                url=quote_url(latest.document_id, latest.quote), quote=latest.quote,
+                title=latest.title, date=latest.date,
+            )  # fmt: skip
+        )
+    return rows
+
+
+def indicator_choices() -> list[tuple[str, str]]:
+    """(id, label) of every indicator the extractor assigns, for the compare page's menu."""
+    from cnpolicy.extract.indicators import load_taxonomy
+
+    return [(i.id, f"{i.label_zh} · {i.label_en}") for i in load_taxonomy().indicators]
+
+
+def export_url(kind: str, fmt: str, values: Mapping[str, Any]) -> str:
+    return "/export?" + query_string({"what": kind, **values, "format": fmt})
+
+
+def sanding_pairs(counts: Mapping[str, int]) -> Sequence[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda kv: -kv[1])

@@ -1,0 +1,241 @@
+"""Query parameters of the read endpoints, the same as the CLI's options, → the store's requests.
+
+One definition per parameter (name, type, bounds, description), shared by the JSON endpoints,
+/export and the web pages, so they accept exactly the same things.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Query
+
+from cnpolicy.errors import QueryError
+from cnpolicy.search.backend import (
+    MAX_LIMIT,
+    MetricRequest,
+    SandingRequest,
+    SearchRequest,
+    parse_years,
+)
+from cnpolicy.search.compare import MAX_INDICATORS
+
+# Longest value accepted for a name-like filter (region, publisher, department …): the longest
+# official names (autonomous prefectures, 三定 department names) run to ~40 characters.
+MAX_NAME_CHARS = 100
+# Longest comma-separated list of places or indicators: MAX_INDICATORS ids, or every
+# prefecture of a province, fits well inside.
+MAX_LIST_CHARS = 2000
+# Longest search box text accepted at the HTTP edge; the query parser applies its own, stricter
+# limit (search/query.py) with a clearer message, so this only stops absurd requests early.
+MAX_QUERY_CHARS = 2000
+# A year filter: "2019", "2018..2020", "2018..", "..2020".
+YEAR_PATTERN = r"^\s*\d{0,4}\s*(\.\.\s*\d{0,4}\s*)?$"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+Q = Annotated[
+    str,
+    Query(
+        max_length=MAX_QUERY_CHARS,
+        description='Search words (all must occur), "exact phrase", -exclude, OR between terms.',
+    ),
+]
+Region = Annotated[
+    str | None,
+    Query(
+        max_length=MAX_NAME_CHARS,
+        description="A place name (full or short) or a division code; a province takes in its "
+        "cities and counties.",
+    ),
+]
+Regions = Annotated[
+    str | None,
+    Query(max_length=MAX_LIST_CHARS, description="Places, comma-separated (names or codes)."),
+]
+Year = Annotated[
+    str | None,
+    Query(
+        max_length=16,
+        pattern=YEAR_PATTERN,
+        description="A year or a range: 2019, 2018..2020, 2018.., ..2020.",
+    ),
+]
+DateFrom = Annotated[
+    str | None, Query(pattern=DATE_PATTERN, description="Earliest date, YYYY-MM-DD.")
+]
+DateTo = Annotated[str | None, Query(pattern=DATE_PATTERN, description="Latest date, YYYY-MM-DD.")]
+DocType = Annotated[
+    str | None,
+    Query(
+        alias="type",
+        max_length=32,
+        description="Document type: reform_report, work_report, sanding, notice, news, other.",
+    ),
+]
+Publisher = Annotated[
+    str | None, Query(max_length=MAX_NAME_CHARS, description="Publishing body (exact name).")
+]
+Collapse = Annotated[
+    bool, Query(description="Show one document of each group of near-duplicates.")
+]
+Indicators = Annotated[
+    str | None,
+    Query(
+        max_length=MAX_LIST_CHARS,
+        description=f"Indicator ids, comma-separated (at most {MAX_INDICATORS}).",
+    ),
+]
+Level = Annotated[
+    str | None,
+    Query(max_length=32, description="Administrative level of the metric (province, city …)."),
+]
+MinValue = Annotated[float | None, Query(alias="min", description="Smallest value.")]
+MaxValue = Annotated[float | None, Query(alias="max", description="Largest value.")]
+Name = Annotated[
+    str | None, Query(max_length=MAX_NAME_CHARS, description="Department name (substring).")
+]
+Kind = Annotated[
+    str | None,
+    Query(max_length=MAX_NAME_CHARS, description="Department kind/nature (substring)."),
+]
+Body = Annotated[
+    str | None,
+    Query(max_length=MAX_NAME_CHARS, description="Internal body name (substring)."),
+]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Results to skip.")]
+
+
+Limit = Annotated[
+    int, Query(ge=1, le=MAX_LIMIT, description=f"Results per page (1..{MAX_LIMIT}).")
+]
+
+
+def blank_to_none(value: str | None) -> str | None:
+    """An empty form field means "no filter" (HTML forms send `region=` for an empty box)."""
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def split_list(value: str | None) -> tuple[str, ...]:
+    """`a, b，c` → ("a", "b", "c"): commas ASCII or full-width, blanks dropped, order kept."""
+    if not value:
+        return ()
+    parts = value.replace("，", ",").replace("、", ",").split(",")
+    return tuple(dict.fromkeys(p.strip() for p in parts if p.strip()))
+
+
+def years(value: str | None) -> tuple[int | None, int | None]:
+    value = blank_to_none(value)
+    return parse_years(value) if value else (None, None)
+
+
+def _finite(value: float | None, name: str) -> float | None:
+    if value is not None and (value != value or value in (float("inf"), float("-inf"))):
+        raise QueryError(f"{value} is not a finite number", field=name)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class SearchParams:
+    """The /search parameters as given (the web page keeps them to build its links)."""
+
+    q: str = ""
+    region: str | None = None
+    year: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    doc_type: str | None = None
+    publisher: str | None = None
+    collapse: bool = False
+
+    def request(self, *, limit: int | None, offset: int) -> SearchRequest:
+        year_from, year_to = years(self.year)
+        return SearchRequest(
+            text=self.q.strip(),
+            region=blank_to_none(self.region),
+            year_from=year_from,
+            year_to=year_to,
+            date_from=blank_to_none(self.date_from),
+            date_to=blank_to_none(self.date_to),
+            doc_type=blank_to_none(self.doc_type),
+            publisher=blank_to_none(self.publisher),
+            limit=limit,
+            offset=offset,
+            collapse_duplicates=self.collapse,
+        )
+
+
+def search_params(
+    q: Q = "",
+    region: Region = None,
+    year: Year = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    doc_type: DocType = None,
+    publisher: Publisher = None,
+    collapse: Collapse = False,
+) -> SearchParams:
+    return SearchParams(q, region, year, date_from, date_to, doc_type, publisher, collapse)
+
+
+def metric_request(
+    indicator: str | None,
+    region: str | None,
+    level: str | None,
+    min_value: float | None,
+    max_value: float | None,
+    year: str | None,
+    *,
+    limit: int | None,
+    offset: int,
+) -> MetricRequest:
+    year_from, year_to = years(year)
+    return MetricRequest(
+        indicators=split_list(indicator),
+        regions=split_list(region),
+        level=blank_to_none(level),
+        min_value=_finite(min_value, "min"),
+        max_value=_finite(max_value, "max"),
+        year_from=year_from,
+        year_to=year_to,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def sanding_request(
+    region: str | None,
+    name: str | None,
+    kind: str | None,
+    body: str | None,
+    *,
+    limit: int | None,
+    offset: int,
+) -> SandingRequest:
+    return SandingRequest(
+        region=blank_to_none(region),
+        name=blank_to_none(name),
+        kind=blank_to_none(kind),
+        body=blank_to_none(body),
+        limit=limit,
+        offset=offset,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CompareParams:
+    indicators: tuple[str, ...]
+    regions: tuple[str, ...]
+    year_from: int | None
+    year_to: int | None
+
+
+def compare_params(indicator: str | None, regions: str | None, year: str | None) -> CompareParams:
+    wanted = split_list(indicator)
+    if not wanted:
+        raise QueryError("expected one or more indicator ids (indicator=a,b)", field="indicator")
+    year_from, year_to = years(year)
+    return CompareParams(wanted, split_list(regions), year_from, year_to)

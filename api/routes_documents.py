@@ -1,0 +1,138 @@
+"""Document endpoints: upload (multipart files or JSON text), read, read the text, delete."""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+
+from cnpolicy.api.auth import require_token
+from cnpolicy.api.deps import get_pipeline_lock, get_settings, get_store
+from cnpolicy.api.settings import Settings
+from cnpolicy.api.uploads import (
+    FILES_FIELD,
+    index_atomically,
+    process_uploads,
+    read_uploads,
+)
+from cnpolicy.search.backend import Store
+
+router = APIRouter(tags=["documents"])
+
+# Longest id accepted in a path: ids are 16 hex digits; anything much longer is not one of ours.
+MAX_ID_CHARS = 128
+DocId = Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, description="Document id.")]
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+LockDep = Annotated[threading.Lock, Depends(get_pipeline_lock)]
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed body or query"},
+    401: {"description": "Missing or wrong bearer token (when the server has one)"},
+    404: {"description": "Unknown document id"},
+    413: {"description": "Upload over the configured limit"},
+    415: {"description": "Unsupported or mislabelled file type"},
+    422: {"description": "Invalid parameters, or a file that cannot be read"},
+}
+UPLOAD_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": [FILES_FIELD],
+                "properties": {
+                    FILES_FIELD: {
+                        "type": "array",
+                        "items": {"type": "string", "format": "binary"},
+                        "description": "One or more files: txt (any Chinese encoding), HTML, "
+                        "PDF, DOCX.",
+                    },
+                    "title": {"type": "string", "description": "Title, for a single file."},
+                },
+            }
+        },
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["text"],
+                "additionalProperties": False,
+                "properties": {
+                    "text": {"type": "string", "minLength": 1},
+                    "title": {"type": "string"},
+                    "source": {"type": "string"},
+                },
+            }
+        },
+    },
+}
+
+
+@router.post(
+    "/documents",
+    status_code=201,
+    summary="Upload documents: ingest, extract, index",
+    description="Multipart upload of one or more files in the repeatable field `files`, or JSON "
+    '`{"text": ..., "title"?: ..., "source"?: ...}`. Every file is processed before anything '
+    "is indexed: when one fails, nothing is stored and the error names the file. Returns the "
+    "records.",
+    openapi_extra={"requestBody": UPLOAD_BODY},
+    responses=ERROR_RESPONSES,
+    dependencies=[Depends(require_token)],
+)
+async def create_documents(
+    request: Request, store: StoreDep, settings: SettingsDep, lock: LockDep
+) -> JSONResponse:
+    uploads = await read_uploads(
+        request, max_files=settings.max_files, max_bytes=settings.max_upload_bytes
+    )
+    documents = await run_in_threadpool(process_uploads, uploads, settings.options, lock)
+    await run_in_threadpool(index_atomically, store, documents)
+    payload = {"count": len(documents), "documents": [d.to_dict() for d in documents]}
+    return JSONResponse(payload, status_code=201)
+
+
+@router.get(
+    "/documents/{doc_id}",
+    summary="A document with all its records",
+    responses={404: ERROR_RESPONSES[404]},
+)
+def read_document(doc_id: DocId, store: StoreDep) -> dict[str, Any]:
+    return store.get(doc_id).to_dict()
+
+
+@router.get(
+    "/documents/{doc_id}/text",
+    summary="A document's cleaned text (text/plain, UTF-8)",
+    response_class=PlainTextResponse,
+    responses={404: ERROR_RESPONSES[404]},
+)
+def read_text(doc_id: DocId, store: StoreDep) -> Response:
+    return PlainTextResponse(store.get(doc_id).text, media_type="text/plain; charset=utf-8")
+
+
+@router.get(
+    "/documents/{doc_id}/source",
+    summary="The document's source: the original bytes when the store keeps them, else the text",
+    response_class=PlainTextResponse,
+    responses={404: ERROR_RESPONSES[404]},
+)
+def read_source(doc_id: DocId, store: StoreDep) -> Response:
+    # The store keeps the cleaned text, not the uploaded bytes, so the text is the source here.
+    document = store.get(doc_id)
+    headers = {"X-Cnpolicy-Source": "text", "Content-Disposition": "inline"}
+    return PlainTextResponse(document.text, media_type="text/plain; charset=utf-8", headers=headers)
+
+
+@router.delete(
+    "/documents/{doc_id}",
+    summary="Delete a document and its records",
+    responses={401: ERROR_RESPONSES[401], 404: ERROR_RESPONSES[404]},
+    dependencies=[Depends(require_token)],
+)
+def delete_document(doc_id: DocId, store: StoreDep) -> dict[str, str]:
+    store.delete(doc_id)
+    return {"deleted": doc_id}

@@ -1,0 +1,238 @@
+"""Read endpoints over the store: search, metrics, compare, 三定, export (a file), health.
+
+Parameters and JSON results are the CLI's (`cnpolicy search … --format json` and so on).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.background import BackgroundTask
+
+from cnpolicy import __version__
+from cnpolicy.api.deps import get_settings, get_store
+from cnpolicy.api.params import (
+    Body,
+    Collapse,
+    DateFrom,
+    DateTo,
+    DocType,
+    Indicators,
+    Kind,
+    Level,
+    Limit,
+    MaxValue,
+    MinValue,
+    Name,
+    Offset,
+    Publisher,
+    Q,
+    Region,
+    Regions,
+    SearchParams,
+    Year,
+    compare_params,
+    metric_request,
+    sanding_request,
+    search_params,
+)
+from cnpolicy.api.settings import Settings
+from cnpolicy.errors import CnpolicyError, StoreError
+from cnpolicy.search import export
+from cnpolicy.search.backend import MetricRequest, SandingRequest, Store
+
+router = APIRouter(tags=["queries"])
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SearchDep = Annotated[SearchParams, Depends(search_params)]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed query"},
+    422: {"description": "Invalid parameters"},
+}
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
+    "json": "application/json",
+}
+
+
+class ExportKind(str, Enum):
+    documents = "documents"
+    metrics = "metrics"
+    compare = "compare"
+    sanding = "sanding"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+    parquet = "parquet"
+    json = "json"
+
+
+@router.get("/search", summary="Full-text search with filters and facets", responses=ERRORS)
+def search(
+    store: StoreDep, params: SearchDep, limit: Limit = 10, offset: Offset = 0
+) -> dict[str, Any]:
+    return store.search(params.request(limit=limit, offset=offset)).to_dict()
+
+
+@router.get("/metrics", summary="Extracted statistics, with their quotes", responses=ERRORS)
+def metrics(
+    store: StoreDep,
+    indicator: Indicators = None,
+    region: Regions = None,
+    level: Level = None,
+    min_value: MinValue = None,
+    max_value: MaxValue = None,
+    year: Year = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    request = metric_request(
+        indicator, region, level, min_value, max_value, year, limit=limit, offset=offset
+    )
+    return store.metrics(request).to_dict()
+
+
+@router.get(
+    "/compare", summary="Places side by side on one or more indicators", responses=ERRORS
+)
+def compare(
+    store: StoreDep,
+    indicator: Annotated[str, Query(max_length=2000, description="Indicator ids, comma-separated.")],
+    regions: Regions = None,
+    year: Year = None,
+) -> dict[str, Any]:
+    wanted = compare_params(indicator, regions, year)
+    comparison = store.compare(
+        wanted.indicators,
+        regions=wanted.regions,
+        year_from=wanted.year_from,
+        year_to=wanted.year_to,
+    )
+    return comparison.to_dict()
+
+
+@router.get("/sanding", summary="三定 department records", responses=ERRORS)
+def sanding(
+    store: StoreDep,
+    region: Region = None,
+    name: Name = None,
+    kind: Kind = None,
+    body: Body = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    request = sanding_request(region, name, kind, body, limit=limit, offset=offset)
+    return store.sanding(request).to_dict()
+
+
+@router.get(
+    "/export",
+    summary="Download a result set as CSV, XLSX, Parquet or JSON",
+    description="`what` picks the result set; the other parameters are those of /search "
+    "(documents), /metrics, /compare or /sanding. Columns are ASCII snake_case with provenance "
+    "(document id, source, title, date, quote).",
+    response_class=FileResponse,
+    responses={**ERRORS, 200: {"content": {m: {} for m in MEDIA_TYPES.values()}}},
+)
+async def export_file(
+    store: StoreDep,
+    what: ExportKind,
+    format: ExportFormat = ExportFormat.csv,
+    q: Q = "",
+    region: Region = None,
+    regions: Regions = None,
+    year: Year = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    doc_type: DocType = None,
+    publisher: Publisher = None,
+    collapse: Collapse = False,
+    indicator: Indicators = None,
+    level: Level = None,
+    min_value: MinValue = None,
+    max_value: MaxValue = None,
+    name: Name = None,
+    kind: Kind = None,
+    body: Body = None,
+) -> FileResponse:
+    if what is ExportKind.documents:
+        params = SearchParams(q, region, year, date_from, date_to, doc_type, publisher, collapse)
+        selection: Any = params.request(limit=None, offset=0)
+    elif what is ExportKind.metrics:
+        places = ",".join(p for p in (region, regions) if p)
+        selection = metric_request(
+            indicator, places, level, min_value, max_value, year, limit=None, offset=0
+        )
+    elif what is ExportKind.compare:
+        selection = compare_params(indicator, regions or region, year)
+    else:
+        selection = sanding_request(region, name, kind, body, limit=None, offset=0)
+    path = await run_in_threadpool(write_export, store, what, selection, format.value)
+    return FileResponse(
+        path,
+        media_type=MEDIA_TYPES[format.value],
+        filename=f"cnpolicy-{what.value}.{format.value}",
+        background=BackgroundTask(os.unlink, path),
+    )
+
+
+def export_records(store: Store, what: ExportKind, selection: Any) -> tuple[list[Any], tuple[str, ...]]:
+    """The rows and columns of one result set, as `cnpolicy export` writes them."""
+    if what is ExportKind.documents:
+        return export.document_records(store.search(selection).hits), export.DOCUMENT_COLUMNS
+    if what is ExportKind.metrics:
+        assert isinstance(selection, MetricRequest)
+        return export.metric_records(store.metrics(selection).rows), export.METRIC_COLUMNS
+    if what is ExportKind.compare:
+        comparison = store.compare(
+            selection.indicators,
+            regions=selection.regions,
+            year_from=selection.year_from,
+            year_to=selection.year_to,
+        )
+        return export.comparison_records(comparison), export.COMPARE_COLUMNS
+    assert isinstance(selection, SandingRequest)
+    return export.sanding_records(store.sanding(selection).rows), export.sanding_columns()
+
+
+def write_export(store: Store, what: ExportKind, selection: Any, fmt: str) -> str:
+    """Write the result set to a temporary file (our own name) and return its path."""
+    records, columns = export_records(store, what, selection)
+    handle, name = tempfile.mkstemp(prefix="cnpolicy-export-", suffix=f".{fmt}")
+    os.close(handle)
+    try:
+        export.write_records(records, columns, Path(name), fmt)
+    except BaseException:
+        os.unlink(name)
+        raise
+    return name
+
+
+@router.get("/health", summary="Whether the store is reachable, and what it holds")
+def health(store: StoreDep, settings: SettingsDep) -> JSONResponse:
+    try:
+        counts = {
+            "documents": store.count(),
+            "metrics": store.metrics(MetricRequest(limit=1)).total,
+            "sanding": store.sanding(SandingRequest(limit=1)).total,
+        }
+    except StoreError as error:
+        body = {"status": "unavailable", "store": settings.store_label, "error": str(error)}
+        return JSONResponse(body, status_code=503)
+    except CnpolicyError as error:
+        body = {"status": "degraded", "store": settings.store_label, "error": str(error)}
+        return JSONResponse(body, status_code=503)
+    body = {"status": "ok", "version": __version__, "store": settings.store_label, **counts}
+    return JSONResponse(body)

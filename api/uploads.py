@@ -1,0 +1,239 @@
+"""Uploads: the request body → named byte strings → Documents (pipeline) → the store, all or nothing.
+
+Uploaded file names are labels only (they become `Document.source`); nothing is written to disk
+under them. Every file is processed before anything is indexed, and a failed write is undone.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+from cnpolicy.api.errors import BadRequestError
+from cnpolicy.config import Options
+from cnpolicy.errors import (
+    CnpolicyError,
+    CorruptFileError,
+    FileTooLargeError,
+    NotFoundError,
+    QueryError,
+    StoreError,
+    UnsupportedFormatError,
+)
+from cnpolicy.ingest.dedup import DuplicateIndex
+from cnpolicy.ingest.sniff import detect_format
+from cnpolicy.pipeline import link_duplicate, process_bytes
+from cnpolicy.records import Document
+from cnpolicy.search.backend import Store
+
+LOG = logging.getLogger("cnpolicy.api")
+
+# Longest file name kept as a document's source label; longer names are cut (keeping the suffix).
+MAX_NAME_CHARS = 120
+# Largest non-file form field (a title), and the longest title or source in a JSON upload.
+MAX_FIELD_BYTES = 64 * 1024
+MAX_LABEL_CHARS = 500
+# Label for a JSON text upload without a `source`.
+DEFAULT_TEXT_SOURCE = "text.txt"
+# The upload field name, as the task and the web page use it.
+FILES_FIELD = "files"
+# Declared part types that make a claim about the format, checked against the bytes (a browser
+# labels files by their name; a mislabelled file gets 415 rather than a wrong reading).
+DECLARED_FORMATS = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+}
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """One uploaded file: its safe name, its bytes, its declared content type."""
+
+    name: str
+    data: bytes
+    content_type: str | None = None
+    title: str | None = None
+
+
+class TextUpload(BaseModel):
+    """A JSON upload: the text of one document, with an optional title and source label."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, description="The document's text (UTF-8 JSON string).")
+    title: str | None = Field(default=None, max_length=MAX_LABEL_CHARS)
+    source: str | None = Field(
+        default=None, max_length=MAX_LABEL_CHARS, description="A label, e.g. a file name or URL."
+    )
+
+
+def safe_name(raw: str | None, *, fallback: str = "upload") -> str:
+    """A file name reduced to a label: last path component, no control characters, bounded."""
+    name = unicodedata.normalize("NFC", raw or "")
+    name = re.split(r"[/\\]", name)[-1]
+    name = _UNSAFE.sub("", name).strip().lstrip(".") or fallback
+    if len(name) > MAX_NAME_CHARS:
+        stem, dot, suffix = name.rpartition(".")
+        keep = f".{suffix}" if dot and len(suffix) <= 8 else ""
+        name = name[: MAX_NAME_CHARS - len(keep)] + keep
+    return name
+
+
+def media_type(header: str | None) -> str:
+    return (header or "").split(";", 1)[0].strip().lower()
+
+
+async def read_uploads(request: Request, *, max_files: int, max_bytes: int) -> list[Upload]:
+    """The files of a multipart (field `files`) or JSON ({"text", "title"?, "source"?}) body."""
+    kind = media_type(request.headers.get("content-type"))
+    if kind == "multipart/form-data":
+        return await read_multipart(request, max_files=max_files, max_bytes=max_bytes)
+    if kind == "application/json":
+        return [parse_text_upload(await request.body())]
+    raise UnsupportedFormatError(
+        f"Content-Type {kind or '(none)'} is not accepted: expected multipart/form-data with "
+        f"the files in the field {FILES_FIELD!r}, or application/json with a text field",
+        field="Content-Type",
+    )
+
+
+async def read_multipart(request: Request, *, max_files: int, max_bytes: int) -> list[Upload]:
+    form = await request.form(
+        max_files=max_files, max_fields=max_files + 10, max_part_size=MAX_FIELD_BYTES
+    )
+    try:
+        parts = form.getlist(FILES_FIELD)
+        title = form.get("title")
+        uploads: list[Upload] = []
+        for index, part in enumerate(parts, 1):
+            if not isinstance(part, UploadFile):
+                raise QueryError(
+                    f"part {index} of {FILES_FIELD!r} is a plain value, expected a file",
+                    field=FILES_FIELD,
+                )
+            name = safe_name(part.filename, fallback=f"upload-{index}")
+            if part.size is not None and part.size > max_bytes:
+                raise FileTooLargeError(
+                    f"{part.size} bytes is over the limit of {max_bytes} bytes", source=name
+                )
+            data = await part.read()
+            uploads.append(Upload(name, data, part.content_type, None))
+    finally:
+        await form.close()
+    if not uploads:
+        raise QueryError(
+            f"no file: expected one or more files in the form field {FILES_FIELD!r}",
+            field=FILES_FIELD,
+        )
+    if len(uploads) == 1 and isinstance(title, str) and title.strip():
+        uploads[0] = replace(uploads[0], title=title.strip()[:MAX_LABEL_CHARS])
+    return uploads
+
+
+def parse_text_upload(body: bytes) -> Upload:
+    try:
+        payload: Any = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BadRequestError(f"the body is not valid JSON ({error})", field="body") from None
+    try:
+        upload = TextUpload.model_validate(payload)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise QueryError(f"{first['msg']} (expected {{'text': str, 'title'?: str, "
+                         f"'source'?: str}})", field=where) from None  # fmt: skip
+    if not upload.text.strip():
+        raise QueryError("the text is blank", field="text")
+    name = safe_name(upload.source, fallback=DEFAULT_TEXT_SOURCE)
+    title = upload.title.strip() if upload.title and upload.title.strip() else None
+    return Upload(name, upload.text.encode("utf-8"), "text/plain", title)
+
+
+def check_declared_type(upload: Upload) -> None:
+    """415 for a part declared PDF/DOCX whose bytes are another format."""
+    declared = DECLARED_FORMATS.get(media_type(upload.content_type))
+    if declared is None:
+        return
+    found = detect_format(upload.data, source=upload.name)
+    if found != declared:
+        raise UnsupportedFormatError(
+            f"declared {media_type(upload.content_type)} but the bytes are {found}",
+            source=upload.name,
+        )
+
+
+def process_upload(upload: Upload, options: Options) -> Document:
+    """Ingest and extract one upload; a reader crash on odd bytes is a bad file, not a 500."""
+    if len(upload.data) > options.ingest.max_bytes:
+        raise FileTooLargeError(
+            f"{len(upload.data)} bytes is over the limit of {options.ingest.max_bytes} bytes",
+            source=upload.name,
+        )
+    try:
+        check_declared_type(upload)
+        document = process_bytes(upload.data, source=upload.name, options=options)
+    except CnpolicyError:
+        raise
+    except Exception as error:
+        LOG.warning("reader failed on %s", upload.name, exc_info=True)
+        raise CorruptFileError(
+            f"could not be read ({type(error).__name__}: {error})", source=upload.name
+        ) from None
+    return replace(document, title=upload.title) if upload.title else document
+
+
+def process_uploads(uploads: list[Upload], options: Options, lock: threading.Lock) -> list[Document]:
+    """Every upload processed (in order, one at a time), or the first failure raised."""
+    seen = DuplicateIndex()
+    documents: list[Document] = []
+    with lock:
+        for upload in uploads:
+            document = link_duplicate(process_upload(upload, options), seen)
+            assert isinstance(document, Document)
+            documents.append(document)
+    return documents
+
+
+def index_atomically(store: Store, documents: list[Document]) -> None:
+    """Index the documents together: when any write fails, put back what was there before."""
+    before: dict[str, Document | None] = {}
+    for document in documents:
+        if document.id not in before:
+            before[document.id] = existing(store, document.id)
+    try:
+        report = store.index(documents)
+    except CnpolicyError:
+        restore(store, before)
+        raise
+    if report.failures:
+        restore(store, before)
+        failure = report.failures[0]
+        raise StoreError(failure.error, source=failure.source)
+
+
+def existing(store: Store, doc_id: str) -> Document | None:
+    try:
+        return store.get(doc_id)
+    except NotFoundError:
+        return None
+
+
+def restore(store: Store, before: dict[str, Document | None]) -> None:
+    for doc_id, previous in before.items():
+        if previous is None:
+            try:
+                store.delete(doc_id)
+            except NotFoundError:
+                pass
+        else:
+            store.put(previous)

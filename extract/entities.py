@@ -1,0 +1,522 @@
+"""Named entities by rules: ORG, GPE, PERSON, DOC, DATE, POLICY, and the `cnpolicy_entities` component.
+
+`recognize(text, region=..., date=...)` returns the entities as records with exact offsets; the
+component puts them in doc.spans["entities"] (each with span._.cnpolicy_entity) and in doc.ents.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import cn2an
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from cnpolicy.errors import ExtractError
+from cnpolicy.extract.abbreviations import (
+    OrgRules,
+    PlaceContext,
+    alternation,
+    is_cjk,
+    load_org_rules,
+    place_context,
+    read_data,
+)
+from cnpolicy.extract.extensions import ENTITIES_KEY, register_extensions
+from cnpolicy.gazetteer import LEVEL_RANK, Division, Gazetteer, PlaceMention, load_gazetteer
+from cnpolicy.records import Entity, Region
+
+LABELS = ("DOC", "ORG", "GPE", "DATE", "PERSON", "POLICY")
+# When two entities cross (overlap without one containing the other) the one whose label comes
+# first here stays: a title or a body name is the larger unit the other was cut from.
+LABEL_PRIORITY = {label: rank for rank, label in enumerate(LABELS)}
+# Labels whose entities may sit inside another of the same label (a title nested in a title);
+# for the others the inner one is dropped (市委 inside 市委组织部).
+NESTING_LABELS = frozenset({"DOC"})
+TITLE_BRACKETS = {"》": "《", "〉": "〈"}
+TITLE_MARKS = re.compile(r"[《》〈〉\n]")
+DOC_NUMBER = re.compile(
+    r"(?P<issuer>[\u4e00-\u9fff]{1,20})\s*[〔\[［【(（]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］】)）]"
+    r"\s*第?\s*(?P<number>\d{1,5})\s*号"
+)
+# A document cited by its issuer and number alone: 省委37号文件, 市编委48号文件.
+ORG_DOC_NUMBER = re.compile(r"\d{1,4}号文件?")
+ISO_DATE = re.compile(r"(?<![\d.])((?:19|20)\d{2})[-/.](1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])(?![\d.])")
+CN_DAY = r"三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
+TOWN = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡)")
+
+
+def read_json(name: str) -> Any:
+    try:
+        return json.loads(read_data(name))
+    except json.JSONDecodeError as exc:
+        raise ExtractError(f"invalid JSON: {exc}", source=f"extract/data/{name}") from exc
+
+
+def small_number(text: str) -> int:
+    """A month, day or year written in digits or Chinese numerals (十二 → 12, 二〇一九 → 2019)."""
+    return int(text) if text.isdigit() else int(cn2an.cn2an(text, "normal"))
+
+
+def parse_iso(value: str | None) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of an ISO date such as the document's date, or None."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", (value or "").strip())
+    if m is None:
+        return None
+    return int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None
+
+
+def iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
+    """2019-03-25, 2019-03 or 2019; None when the parts are not a real date (2月30日)."""
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if day is not None and month is not None:
+        import datetime
+
+        try:
+            return datetime.date(year, month, day).isoformat()
+        except ValueError:
+            return None
+    return f"{year:04d}-{month:02d}" if month is not None else f"{year:04d}"
+
+
+class EntityRules:
+    """Every lexicon and pattern of the rule-based recogniser, compiled once (`load_entity_rules`)."""
+
+    def __init__(self, orgs: OrgRules, gazetteer: Gazetteer):
+        self.orgs = orgs
+        self.gazetteer = gazetteer
+        self._load_policies(read_data("policies.txt"))
+        self._load_persons(read_json("persons.json"))
+        self._load_dates(read_json("dates.json"))
+        documents = read_json("documents.json")
+        self.number_boundary_re = alternation(documents["number_boundaries"])
+        self.number_max_prefix = int(documents["number_max_prefix"])
+        self.max_title = int(documents["max_title"])
+        alias = "|".join(re.escape(w) for w in documents["alias"])
+        self.alias_re = re.compile(rf"\s*[（(]\s*(?:{alias})\s*[“\"《]?([^”\"》）)]{{1,30}}?)[”\"》]?\s*[）)]")
+        towns = read_json("gpe_context.json")
+        self.town_blocked = frozenset(towns["town_blocked"])
+        self.town_government = tuple(towns["town_government"])
+
+    # --- lexicons -----------------------------------------------------------------------------
+
+    def _load_policies(self, text: str) -> None:
+        self.policy_canonical: dict[str, str] = {}
+        for line in text.splitlines():
+            if line.strip() and not line.startswith("#"):
+                form, _, canonical = line.strip().partition("\t")
+                self.policy_canonical[form] = canonical or form
+        patterns = []
+        for form in sorted(self.policy_canonical, key=len, reverse=True):
+            pattern = re.escape(form).replace(r"\+", "[+＋]").replace("、", "[、,，]?")
+            patterns.append(pattern)
+        self.policy_re = re.compile("|".join(patterns))
+
+    def _load_persons(self, data: dict[str, Any]) -> None:
+        self.leaders: dict[str, str] = {}
+        for name, aliases in data["leaders"].items():
+            self.leaders[name] = name
+            for alias in aliases:
+                self.leaders[alias] = name
+        self.leader_re = alternation(self.leaders)
+        self.surnames = frozenset(data["surnames"])
+        self.compound_surnames = frozenset(data["compound_surnames"])
+        self.title_re = alternation(data["titles"])
+        self.after = tuple(data["after"])
+        self.function_chars = frozenset(data["function_chars"])
+        self.not_given = frozenset(data["not_given"])
+
+    def _load_dates(self, data: dict[str, Any]) -> None:
+        self.relative_years: dict[str, int] = dict(data["relative_years"])
+        relative = "|".join(sorted(self.relative_years, key=len, reverse=True))
+        year_parts = "|".join(sorted(data["year_parts"], key=len, reverse=True))
+        month_parts = "|".join(sorted(data["month_parts"], key=len, reverse=True))
+        blocked = re.escape(data["part_blocked_next"])
+        month = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
+        day = rf"3[01]|[12]\d|0?[1-9]|{CN_DAY}"
+        self.date_re = re.compile(
+            rf"(?<![\d〇零一二三四五六七八九十百千万])"
+            rf"(?:(?P<year>(?:19|20)\d{{2}}|[〇零一二三四五六七八九]{{4}})年|(?P<rel>{relative}))"
+            rf"(?:(?P<month>{month})月(?:(?P<day>{day})[日号]|(?:{month_parts})(?![{blocked}]))?"
+            rf"|(?:{year_parts})(?![{blocked}]))?"
+        )
+        self.month_day_re = re.compile(
+            rf"(?<![\d个第.])(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>3[01]|[12]\d|0?[1-9])[日号]"
+            rf"|(?:{month_parts})(?![{blocked}]))?"
+        )
+
+    # --- the whole text -------------------------------------------------------------------------
+
+    def recognize(self, text: str, *, region: Region | None = None, date: str | None = None) -> list[Entity]:
+        """Every entity in the text, overlaps resolved, sorted by position."""
+        context = place_context(region, self.gazetteer)
+        mentions = self.gazetteer.find(text)
+        org_spans = self.orgs.find(text, mentions)
+        found: list[Entity] = [
+            Entity(text[s:e], "ORG", s, e, self.orgs.normalize(text[s:e], context)) for s, e in org_spans
+        ]
+        found += self.find_places(text, mentions, org_spans, context, region)
+        found += self.find_documents(text, org_spans)
+        found += self.find_dates(text, parse_iso(date))
+        found += self.find_persons(text)
+        found += self.find_policies(text)
+        return resolve_overlaps(found)
+
+    # --- GPE ----------------------------------------------------------------------------------
+
+    def find_places(
+        self,
+        text: str,
+        mentions: Sequence[PlaceMention],
+        org_spans: Sequence[tuple[int, int]],
+        context: PlaceContext,
+        region: Region | None,
+    ) -> list[Entity]:
+        """Divisions from the gazetteer (with codes), places missing from it, and towns."""
+        found: list[Entity] = []
+        unknown: set[str] = set()
+        if region is not None and region.code is None and len(region.name) >= 2:
+            unknown.add(region.name)
+        previous: tuple[int, Division] | None = None
+        for m in mentions:
+            adjacent = previous[1].code if previous and previous[0] == m.start else None
+            division = self.resolve(m.candidates, [adjacent, *scopes(context.code)])
+            normalized = division.name if division else m.candidates[0].name
+            found.append(Entity(m.text, "GPE", m.start, m.end, normalized, division.code if division else None))
+            previous = (m.end, division) if division else None
+            if division is not None and division.level != "county":
+                name = self._unknown_after(text, m.end, division)
+                if name:
+                    unknown.add(name)
+        for start, end in org_spans:
+            name_start = start + 2 if text.startswith("中共", start) else start
+            name = self.orgs.leading_unknown_place(text[name_start:end])
+            if name and not any(m.start == name_start for m in mentions):
+                unknown.add(name)
+        found += self._occurrences(text, unknown, mentions)
+        found += self._towns(text, found)
+        return found
+
+    def resolve(self, candidates: Sequence[Division], scopes_: Iterable[str | None]) -> Division | None:
+        """The division a name means: the only one, one inside the context, else None (ambiguous)."""
+        if len(candidates) == 1:
+            return candidates[0]
+        for scope in scopes_:
+            if scope:
+                inside = [d for d in candidates if d.code.startswith(code_prefix(scope))]
+                if inside:
+                    return top_level(inside)
+        return top_level(candidates)
+
+    def _unknown_after(self, text: str, end: int, parent: Division) -> str | None:
+        """A place missing from the gazetteer right after a known one (湖北省江州市)."""
+        if end >= len(text) or self.gazetteer.find(text[end : end + 8])[:1] and (
+            self.gazetteer.find(text[end : end + 8])[0].start == 0
+        ):
+            return None
+        name = self.orgs.leading_unknown_place(text[end : end + 8])
+        if name is None or self.orgs.boundary_re.search(name[:-1]):
+            return None
+        allowed = "市县区旗州" if parent.level == "province" else "县区旗市"
+        return name if name[-1] in allowed else None
+
+    def _occurrences(self, text: str, names: set[str], mentions: Sequence[PlaceMention]) -> list[Entity]:
+        taken = {(m.start, m.end) for m in mentions}
+        found = []
+        for name in names:
+            for m in re.finditer(re.escape(name), text):
+                if (m.start(), m.end()) not in taken:
+                    found.append(Entity(name, "GPE", m.start(), m.end(), name, None))
+        return found
+
+    def _towns(self, text: str, places: Sequence[Entity]) -> list[Entity]:
+        """Township-level places (石城镇): after a county or city, or before 人民政府/党委 …"""
+        found: dict[int, Entity] = {}
+        for place in places:
+            if place.code is None or not place.code.endswith("00"):
+                m = TOWN.match(text, place.end)
+                if m and self._is_town(m.group()):
+                    found[m.start()] = Entity(m.group(), "GPE", m.start(), m.end(), m.group(), None)
+        for word in self.town_government:
+            for m in re.finditer(rf"(?:街道|镇|乡)(?={re.escape(word)})", text):
+                start = m.start() - 2
+                if start > 0 and is_cjk(text[start - 1]) and (start < 2 or not is_cjk(text[start - 2])):
+                    start -= 1
+                name = text[start : m.end()]
+                if start >= 0 and all(map(is_cjk, name)) and self._is_town(name) and start not in found:
+                    found[start] = Entity(name, "GPE", start, m.end(), name, None)
+        return list(found.values())
+
+    def _is_town(self, name: str) -> bool:
+        if any(word in name for word in self.town_blocked):
+            return False
+        return self.orgs.boundary_re.search(name) is None and not any(c in "省市县区" for c in name)
+
+    # --- DOC ----------------------------------------------------------------------------------
+
+    def find_documents(self, text: str, org_spans: Sequence[tuple[int, int]]) -> list[Entity]:
+        """Titles in 《》 (and 〈〉 nested in them), document numbers (国发〔2016〕55号)."""
+        titles = self._titles(text)
+        aliases: dict[str, str] = {}
+        for entity in titles:
+            m = self.alias_re.match(text, entity.end + 1)
+            if m:
+                aliases[m.group(1)] = entity.normalized or entity.text
+        found = [
+            Entity(e.text, e.label, e.start, e.end, aliases.get(e.text, e.normalized)) for e in titles
+        ]
+        for m in DOC_NUMBER.finditer(text):
+            issuer_start = self._issuer_start(text, m.start("issuer"), m.end("issuer"))
+            if issuer_start is None:
+                continue
+            issuer = text[issuer_start : m.end("issuer")]
+            normalized = f"{issuer}〔{m.group('year')}〕{int(m.group('number'))}号"
+            found.append(Entity(text[issuer_start : m.end()], "DOC", issuer_start, m.end(), normalized))
+        for start, end in org_spans:
+            m = ORG_DOC_NUMBER.match(text, end)
+            if m:
+                found.append(Entity(text[start : m.end()], "DOC", start, m.end(), None))
+        return found
+
+    def _titles(self, text: str) -> list[Entity]:
+        found: list[Entity] = []
+        stack: list[tuple[str, int]] = []
+        for m in TITLE_MARKS.finditer(text):
+            mark, at = m.group(), m.start()
+            if mark == "\n":
+                stack.clear()
+            elif mark in "《〈":
+                stack.append((mark, at))
+            elif stack and stack[-1][0] == TITLE_BRACKETS[mark]:
+                _, open_at = stack.pop()
+                title = text[open_at + 1 : at]
+                if title.strip() and len(title) <= self.max_title:
+                    normalized = title.replace("〈", "《").replace("〉", "》")
+                    found.append(Entity(title, "DOC", open_at + 1, at, normalized))
+            else:
+                stack.clear()
+        return found
+
+    def _issuer_start(self, text: str, start: int, end: int) -> int | None:
+        """Where the issuer code before 〔year〕 begins, after any verb such as 根据 (None: no code)."""
+        start = max(start, end - self.number_max_prefix)
+        for m in self.number_boundary_re.finditer(text, start, end):
+            start = m.end()
+        return start if start < end else None
+
+    # --- DATE ---------------------------------------------------------------------------------
+
+    def find_dates(self, text: str, base: tuple[int, int | None, int | None] | None) -> list[Entity]:
+        """Dates, normalised to ISO at the precision written; relative ones against `base`."""
+        found: list[Entity] = []
+        taken: list[tuple[int, int]] = []
+        for m in ISO_DATE.finditer(text):
+            normalized = iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            found.append(Entity(m.group(), "DATE", m.start(), m.end(), normalized))
+            taken.append(m.span())
+        for m in self.date_re.finditer(text):
+            if m.group("year"):
+                year: int | None = small_number(m.group("year"))
+            else:
+                year = base[0] + self.relative_years[m.group("rel")] if base else None
+            found.append(self._date(m, year, taken))
+        base_year = base[0] if base else None
+        for m in self.month_day_re.finditer(text):
+            if not any(s <= m.start() < e for s, e in taken):
+                found.append(self._date(m, base_year, taken))
+        return found
+
+    def _date(self, m: re.Match[str], year: int | None, taken: list[tuple[int, int]]) -> Entity:
+        taken.append(m.span())
+        month = small_number(m.group("month")) if m.group("month") else None
+        day = small_number(m.group("day")) if m.group("day") else None
+        normalized = iso(year, month, day) if year is not None else None
+        return Entity(m.group(), "DATE", m.start(), m.end(), normalized)
+
+    # --- PERSON -------------------------------------------------------------------------------
+
+    def find_persons(self, text: str) -> list[Entity]:
+        """National leaders by name; others after a title (市长张三) or before 同志."""
+        found = [
+            Entity(m.group(), "PERSON", m.start(), m.end(), self.leaders[m.group()])
+            for m in self.leader_re.finditer(text)
+        ]
+        for m in self.title_re.finditer(text):
+            name = self._name_after(text, m.end())
+            if name:
+                found.append(Entity(name, "PERSON", m.end(), m.end() + len(name), name))
+        for m in re.finditer("同志", text):
+            name = self._name_before(text, m.start())
+            if name:
+                found.append(Entity(name, "PERSON", m.start() - len(name), m.start(), name))
+        return found
+
+    def _is_name(self, name: str) -> bool:
+        surname = 2 if name[:2] in self.compound_surnames else 1
+        if surname == 1 and name[0] not in self.surnames:
+            return False
+        given = name[surname:]
+        return 1 <= len(given) <= 2 and all(is_cjk(c) and c not in self.not_given for c in given)
+
+    def _name_after(self, text: str, start: int) -> str | None:
+        for length in (4, 3, 2):
+            name = text[start : start + length]
+            end = start + length
+            if len(name) == length and self._is_name(name):
+                if end == len(text) or text.startswith(self.after, end):
+                    return name
+        return None
+
+    def _name_before(self, text: str, end: int) -> str | None:
+        for length in (2, 3, 4):
+            start = end - length
+            if start < 0:
+                break
+            name = text[start:end]
+            if not self._is_name(name):
+                continue
+            longer = text[start - 1 : end] if start > 0 else ""
+            if longer and self._is_name(longer) and longer[0] not in self.function_chars:
+                continue  # 王小明同志: the three-character name, not 小明
+            return name
+        return None
+
+    # --- POLICY -------------------------------------------------------------------------------
+
+    def find_policies(self, text: str) -> list[Entity]:
+        found = []
+        for m in self.policy_re.finditer(text):
+            canonical = self.policy_canonical.get(m.group())
+            if canonical is None:  # a variant written with ＋ or another list mark
+                key = m.group().replace("＋", "+").replace(",", "、").replace("，", "、")
+                canonical = self.policy_canonical.get(key, self.policy_canonical.get(key.replace("、", ""), m.group()))
+            found.append(Entity(m.group(), "POLICY", m.start(), m.end(), canonical))
+        return found
+
+
+def scopes(code: str | None) -> list[str]:
+    """A region code and the city and province around it, narrowest first."""
+    if not code:
+        return []
+    return list(dict.fromkeys([code, code[:4] + "00", code[:2] + "0000"]))
+
+
+def code_prefix(code: str) -> str:
+    if code.endswith("0000"):
+        return code[:2]
+    return code[:4] if code.endswith("00") else code
+
+
+def top_level(candidates: Sequence[Division]) -> Division | None:
+    """The highest-level candidate when it is the only one at that level, else None."""
+    best = min(LEVEL_RANK[d.level] for d in candidates)
+    top = [d for d in candidates if LEVEL_RANK[d.level] == best]
+    return top[0] if len(top) == 1 else None
+
+
+def resolve_overlaps(entities: Iterable[Entity]) -> list[Entity]:
+    """Drop duplicates, same-label entities inside another (except titles), and crossing ones."""
+    unique = {(e.start, e.end, e.label): e for e in entities if e.end > e.start}
+    ordered = sorted(unique.values(), key=lambda e: (LABEL_PRIORITY[e.label], e.start - e.end, e.start))
+    kept: list[Entity] = []
+    starts: list[tuple[int, int]] = []  # (start, index in kept), sorted
+    longest = 0
+    for entity in ordered:
+        low = bisect.bisect_left(starts, (entity.start - longest, -1))
+        high = bisect.bisect_left(starts, (entity.end, -1))
+        if all(compatible(entity, kept[i]) for _, i in starts[low:high]):
+            bisect.insort(starts, (entity.start, len(kept)))
+            kept.append(entity)
+            longest = max(longest, entity.end - entity.start)
+    return sorted(kept, key=lambda e: (e.start, e.end, LABEL_PRIORITY[e.label]))
+
+
+def compatible(new: Entity, old: Entity) -> bool:
+    """Whether `new` may stay beside `old`, which was kept first (higher priority or longer)."""
+    if new.end <= old.start or old.end <= new.start:
+        return True
+    inside = old.start <= new.start and new.end <= old.end
+    if not inside and not (new.start <= old.start and old.end <= new.end):
+        return False  # crossing
+    return new.label != old.label or new.label in NESTING_LABELS
+
+
+@lru_cache(maxsize=1)
+def load_entity_rules() -> EntityRules:
+    """The bundled lexicons, compiled once per process."""
+    return EntityRules(load_org_rules(), load_gazetteer())
+
+
+def recognize(text: str, *, region: Region | None = None, date: str | None = None) -> list[Entity]:
+    """Every entity in the text: `region` resolves 市委 and namesakes, `date` (ISO) resolves 去年."""
+    return load_entity_rules().recognize(text, region=region, date=date)
+
+
+class EntityRecognizer:
+    """spaCy component: rule-based entities into doc.spans[spans_key] and doc.ents."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "cnpolicy_entities",
+        *,
+        spans_key: str = ENTITIES_KEY,
+        annotate_ents: bool = True,
+        region: str | None = None,
+    ):
+        register_extensions()
+        self.name = name
+        self.spans_key = spans_key
+        self.annotate_ents = annotate_ents
+        self.rules = load_entity_rules()
+        self.default_region = self.rules.gazetteer.region_for(region) if region else None
+
+    def __call__(self, doc: Doc) -> Doc:
+        region = doc._.cnpolicy_region or self.default_region
+        date = doc._.get("cnpolicy_date") if Doc.has_extension("cnpolicy_date") else None
+        entities = self.rules.recognize(doc.text, region=region, date=date)
+        self.set_annotations(doc, entities)
+        return doc
+
+    def set_annotations(self, doc: Doc, entities: Sequence[Entity]) -> None:
+        """Each entity as a span carrying its record; the longest non-overlapping ones as doc.ents."""
+        spans = entity_spans(doc, entities)
+        group = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
+        doc.spans[self.spans_key] = group + spans
+        if self.annotate_ents:
+            doc.ents = filter_spans([*doc.ents, *spans])
+
+
+def entity_spans(doc: Doc, entities: Sequence[Entity]) -> list[Span]:
+    """Spans for the entities. spaCy keys span extensions by character offsets, so an entity whose
+    token-expanded span equals another's gets the span of the tokens inside it instead."""
+    spans: list[Span] = []
+    used: set[tuple[int, int]] = set()
+    for entity in sorted(entities, key=lambda e: (LABEL_PRIORITY[e.label], e.start - e.end)):
+        for mode in ("expand", "contract"):
+            span = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode=mode)
+            if span is not None and len(span) and (span.start_char, span.end_char) not in used:
+                used.add((span.start_char, span.end_char))
+                span._.cnpolicy_entity = entity
+                spans.append(span)
+                break
+    return sorted(spans, key=lambda s: (s.start, s.end))
+
+
+@Language.factory(
+    "cnpolicy_entities",
+    default_config={"spans_key": ENTITIES_KEY, "annotate_ents": True, "region": None},
+)
+def make_entities(
+    nlp: Language, name: str, spans_key: str, annotate_ents: bool, region: str | None
+) -> EntityRecognizer:
+    """Factory of the `cnpolicy_entities` component (also the spacy_factories entry point)."""
+    return EntityRecognizer(nlp, name, spans_key=spans_key, annotate_ents=annotate_ents, region=region)

@@ -1,0 +1,110 @@
+"""The indicator taxonomy (data/indicators.json): canonical ids for what a metric measures.
+
+Also owns the action lexicon (精简, 下放, 划转 …): which word in a clause says what was done.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from cnpolicy.errors import ExtractError
+from cnpolicy.extract.mentions import read_data
+
+RULE_KEYS = frozenset(
+    {"subject_any", "subject_none", "action_any", "unit_any", "kind_any", "context_any"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    subject_any: tuple[str, ...] = ()
+    subject_none: tuple[str, ...] = ()
+    action_any: tuple[str, ...] = ()
+    unit_any: tuple[str, ...] = ()
+    kind_any: tuple[str, ...] = ()
+    context_any: tuple[str, ...] = ()
+
+    def matches(
+        self, *, subject: str, action: str | None, unit: str, kind: str, context: str
+    ) -> bool:
+        return (
+            (not self.subject_any or any(w in subject for w in self.subject_any))
+            and not any(w in subject for w in self.subject_none)
+            and (not self.action_any or action in self.action_any)
+            and (not self.unit_any or unit in self.unit_any)
+            and (not self.kind_any or kind in self.kind_any)
+            and (not self.context_any or any(w in context for w in self.context_any))
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    id: str
+    label_zh: str
+    label_en: str
+    unit: str
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Taxonomy:
+    indicators: tuple[Indicator, ...]
+    actions: dict[str, str]  # word → canonical action
+    action_pattern: re.Pattern[str]
+
+    def assign(
+        self, *, subject: str | None, action: str | None, unit: str, kind: str, context: str
+    ) -> str | None:
+        """The first indicator whose rules match, else None."""
+        for indicator in self.indicators:
+            for rule in indicator.rules:
+                if rule.matches(
+                    subject=subject or "", action=action, unit=unit, kind=kind, context=context
+                ):
+                    return indicator.id
+        return None
+
+    def find_action(self, before: str, after: str) -> str | None:
+        """The action nearest before the number in its clause, else the first one after it."""
+        found = list(self.action_pattern.finditer(before))
+        if found:
+            return self.actions[found[-1].group()]
+        match = self.action_pattern.search(after)
+        return self.actions[match.group()] if match else None
+
+    def get(self, indicator_id: str) -> Indicator | None:
+        return next((i for i in self.indicators if i.id == indicator_id), None)
+
+
+def _rule(data: dict[str, Any], where: str) -> Rule:
+    unknown = set(data) - RULE_KEYS
+    if unknown:
+        raise ExtractError(
+            f"unknown rule keys {sorted(unknown)}; expected some of {sorted(RULE_KEYS)}",
+            source="extract/data/indicators.json",
+            field=where,
+        )
+    return Rule(**{key: tuple(value) for key, value in data.items()})
+
+
+@lru_cache(maxsize=1)
+def load_taxonomy() -> Taxonomy:
+    """The taxonomy and actions of data/indicators.json, validated."""
+    data = read_data("indicators.json")
+    indicators = []
+    for entry in data["indicators"]:
+        missing = {"id", "label_zh", "label_en", "unit", "rules"} - set(entry)
+        if missing:
+            raise ExtractError(
+                f"indicator lacks {sorted(missing)}", source="extract/data/indicators.json"
+            )
+        rules = tuple(_rule(r, entry["id"]) for r in entry["rules"])
+        indicators.append(
+            Indicator(entry["id"], entry["label_zh"], entry["label_en"], entry["unit"], rules)
+        )
+    actions = {w: canonical for canonical, words in data["actions"].items() for w in words}
+    alternation = "|".join(re.escape(w) for w in sorted(actions, key=len, reverse=True))
+    return Taxonomy(tuple(indicators), actions, re.compile(alternation))

@@ -1,0 +1,449 @@
+"""Find the number + unit mentions in a text and keep the ones ANNOTATION.md counts as metrics.
+
+Regexes run on the text (jieba splits `900多名` and `14.8%`); word boundaries from the segmenter
+only veto numbers glued inside words (`一把手`, `三定`). Lexicons: data/units.json,
+data/metric_patterns.json.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from cnpolicy.errors import ExtractError
+from cnpolicy.extract.numbers import (
+    ARABIC,
+    NUMERAL,
+    RANGE,
+    NumberFormatError,
+    Quantity,
+    is_chinese_numeral,
+    parse_number,
+    parse_quantity,
+)
+from cnpolicy.records import Approx, Number, as_number
+
+# A share in 成 is a tenth; 十成 is the whole, so anything above 10 成 is not a share.
+MAX_SHARE = 10
+# How far back (characters) to look for an unclosed quote or book-title mark: longer quoted
+# passages hold real metrics, and titles longer than this are rare enough to not matter.
+QUOTE_WINDOW = 40
+# How far back to look for 电话/传真/ICP before a number.
+PHONE_WINDOW = 8
+# Digits in a row from which a bare number is a code or a phone number, not a count.
+CODE_DIGITS = 7
+# Characters that may not follow 成 when it is a share (成为, 成立, 成员, 成果 …).
+SHARE_BLOCKERS = "立员果本就效功熟绩交型长都品份分色年人"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A number with its unit: `start`/`end` cover the whole mention, qualifiers included."""
+
+    start: int
+    end: int
+    number_start: int
+    number_end: int
+    unit_end: int
+    numeral: str
+    value: Number
+    unit: str
+    kind: str  # count, amount, percent, duration
+    value_max: Number | None = None
+    approx: Approx | None = None
+    before: Number | None = None
+    before_start: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """Compiled patterns and lexicons, built once from the data files."""
+
+    mention: re.Pattern[str]
+    implicit: re.Pattern[str]
+    change_gap: re.Pattern[str]
+    change_verbs: re.Pattern[str]
+    frequency: tuple[re.Pattern[str], ...]
+    unit_kinds: dict[str, str]
+    implicit_units: dict[str, str]
+    approx_before: dict[str, Approx]
+    approx_inside: dict[str, Approx]
+    approx_after: dict[str, Approx]
+    ordinal_before: tuple[str, ...]
+    frequency_units: frozenset[str]
+    time_after: tuple[str, ...]
+    phone_before: tuple[str, ...]
+    outcome_words: tuple[str, ...]
+    name_words_after: tuple[str, ...]
+    determiners: frozenset[str]
+    name_before_max: int
+    strict_change: re.Pattern[str]
+    slogan_quote_max: int
+    slogan_joiners: str
+    quote_open: str
+    quote_close: str
+    title_open: str
+    title_close: str
+    clause_breaks: str
+    sentence_breaks: str
+
+
+def read_data(name: str) -> dict[str, Any]:
+    """A JSON data file of this package, as a dict."""
+    path = resources.files("cnpolicy.extract").joinpath("data").joinpath(name)
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        raise ExtractError(f"cannot read the lexicon ({error})", source=f"extract/data/{name}")
+    if not isinstance(data, dict):
+        raise ExtractError("expected a JSON object", source=f"extract/data/{name}")
+    return data
+
+
+def _alternation(words: Sequence[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _approx_map(groups: dict[str, Any]) -> dict[str, Approx]:
+    return {w: kind for kind, words in groups.items() if not kind.startswith("_") for w in words}
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> Rules:
+    """The mention rules from data/units.json and data/metric_patterns.json."""
+    units = read_data("units.json")
+    patterns = read_data("metric_patterns.json")
+    unit_kinds = {u: kind for kind in ("count", "amount", "percent", "duration", "share")
+                  for u in units[kind]}
+    implicit_units = {noun: unit for unit, nouns in units["implicit"].items()
+                      if not unit.startswith("_") for noun in nouns}
+    before = _approx_map(patterns["qualifiers_before"])
+    inside = _approx_map(patterns["qualifiers_inside"])
+    after = _approx_map(patterns["qualifiers_after"])
+    mention = re.compile(
+        rf"(?P<pre>{_alternation(list(before))})?"
+        rf"(?:百分之(?P<pct>{NUMERAL})"
+        rf"|(?P<num>{RANGE})[ \t]?(?P<inside>{_alternation(list(inside))})?[ \t]?"
+        rf"(?P<unit>{_alternation(list(unit_kinds))}))"
+        rf"(?P<post>{_alternation(list(after))})?"
+    )
+    implicit = re.compile(rf"(?P<num>{ARABIC})(?P<noun>{_alternation(list(implicit_units))})")
+    gap = int(patterns["change_gap_max"])
+    openers = _alternation(patterns["change_openers"])
+    breaks = re.escape(patterns["clause_breaks"])
+    strict = [v for v in patterns["change_verbs"] if len(v) > 1 and v != "变为"]
+    return Rules(
+        mention=mention,
+        implicit=implicit,
+        change_gap=re.compile(rf"(?:{openers})[^{breaks}、从由]{{0,{gap}}}$"),
+        change_verbs=re.compile(rf"(?:了)?(?:{_alternation(patterns['change_verbs'])})(?:了)?$"),
+        frequency=tuple(re.compile(p) for p in patterns["frequency_before_patterns"]),
+        unit_kinds=unit_kinds,
+        implicit_units=implicit_units,
+        approx_before=before,
+        approx_inside=inside,
+        approx_after=after,
+        ordinal_before=tuple(patterns["ordinal_before"]),
+        frequency_units=frozenset(patterns["frequency_units"]),
+        time_after=tuple(sorted(patterns["time_after"], key=len, reverse=True)),
+        phone_before=tuple(patterns["phone_before"]),
+        outcome_words=tuple(patterns["outcome_words"]),
+        name_words_after=tuple(patterns["name_words_after"]),
+        determiners=frozenset(patterns["determiner_numerals"]),
+        name_before_max=int(patterns["name_before_max"]),
+        strict_change=re.compile(
+            rf"[^{breaks}、\d]{{0,{gap}}}?(?:{_alternation(strict)})$"
+        ),
+        slogan_quote_max=int(patterns["slogan_quote_max"]),
+        slogan_joiners=patterns["slogan_joiners"],
+        quote_open=patterns["quote_open"],
+        quote_close=patterns["quote_close"],
+        title_open=patterns["title_open"],
+        title_close=patterns["title_close"],
+        clause_breaks=patterns["clause_breaks"],
+        sentence_breaks=patterns["sentence_breaks"],
+    )
+
+
+class Boundaries:
+    """Word boundaries from the segmenter, as sorted token start offsets plus the text length."""
+
+    def __init__(self, starts: Sequence[int], ends: Sequence[int]):
+        self.starts = frozenset(starts)
+        self.ends = frozenset(ends)
+        self.sorted_starts = sorted(self.starts | self.ends)
+
+    def is_start(self, offset: int) -> bool:
+        return offset in self.starts
+
+    def is_end(self, offset: int) -> bool:
+        return offset in self.ends
+
+    def words(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """The (start, end) of each word between start and end, cut at the segmenter's bounds."""
+        cuts = self.sorted_starts
+        low, high = bisect.bisect_right(cuts, start), bisect.bisect_left(cuts, end)
+        points = [start, *cuts[low:high], end]
+        return [(a, b) for a, b in zip(points, points[1:], strict=False) if b > a]
+
+
+# --- scanning ---------------------------------------------------------------------------------
+
+
+def scan_mentions(text: str, rules: Rules, bounds: Boundaries) -> list[Mention]:
+    """Every number + unit in the text that is not excluded (dates, names, ordinals …)."""
+    found: list[Mention] = []
+    for match in rules.mention.finditer(text):
+        mention = _from_match(text, match, rules)
+        if mention is not None and not is_excluded(text, mention, rules, bounds):
+            found.append(mention)
+    for match in rules.implicit.finditer(text):
+        mention = _from_implicit(match, rules)
+        if not any(m.start < mention.end and mention.start < m.end for m in found) and not (
+            is_excluded(text, mention, rules, bounds)
+        ):
+            found.append(mention)
+    found.sort(key=lambda m: m.start)
+    merged = merge_changes(text, found, rules)
+    return [m for m in merged if not _time_not_outcome(text, m, rules, bounds)]
+
+
+def _from_match(text: str, match: re.Match[str], rules: Rules) -> Mention | None:
+    pre, post, inside = match.group("pre"), match.group("post"), match.group("inside")
+    approx = (
+        rules.approx_inside.get(inside or "")
+        or rules.approx_after.get(post or "")
+        or rules.approx_before.get(pre or "")
+    )
+    try:
+        if match.group("pct") is not None:
+            numeral = match.group("pct")
+            quantity: Quantity = Quantity(parse_number(numeral))
+            unit, kind, number_start = "%", "percent", match.start("pct") - len("百分之")
+            unit_end = match.end("pct")
+        else:
+            numeral = match.group("num")
+            quantity = parse_quantity(numeral)
+            unit, kind = match.group("unit"), rules.unit_kinds[match.group("unit")]
+            number_start, unit_end = match.start("num"), match.end("unit")
+    except NumberFormatError:
+        return None
+    if kind == "share":
+        if quantity.value > MAX_SHARE or text[unit_end : unit_end + 1] in SHARE_BLOCKERS:
+            return None
+        quantity = Quantity(
+            as_number(quantity.value * 10),
+            None if quantity.value_max is None else as_number(quantity.value_max * 10),
+        )
+        unit, kind = "%", "percent"
+    number_end = match.end("pct") if match.group("pct") is not None else match.end("num")
+    return Mention(
+        start=match.start(),
+        end=match.end(),
+        number_start=number_start,
+        number_end=number_end,
+        unit_end=unit_end,
+        numeral=numeral,
+        value=quantity.value,
+        value_max=quantity.value_max,
+        unit=unit,
+        kind=kind,
+        approx=approx,
+    )
+
+
+def _from_implicit(match: re.Match[str], rules: Rules) -> Mention:
+    numeral = match.group("num")
+    return Mention(
+        start=match.start(),
+        end=match.end("num"),
+        number_start=match.start(),
+        number_end=match.end("num"),
+        unit_end=match.end("num"),
+        numeral=numeral,
+        value=parse_number(numeral),
+        unit=rules.implicit_units[match.group("noun")],
+        kind="count",
+    )
+
+
+# --- exclusions ---------------------------------------------------------------------------------
+
+
+def is_excluded(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
+    """Whether the mention is a date, ordinal, name, slogan, code or frequency, not a metric."""
+    checks = (
+        _glued_into_word,
+        _ordinal,
+        _inside_title,
+        _short_quote,
+        _slogan_joined,
+        _code_or_phone,
+        _frequency,
+        _determiner,
+        _name_after,
+    )
+    return any(check(text, m, rules, bounds) for check in checks)
+
+
+def _glued_into_word(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
+    """A numeral that the segmenter reads as part of a longer word (统一个, 一成不变).
+
+    The word may start at a qualifier (近三成) and the measure word may be glued to the
+    next character (11 个区): the segmenter does both, and neither makes a name.
+    """
+    if not (bounds.is_start(m.number_start) or bounds.is_start(m.start)):
+        return True
+    unit_start = m.unit_end - len(m.unit)
+    return not (bounds.is_end(m.unit_end) or bounds.is_start(unit_start))
+
+
+def _ordinal(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
+    """第二次, 十九届三中全会, 十七届人大三次会议: ordinals and parts of a meeting's name."""
+    before = text[max(0, m.number_start - 2) : m.number_start]
+    if before.endswith(rules.ordinal_before):
+        return True
+    if m.unit not in rules.frequency_units:
+        return False
+    return "届" in text[max(0, m.number_start - rules.name_before_max) : m.number_start]
+
+
+def _inside_title(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
+    window = text[max(0, m.number_start - QUOTE_WINDOW) : m.number_start]
+    opened = max(window.rfind(c) for c in rules.title_open)
+    closed = max(window.rfind(c) for c in rules.title_close)
+    return opened > closed
+
+
+def _short_quote(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
+    """Inside a short quoted phrase (“十四五”, “三化”): a name or a slogan."""
+    window_start = max(0, m.number_start - QUOTE_WINDOW)
+    window = text[window_start : m.number_start]
+    opened = max(window.rfind(c) for c in rules.quote_open if c != '"')
+    closed = max(window.rfind(c) for c in rules.quote_close if c != '"')
+    if opened <= closed:
+        return False
+    open_at = window_start + opened
+    ends = [text.find(c, m.number_start) for c in rules.quote_close if c != '"']
+    close_at = min((e for e in ends if e >= 0), default=-1)
+    return close_at >= 0 and close_at - open_at - 1 <= rules.slogan_quote_max
+
+
+def _slogan_joined(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
+    """Numbers joined by + or > are names of schemes (1+8, 10+1, 1+1>2)."""
+    before = text[m.number_start - 1 : m.number_start] if m.number_start else ""
+    after = text[m.number_end : m.number_end + 1]
+    return bool(before and before in rules.slogan_joiners) or bool(
+        after and after in rules.slogan_joiners
+    )
+
+
+def _code_or_phone(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
+    before = text[max(0, m.number_start - PHONE_WINDOW) : m.number_start]
+    if any(word in before for word in rules.phone_before):
+        return True
+    previous = text[m.number_start - 1 : m.number_start] if m.number_start else ""
+    digits = sum(c.isdigit() for c in m.numeral)
+    return (previous.isascii() and previous.isalnum()) or digits >= CODE_DIGITS
+
+
+def _frequency(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
+    """每年一次, 五年一次: a rule of frequency, not a count of events."""
+    if m.unit not in rules.frequency_units:
+        return False
+    before = text[max(0, m.number_start - 8) : m.number_start]
+    return any(p.search(before) for p in rules.frequency)
+
+
+def _time_not_outcome(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
+    """A duration is a metric only as an outcome (办理时间压缩至3个工作日), not as time (三天后)."""
+    if m.kind != "duration":
+        return False
+    if text.startswith(rules.time_after, m.end):
+        return True
+    if m.before is not None:
+        return False
+    clause_start = _clause_start(text, m.start, rules)
+    return not any(word in text[clause_start : m.start] for word in rules.outcome_words)
+
+
+def _determiner(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
+    """A bare 一 before a measure word is the article (一个部门统筹), not a count."""
+    return m.numeral in rules.determiners and m.approx is None and m.value_max is None
+
+
+def _name_after(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
+    """十二届五次全会: a count glued to a meeting name is part of the name."""
+    return is_chinese_numeral(m.numeral) and text.startswith(rules.name_words_after, m.unit_end)
+
+
+def _clause_start(text: str, offset: int, rules: Rules) -> int:
+    return max(text.rfind(c, 0, offset) for c in rules.clause_breaks) + 1
+
+
+# --- changes ----------------------------------------------------------------------------------
+
+
+_BARE_NUMBER = re.compile(rf"({NUMERAL})$")
+
+
+def merge_changes(text: str, mentions: list[Mention], rules: Rules) -> list[Mention]:
+    """Join `从61个减到49个` (before, change verb, after) into one change mention."""
+    merged: list[Mention] = []
+    for mention in mentions:
+        previous = merged[-1] if merged else None
+        change = _as_change(text, previous, mention, rules)
+        if change is not None:
+            merged[-1] = change
+        else:
+            merged.append(mention)
+    return merged
+
+
+def _as_change(text: str, previous: Mention | None, after: Mention, rules: Rules) -> Mention | None:
+    if after.kind == "percent" and after.unit != "%":
+        return None
+    if previous is not None and previous.unit_end <= after.start:
+        between = text[previous.end : after.start]
+        opened = rules.change_gap.search(text[max(0, previous.start - 12) : previous.start])
+        if (
+            previous.unit == after.unit
+            and previous.before is None
+            and previous.value_max is None
+            and (
+                (opened and rules.change_verbs.fullmatch(between))
+                or rules.strict_change.fullmatch(between)
+            )
+        ):
+            return replace(
+                after,
+                start=previous.start,
+                before=previous.value,
+                before_start=previous.number_start,
+                kind="change",
+            )
+    return _bare_before(text, after, rules)
+
+
+def _bare_before(text: str, after: Mention, rules: Rules) -> Mention | None:
+    """`从61减到49个`: the first number written without its unit."""
+    head = text[max(0, after.start - 20) : after.start]
+    verb = re.search(rf"({NUMERAL})((?:了)?[^\d{re.escape(rules.clause_breaks)}]{{1,4}})$", head)
+    if verb is None or not rules.change_verbs.fullmatch(verb.group(2)):
+        return None
+    number_start = after.start - len(head) + verb.start(1)
+    if not rules.change_gap.search(text[max(0, number_start - 12) : number_start]):
+        return None
+    try:
+        before = parse_number(verb.group(1))
+    except NumberFormatError:
+        return None
+    return replace(
+        after, start=number_start, before=before, before_start=number_start, kind="change"
+    )

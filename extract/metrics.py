@@ -1,0 +1,339 @@
+"""The `cnpolicy_metrics` spaCy component: whole metrics (value, unit, qualifier, change, subject,
+place, indicator) from a document's text, as spans in `doc.spans["metrics"]`.
+
+`find_metrics` is the pure core (text in, `Metric` records out); the component feeds it the Doc's
+word boundaries, region and sections. Mentions: extract/mentions.py; subjects: extract/subjects.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import jieba
+from spacy.attrs import IDX, LENGTH
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from cnpolicy.extract.extensions import METRICS_KEY, register_extensions
+from cnpolicy.extract.indicators import Taxonomy, load_taxonomy
+from cnpolicy.extract.pipeline import _initialise_jieba as initialise_jieba
+from cnpolicy.extract.mentions import Boundaries, Mention, Rules, load_rules, scan_mentions
+from cnpolicy.extract.subjects import (
+    Lexicon,
+    Words,
+    distribute,
+    is_generic,
+    load_lexicon,
+    subject_after,
+    subject_before,
+)
+from cnpolicy.gazetteer import Gazetteer, load_gazetteer
+from cnpolicy.records import Metric, MetricKind, Region, Section
+
+__all__ = ["MetricsComponent", "find_metrics", "make_metrics"]
+
+# How far into a clause a place name may start and still be what the clause is about
+# (廉江市设立…, 其中汕尾市…): 3 characters leave room for 其中/在/各 before it.
+PLACE_AT_CLAUSE_START = 3
+# Words that point back at the document's own place (我市精简…): the document region applies.
+OWN_PLACE = re.compile(r"我市|本市|全市|我省|全省|我县|全县|我区|全区|我州")
+# Section titles longer than this are headings of prose, not a place heading.
+MAX_PLACE_HEADING = 12
+# 的X中 / 当中 / 之中 closing a clause: a topic (新设置的机构中, …事业单位当中) for the sentence.
+TOPIC_CLAUSE = re.compile(r"(?:的(?P<head>[\u4e00-\u9fff]{1,6}?)中|当中|之中)$")
+KINDS: dict[str, MetricKind] = {
+    "count": "count",
+    "percent": "percent",
+    "amount": "amount",
+    "duration": "amount",
+    "change": "change",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the component knows about the document besides its text."""
+
+    region: Region | None = None
+    sections: tuple[Section, ...] = ()
+
+
+@dataclass(slots=True)
+class SentenceState:
+    """Carried from one metric to the next inside a sentence."""
+
+    limit: int
+    subject: str | None = None
+    topic: str | None = None
+    distributed: tuple[str, int] | None = None
+    last_end: int = -1
+    topics: list[tuple[int, str]] = field(default_factory=list)
+
+
+def jieba_boundaries(text: str) -> Boundaries:
+    """Word boundaries from a jieba pass with our user dictionary (when no Doc is at hand)."""
+    initialise_jieba()
+    spans = [(start, end) for _word, start, end in jieba.tokenize(text)]
+    return Boundaries([s for s, _ in spans], [e for _, e in spans])
+
+
+def doc_boundaries(doc: Doc) -> Boundaries:
+    """Word boundaries of the Doc's tokens (numpy arrays, no per-token Python loop)."""
+    if len(doc) == 0:
+        return Boundaries([], [])
+    array = doc.to_array([IDX, LENGTH])
+    starts = array[:, 0].tolist()
+    ends = (array[:, 0] + array[:, 1]).tolist()
+    return Boundaries(starts, ends)
+
+
+def find_metrics(
+    text: str, *, context: Context | None = None, bounds: Boundaries | None = None
+) -> list[Metric]:
+    """Every metric in the text, in order; offsets index `text`."""
+    context = context or Context()
+    bounds = bounds or jieba_boundaries(text)
+    rules, lexicon, taxonomy = load_rules(), load_lexicon(), load_taxonomy()
+    mentions = scan_mentions(text, rules, bounds)
+    extractor = _Extractor(text, context, bounds, rules, lexicon, taxonomy)
+    return [extractor.metric(m) for m in mentions]
+
+
+class _Extractor:
+    """Builds Metric records for mentions in text order, keeping per-sentence state."""
+
+    def __init__(
+        self,
+        text: str,
+        context: Context,
+        bounds: Boundaries,
+        rules: Rules,
+        lexicon: Lexicon,
+        taxonomy: Taxonomy,
+    ):
+        self.text = text
+        self.context = context
+        self.bounds = bounds
+        self.rules = rules
+        self.lexicon = lexicon
+        self.taxonomy = taxonomy
+        self.gazetteer: Gazetteer = load_gazetteer()
+        self.sentence_start = -1
+        self.state = SentenceState(limit=0)
+
+    # --- text structure ---------------------------------------------------------------------
+
+    def _sentence_bounds(self, offset: int) -> tuple[int, int]:
+        text, breaks = self.text, self.rules.sentence_breaks
+        start = max(text.rfind(c, 0, offset) for c in breaks) + 1
+        ends = [text.find(c, offset) for c in breaks]
+        end = min((e for e in ends if e >= 0), default=len(text))
+        return start, end
+
+    def _clause_bounds(self, offset: int, low: int, high: int) -> tuple[int, int]:
+        text, breaks = self.text, self.rules.clause_breaks
+        start = max(low, max(text.rfind(c, low, offset) for c in breaks) + 1)
+        ends = [text.find(c, offset, high) for c in breaks]
+        end = min((e for e in ends if e >= 0), default=high)
+        return start, end
+
+    def _words(self, start: int, end: int) -> Words:
+        pieces = self.bounds.words(self.text, start, end)
+        return Words([self.text[a:b] for a, b in pieces], self.lexicon)
+
+    # --- one metric -------------------------------------------------------------------------
+
+    def metric(self, m: Mention) -> Metric:
+        sent_start, sent_end = self._sentence_bounds(m.start)
+        if sent_start != self.sentence_start:
+            self.sentence_start = sent_start
+            self.state = SentenceState(limit=sent_start, topics=self._topics(sent_start, m.start))
+        clause_start, clause_end = self._clause_bounds(m.start, sent_start, sent_end)
+        _, after_end = self._clause_bounds(max(m.end - 1, m.start), sent_start, sent_end)
+        subject, limit = self._subject(m, clause_start, max(after_end, m.end))
+        kind = KINDS["change" if m.before is not None else m.kind]
+        before_text = self.text[clause_start : m.start]
+        after_text = self.text[m.end : max(after_end, m.end)]
+        action = self.taxonomy.find_action(before_text, after_text)
+        clause_text = self.text[clause_start : max(after_end, m.end)]
+        self.state.limit, self.state.last_end = limit, m.end
+        return Metric(
+            text=self.text[m.start : m.end],
+            start=m.start,
+            end=m.end,
+            sentence=self.text[sent_start:sent_end].strip(),
+            value=m.value,
+            unit=m.unit,
+            kind=kind,
+            value_max=m.value_max,
+            before=m.before,
+            approx=m.approx,
+            subject=subject,
+            action=action,
+            level=self._level(sent_start, m.end),
+            region=self._region(m, clause_start, sent_start),
+            indicator=self.taxonomy.assign(
+                subject=subject, action=action, unit=m.unit, kind=kind, context=clause_text
+            ),
+        )
+
+    def _subject(self, m: Mention, clause_start: int, after_end: int) -> tuple[str | None, int]:
+        state = self.state
+        after, used_end = None, m.end
+        if m.kind != "percent":
+            after_words = self._words(m.end, after_end)
+            after, used = subject_after(after_words, unit=m.unit)
+            if after:
+                used_end = m.end + len("".join(after_words.items[:used]))
+        before_start = max(clause_start, state.limit)
+        before = subject_before(
+            self._words(before_start, m.start), kind=m.kind, unit=m.unit, topic=self._topic(m)
+        )
+        subject = after
+        if after and is_generic(after, self.lexicon) and before.relative:
+            subject = before.relative + after
+        elif not after:
+            subject = before.subject
+        subject = self._distribute(m, subject, before.distributed)
+        if subject is None:
+            subject = state.subject or self._topic(m)
+        state.subject = subject
+        return subject, max(used_end, m.end)
+
+    def _distribute(self, m: Mention, subject: str | None, distributed: bool) -> str | None:
+        state = self.state
+        joined = state.last_end >= 0 and self.text[state.last_end : m.start].strip() == "、"
+        if distributed and subject and "、" in subject:
+            state.distributed = (subject, 0)
+            return distribute(subject, 0, jieba.lcut)
+        if state.distributed and joined:
+            base, index = state.distributed
+            state.distributed = (base, index + 1)
+            return distribute(base, index + 1, jieba.lcut)
+        state.distributed = None
+        return subject
+
+    def _topics(self, sent_start: int, first: int) -> list[tuple[int, str]]:
+        """Clauses of the sentence that set a topic (新设置的机构中,), with where they end."""
+        topics: list[tuple[int, str]] = []
+        sentence_end = self._sentence_bounds(first)[1]
+        offset = sent_start
+        while offset < sentence_end:
+            _, end = self._clause_bounds(offset, sent_start, sentence_end)
+            match = TOPIC_CLAUSE.search(self.text[offset:end])
+            if match:
+                topics.append((end, match.group("head") or ""))
+            offset = end + 1
+        return topics
+
+    def _topic(self, m: Mention) -> str | None:
+        for end, head in reversed(self.state.topics):
+            if end <= m.start:
+                return head or self.state.subject
+        return None
+
+    # --- level and region -------------------------------------------------------------------
+
+    def _level(self, sent_start: int, end: int) -> str | None:
+        sentence = self.text[sent_start:end]
+        best: tuple[int, str] | None = None
+        for level in self.lexicon.level_words:
+            at = sentence.rfind(level)
+            if at >= 0 and (best is None or at > best[0]):
+                best = (at, level.removeprefix("各"))
+        return best[1] if best else None
+
+    def _region(self, m: Mention, clause_start: int, sent_start: int) -> Region | None:
+        default = self.context.region
+        within = default.code if default else None
+        for start in (clause_start, sent_start):
+            head = self.text[start : m.start]
+            if OWN_PLACE.search(head):
+                return default
+            place = self._place_at(start, m.start, within)
+            if place is not None:
+                return place
+        section_place = self._section_place(m.start, within)
+        return section_place or default
+
+    def _place_at(self, start: int, end: int, within: str | None) -> Region | None:
+        window = self.text[start : min(end, start + PLACE_AT_CLAUSE_START + 10)]
+        for found in self.gazetteer.find(window):
+            if found.start > PLACE_AT_CLAUSE_START:
+                break
+            division = self.gazetteer.choose(found.candidates, within=within)
+            return self.gazetteer.region(division)
+        return None
+
+    def _section_place(self, offset: int, within: str | None) -> Region | None:
+        found: Region | None = None
+        for section in self.context.sections:
+            if not section.start <= offset < section.end:
+                continue
+            title = section.title.strip()
+            if len(title) > MAX_PLACE_HEADING and section.marker != "standalone":
+                continue
+            places = self.gazetteer.find(title)
+            if places and places[0].start <= PLACE_AT_CLAUSE_START + 2:
+                found = self.gazetteer.region(
+                    self.gazetteer.choose(places[0].candidates, within=within)
+                )
+        return found
+
+
+# --- the spaCy component ----------------------------------------------------------------------------
+
+
+class MetricsComponent:
+    """Finds metrics in the Doc's text and stores them as spans with `span._.cnpolicy_metric`."""
+
+    def __init__(self, nlp: Language, name: str = "cnpolicy_metrics", *, spans_key: str,
+                 overwrite: bool):
+        self.nlp = nlp
+        self.name = name
+        self.spans_key = spans_key
+        self.overwrite = overwrite
+        register_extensions()
+
+    def __call__(self, doc: Doc) -> Doc:
+        metrics = self.match(doc)
+        self.set_annotations(doc, metrics)
+        return doc
+
+    def match(self, doc: Doc) -> list[Metric]:
+        context = Context(region=doc._.cnpolicy_region, sections=tuple(doc._.cnpolicy_sections))
+        return find_metrics(doc.text, context=context, bounds=doc_boundaries(doc))
+
+    def set_annotations(self, doc: Doc, metrics: Sequence[Metric]) -> None:
+        spans: list[Span] = []
+        for metric in metrics:
+            span = doc.char_span(metric.start, metric.end, alignment_mode="expand")
+            if span is None:
+                continue
+            span._.cnpolicy_metric = metric
+            spans.append(span)
+        if self.overwrite or self.spans_key not in doc.spans:
+            doc.spans[self.spans_key] = spans
+        else:
+            doc.spans[self.spans_key] = [*doc.spans[self.spans_key], *spans]
+
+
+@Language.factory(
+    "cnpolicy_metrics",
+    default_config={"spans_key": METRICS_KEY, "overwrite": True},
+)
+def make_metrics(nlp: Language, name: str, spans_key: str, overwrite: bool) -> MetricsComponent:
+    """spaCy factory for `nlp.add_pipe("cnpolicy_metrics")`."""
+    return MetricsComponent(nlp, name, spans_key=spans_key, overwrite=overwrite)
+
+
+@lru_cache(maxsize=1)
+def warm_up() -> None:
+    """Load the lexicons and gazetteer once (so the first document's timing is not skewed)."""
+    load_rules()
+    load_lexicon()
+    load_taxonomy()
+    load_gazetteer()

@@ -1,0 +1,118 @@
+"""Numbers as Chinese policy text writes them: Arabic, Chinese numerals, mixed, ranges, 百分之, 成.
+
+Pure functions on isolated numeral strings (never on whole texts: `三定` is not `3定`) plus the
+regex fragments that find those strings; cn2an converts a single Chinese numeral.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+import cn2an
+
+from cnpolicy.errors import ExtractError
+from cnpolicy.records import Number, as_number
+
+# Chinese digits (including the financial forms) and the multipliers that may follow them.
+CN_DIGITS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
+CN_MULTIPLIERS = "十百千万亿拾佰仟"
+# Multipliers that Arabic digits may carry in running text (1.2万, 3.6亿).
+BIG_MULTIPLIERS = {"万": 10_000, "亿": 100_000_000}
+# Separators between the two ends of a range: 2-3个, 2~3个, 2至3个, 2到3个.
+RANGE_SEPARATORS = "-~～—–至到"
+# Pairs of adjacent digits that make an approximate range (两三个, 三四十个, 十五六个).
+_DIGIT_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# 三五 (three to five) is the one common range whose ends are not adjacent digits.
+_LOOSE_PAIRS = frozenset({("三", "五")})
+_MULTIPLIER_VALUES = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
+
+ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+ARABIC_BIG = rf"(?:{ARABIC})(?:[万亿]{{1,2}})?"
+# A Chinese numeral must hold a digit or start with 十 (十五, 十个): bare 百/千/万 are words.
+CHINESE = (
+    rf"(?:[{CN_DIGITS}]|十|拾)[{CN_DIGITS}{CN_MULTIPLIERS}]*(?:点[{CN_DIGITS}]+)?"
+)
+NUMERAL = rf"(?:{ARABIC_BIG}|{CHINESE})"
+RANGE = rf"{NUMERAL}(?:\s*[{RANGE_SEPARATORS}]\s*{NUMERAL})?"
+
+_ARABIC_FULL = re.compile(rf"({ARABIC})([万亿]{{0,2}})")
+_CHINESE_FULL = re.compile(CHINESE)
+_RANGE_SPLIT = re.compile(rf"^({NUMERAL})\s*[{RANGE_SEPARATORS}]\s*({NUMERAL})$")
+_APPROX_RANGE = re.compile(
+    r"^(?P<tens>十)?(?P<a>[一二两三四五六七八九])(?P<b>[二三四五六七八九])(?P<mult>[十百千万]?)$"
+)
+
+
+class NumberFormatError(ExtractError):
+    """A string that is not a number we can read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A parsed number or range: `value` is the low end, `value_max` the high end of a range."""
+
+    value: Number
+    value_max: Number | None = None
+
+
+def parse_number(text: str) -> Number:
+    """One numeral (Arabic, Chinese or mixed) → its value: `两千二百七十` → 2270, `1.2万` → 12000."""
+    raw = text.strip()
+    arabic = _ARABIC_FULL.fullmatch(raw)
+    if arabic:
+        value = Decimal(arabic.group(1).replace(",", ""))
+        for char in arabic.group(2):
+            value *= BIG_MULTIPLIERS[char]
+        return as_number(float(value))
+    if _CHINESE_FULL.fullmatch(raw):
+        return _parse_chinese(raw)
+    raise NumberFormatError(f"{text!r} is not a numeral (expected digits or Chinese numerals)")
+
+
+def _parse_chinese(text: str) -> Number:
+    try:
+        value = cn2an.cn2an(text, "smart")
+    except (ValueError, KeyError, IndexError) as error:
+        raise NumberFormatError(f"{text!r} is not a well-formed Chinese numeral") from error
+    return as_number(float(value))
+
+
+def parse_quantity(text: str) -> Quantity:
+    """A numeral or a range: `2-3` → (2, 3), `两三` → (2, 3), `三四十` → (30, 40), `五` → (5, None)."""
+    raw = text.strip()
+    approx = _APPROX_RANGE.fullmatch(raw)
+    if approx and _is_digit_pair(approx.group("a"), approx.group("b")):
+        return _approximate_range(approx)
+    split = _RANGE_SPLIT.fullmatch(raw)
+    if split:
+        low, high = parse_number(split.group(1)), parse_number(split.group(2))
+        if high <= low:
+            raise NumberFormatError(f"{text!r}: a range must rise ({low} to {high})")
+        return Quantity(low, high)
+    return Quantity(parse_number(raw))
+
+
+def _is_digit_pair(first: str, second: str) -> bool:
+    a, b = _DIGIT_VALUES[first], _DIGIT_VALUES[second]
+    return b == a + 1 or (first, second) in _LOOSE_PAIRS
+
+
+def _approximate_range(match: re.Match[str]) -> Quantity:
+    low, high = _DIGIT_VALUES[match.group("a")], _DIGIT_VALUES[match.group("b")]
+    scale = _MULTIPLIER_VALUES.get(match.group("mult"), 1)
+    base = 10 if match.group("tens") else 0
+    return Quantity(as_number(base + low * scale), as_number(base + high * scale))
+
+
+def is_chinese_numeral(text: str) -> bool:
+    """Whether the numeral is written in Chinese characters (no Arabic digit in it)."""
+    return not any(char.isdigit() for char in text)
+
+
+def parse_percent_words(text: str) -> Number:
+    """`百分之十五` → 15 (the percentage, not the fraction)."""
+    if not text.startswith("百分之"):
+        raise NumberFormatError(f"{text!r} does not start with 百分之")
+    return parse_number(text[len("百分之") :])

@@ -1,0 +1,139 @@
+"""Removal of site furniture (banners, navigation, widgets, footers) from normalised text.
+
+The patterns live in data/furniture.txt; this module decides where each kind may strike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from cnpolicy.ingest.normalize import read_data_lines
+
+FURNITURE_FILE = "furniture.txt"
+SECTIONS = ("anywhere", "edge", "tail_start", "trailing", "leading", "info")
+# An info line ("来源:XX 发布时间:2020-12-14") is a short line; a long line that merely holds
+# a date is body text. 120 characters fit every info line we have seen (the longest carry
+# source, editor, date, time and a view counter) with room to spare.
+INFO_LINE_MAX_CHARS = 120
+# Lines after a [tail_start] line ("相关新闻") are dropped only when all are this short and
+# none ends a sentence: link lists are article titles (rarely over 40 characters).
+TAIL_LINE_MAX_CHARS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Furniture:
+    """The compiled patterns of data/furniture.txt, one tuple per section."""
+
+    anywhere: tuple[re.Pattern[str], ...]
+    edge: tuple[re.Pattern[str], ...]
+    tail_start: tuple[re.Pattern[str], ...]
+    trailing: tuple[re.Pattern[str], ...]
+    leading: tuple[re.Pattern[str], ...]
+    info: tuple[re.Pattern[str], ...]
+
+
+@cache
+def furniture() -> Furniture:
+    """Read and compile data/furniture.txt (cached)."""
+    sections: dict[str, list[re.Pattern[str]]] = {name: [] for name in SECTIONS}
+    current: str | None = None
+    for line in read_data_lines(FURNITURE_FILE):
+        header = re.fullmatch(r"\[(\w+)\]", line.strip())
+        if header:
+            current = header.group(1)
+            if current not in sections:
+                raise ValueError(f"{FURNITURE_FILE}: unknown section [{current}]")
+            continue
+        if current is None:
+            raise ValueError(f"{FURNITURE_FILE}: pattern {line!r} before any [section]")
+        sections[current].append(_compile_fragment(line, current))
+    return Furniture(**{name: tuple(patterns) for name, patterns in sections.items()})
+
+
+def _compile_fragment(pattern: str, section: str) -> re.Pattern[str]:
+    if section == "trailing":
+        return re.compile(f"(?:{pattern})$")
+    if section == "leading":
+        return re.compile(f"^(?:{pattern})")
+    return re.compile(pattern)
+
+
+def is_furniture_line(line: str) -> bool:
+    """True for a line that is wholly furniture wherever it stands ([anywhere] patterns)."""
+    text = line.strip()
+    return not text or any(p.fullmatch(text) for p in furniture().anywhere)
+
+
+def is_edge_furniture(line: str) -> bool:
+    """True for a line that is furniture when it stands at the top or bottom edge."""
+    text = line.strip()
+    return is_furniture_line(text) or any(p.fullmatch(text) for p in furniture().edge)
+
+
+def is_info_line(line: str) -> bool:
+    """True for a short line naming the article's source or date (kept for the describer)."""
+    text = line.strip()
+    return len(text) <= INFO_LINE_MAX_CHARS and any(p.search(text) for p in furniture().info)
+
+
+def strip_fragments(line: str) -> str:
+    """Remove trailing and leading furniture fragments ("标题 |" → "标题")."""
+    text = line
+    for pattern in furniture().trailing:
+        text = pattern.sub("", text)
+    for pattern in furniture().leading:
+        text = pattern.sub("", text)
+    return text.strip()
+
+
+def strip_furniture(text: str) -> str:
+    """Drop furniture lines: wholly-furniture lines anywhere, edge furniture at the top and bottom.
+
+    Body lines that merely mention 电话 or 主办 stay: they are not wholly furniture, and
+    edge patterns only strike in the unbroken run of furniture before the title and after
+    the last body line. The info line stays (the describer reads it).
+    """
+    lines = [strip_fragments(line) for line in text.split("\n")]
+    lines = [line for line in lines if line and not is_furniture_line(line)]
+    lines = _drop_tail_block(lines)
+    start = _body_start(lines)
+    end = _body_end(lines, start)
+    return "\n".join(lines[start:end])
+
+
+def _body_start(lines: list[str]) -> int:
+    """Index of the first line after the leading furniture run (the title stays)."""
+    start = 0
+    while start < len(lines) and is_edge_furniture(lines[start]):
+        next_is_info = start + 1 < len(lines) and is_info_line(lines[start + 1])
+        if next_is_info and not is_info_line(lines[start]):
+            break
+        start += 1
+    return start
+
+
+def _body_end(lines: list[str], start: int) -> int:
+    """Index just past the last line before the trailing furniture run."""
+    end = len(lines)
+    while end > start and is_edge_furniture(lines[end - 1]):
+        end -= 1
+    return end
+
+
+def _drop_tail_block(lines: list[str]) -> list[str]:
+    """Cut a trailing "相关新闻"-style block when everything after its opener is a link list."""
+    patterns = furniture().tail_start
+    for index, line in enumerate(lines):
+        if any(p.fullmatch(line) for p in patterns) and _is_link_list(lines[index + 1 :]):
+            return lines[:index]
+    return lines
+
+
+def _is_link_list(lines: list[str]) -> bool:
+    return all(
+        is_edge_furniture(line)
+        or (len(line) <= TAIL_LINE_MAX_CHARS and not line.rstrip("”’」』)").endswith("。"))
+        for line in lines
+    )

@@ -1,0 +1,220 @@
+"""Text normalisation shared by every reader: NFKC, whitespace, line structure, repeats.
+
+`normalize` is pure and idempotent; it also owns the loader for the pattern files in `data/`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# normalize() repeats its pass until the text stops changing. Every step only removes
+# characters, joins lines or drops repeats (NFKC is itself idempotent), so the text shrinks
+# towards a fixpoint; in practice the second pass is already a no-op. 8 is a safety cap far
+# above the 2-3 passes that fuzzing (tests/test_normalize.py) ever needed.
+MAX_PASSES = 8
+# A sentence repeated back to back is dropped only when it has at least this many characters:
+# scrapes duplicate whole sentences (lead paragraphs, captions), while short cheers such as
+# "加油!加油!" are repeated on purpose. 8 is longer than any such slogan we have seen.
+MIN_REPEATED_SENTENCE_CHARS = 8
+# Hard-wrapped text (copied from a PDF or a fixed-width mail) has most lines ending within
+# this many display columns (a CJK character counts 2) of the common wrap width: a CJK line
+# can fall one or two characters short when a closing mark may not start the next line.
+WRAP_TOLERANCE_COLUMNS = 4
+# ... and at least this many lines at that width (3 would match chance in short scrapes) ...
+MIN_WRAPPED_LINES = 4
+# ... making up at least this share of the lines at least half as wide (a wrapped paragraph
+# of n lines has n-1 full lines; paragraph-per-line scrapes spread widely and stay far below).
+MIN_WRAPPED_SHARE = 0.6
+# ... with a wrap width of at least this many columns (below that, short list items and
+# headings of similar length would look "wrapped").
+MIN_WRAP_COLUMNS = 30
+
+# Characters that end a sentence or a paragraph after NFKC (！？；：． become ASCII).
+SENTENCE_END = "。!?;:.…"
+# Closing marks that may follow the sentence end: 。” 。） 。』
+CLOSERS = "”’」』)]》〉】〕"
+# A line ending in one of these continues on the next line.
+CONTINUES_AFTER = ",、“‘「『([《〈【〔-—/"
+# A line starting with one of these continues the line before.
+CONTINUES_BEFORE = ",、。!?;:)]》〉】〕”’」』%"
+
+_LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x85]")
+_HSPACE_RUN = re.compile(r"[^\S\n]+")
+_CJK_RANGES = (
+    "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+)
+_CJK = f"[{_CJK_RANGES}]"
+# "。 一、" inside one line: paragraphs that a scraper joined with a space. Chinese never puts
+# a space after 。 inside a paragraph, so the space becomes a line break again. ASCII !/? only
+# count after a CJK character (so English "Hi! You" is left alone).
+_JOINED_PARAGRAPHS = re.compile(
+    rf"((?:。|(?<={_CJK})[!?])[{re.escape(CLOSERS)}]*)[ \t]+(?=[{_CJK_RANGES}“‘「『(《【\d])"
+)
+_SENTENCE = re.compile(rf"[^。!?]*(?:[。!?][{re.escape(CLOSERS)}]*|$)")
+
+
+def load_patterns(name: str) -> tuple[re.Pattern[str], ...]:
+    """Compile the regexes in data/<name>, one per line; blank lines and "#" lines are skipped."""
+    return tuple(re.compile(line) for line in read_data_lines(name))
+
+
+@cache
+def read_data_lines(name: str) -> tuple[str, ...]:
+    """The non-blank, non-comment lines of data/<name>, right-stripped."""
+    path = DATA_DIR / name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return tuple(s.rstrip() for s in lines if s.strip() and not s.lstrip().startswith("#"))
+
+
+@cache
+def paragraph_starts() -> tuple[re.Pattern[str], ...]:
+    """Heading and list-marker patterns that always open a new paragraph."""
+    return load_patterns("paragraph_starts.txt")
+
+
+def starts_paragraph(line: str) -> bool:
+    """True when the (NFKC, stripped) line opens with a heading or list marker."""
+    return any(p.match(line) for p in paragraph_starts())
+
+
+def ends_sentence(line: str) -> bool:
+    """True when the line ends with sentence-final punctuation (closing quotes allowed)."""
+    body = line.rstrip(CLOSERS + " \t")
+    return bool(body) and body[-1] in SENTENCE_END
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in a fixed-width rendering: wide (CJK) characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def join_wrapped(left: str, right: str) -> str:
+    """Join two pieces of one sentence split by a line break.
+
+    No space between CJK characters or digits (`事权6` + `51项` → `事权651项`); one space
+    between two Latin words (or after Latin punctuation), none after a hyphen.
+    """
+    if not left or not right:
+        return left + right
+    last, first = left[-1], right[0]
+    latin_before = last.isascii() and (last.isalpha() or last in ",.;:!?)")
+    latin_after = first.isascii() and first.isalnum()
+    if latin_before and latin_after and not (last.isdigit() and first.isdigit()):
+        return f"{left} {right}"
+    return left + right
+
+
+def normalize(text: str) -> str:
+    """Normalise text: NFKC, one paragraph per line, no blank lines, no broken sentences.
+
+    Spaces the source had between CJK characters are kept (a run collapses to one space,
+    a run holding a tab to one tab — the tab is the DOCX table cell separator); none are
+    ever inserted. Idempotent: normalize(normalize(x)) == normalize(x).
+    """
+    result = text
+    for _ in range(MAX_PASSES):
+        again = _normalize_once(result)
+        if again == result:
+            break
+        result = again
+    return result
+
+
+def _normalize_once(text: str) -> str:
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _drop_invisible(text)
+    text = unicodedata.normalize("NFKC", text)
+    lines = [_tidy_spaces(line) for line in text.split("\n")]
+    lines = [part for line in lines if line for part in _split_joined_paragraphs(line)]
+    lines = _join_broken_lines(lines)
+    lines = [_drop_repeated_sentences(line) for line in lines]
+    return "\n".join(_drop_repeated_lines(lines))
+
+
+def _drop_invisible(text: str) -> str:
+    """Remove control (except \\n and \\t) and format characters (zero-width, BOM, bidi)."""
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf")
+    )
+
+
+def _tidy_spaces(line: str) -> str:
+    """Collapse each run of horizontal whitespace to one space (one tab if it holds a tab)."""
+    collapsed = _HSPACE_RUN.sub(lambda m: "\t" if "\t" in m.group() else " ", line)
+    return collapsed.strip()
+
+
+def _split_joined_paragraphs(line: str) -> list[str]:
+    """Split a line where `。` (or a CJK `!`/`?`) is followed by a space and a new sentence."""
+    parts = _JOINED_PARAGRAPHS.sub("\\1\n", line).split("\n")
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _join_broken_lines(lines: list[str]) -> list[str]:
+    """Rejoin lines that break a sentence: continuation marks, or wraps at a fixed width."""
+    wrap = _wrap_width(lines)
+    out: list[str] = []
+    for line in lines:
+        if out and _continues(out[-1], line, wrap):
+            out[-1] = join_wrapped(out[-1], line)
+        else:
+            out.append(line)
+    return out
+
+
+def _continues(previous: str, line: str, wrap: int | None) -> bool:
+    """Whether `line` is the rest of the sentence that `previous` breaks off."""
+    if line[0] in CONTINUES_BEFORE:
+        return True
+    if starts_paragraph(line) or ends_sentence(previous):
+        return False
+    if previous[-1] in CONTINUES_AFTER:
+        return True
+    return wrap is not None and display_width(previous) >= wrap - WRAP_TOLERANCE_COLUMNS
+
+
+def _wrap_width(lines: Iterable[str]) -> int | None:
+    """The fixed width the text is hard-wrapped at, or None when it is not hard-wrapped."""
+    widths = sorted(display_width(line) for line in lines)
+    if len(widths) < MIN_WRAPPED_LINES or widths[-1] < MIN_WRAP_COLUMNS:
+        return None
+    best_width, best_count = 0, 0
+    for width in set(widths):
+        count = sum(1 for w in widths if width - WRAP_TOLERANCE_COLUMNS <= w <= width)
+        if count > best_count or (count == best_count and width > best_width):
+            best_width, best_count = width, count
+    if best_width < MIN_WRAP_COLUMNS or best_count < MIN_WRAPPED_LINES:
+        return None
+    longer = sum(1 for w in widths if w > best_width)
+    wide = sum(1 for w in widths if w >= best_width / 2)
+    if longer > 0 or best_count < MIN_WRAPPED_SHARE * wide:
+        return None
+    return best_width
+
+
+def _drop_repeated_sentences(line: str) -> str:
+    """Keep a sentence repeated back to back within a line only once."""
+    sentences = [s for s in _SENTENCE.findall(line) if s]
+    kept: list[str] = []
+    for sentence in sentences:
+        repeat = kept and kept[-1].strip() == sentence.strip()
+        if repeat and len(sentence.strip()) >= MIN_REPEATED_SENTENCE_CHARS:
+            continue
+        kept.append(sentence)
+    return "".join(kept).strip() if len(kept) != len(sentences) else line
+
+
+def _drop_repeated_lines(lines: list[str]) -> list[str]:
+    """Keep a paragraph repeated back to back only once; drop empty lines."""
+    kept: list[str] = []
+    for line in lines:
+        if line and (not kept or kept[-1] != line):
+            kept.append(line)
+    return kept

@@ -1,0 +1,438 @@
+"""The one store interface (SQLite and Elasticsearch implement it) and its request/result records.
+
+Requests are validated here, once, so both backends see the same checked values; regions given by
+name are resolved with the gazetteer to a division-code prefix (a province takes in its cities).
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date as Date
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from cnpolicy.errors import QueryError, StoreError
+from cnpolicy.gazetteer import code_prefix, load_gazetteer
+from cnpolicy.records import DOC_TYPES, Document, Metric, Region
+from cnpolicy.search.segment import Segmented, segment, segment_title
+
+if TYPE_CHECKING:
+    from cnpolicy.search.compare import Comparison
+
+# Most hits one request may ask for: more is an export (which streams), not a page.
+MAX_LIMIT = 1000
+# Values kept per facet, most frequent first: enough for every prefecture of a province
+# (Sichuan has 21) and every year of a long archive, small enough to send with every page.
+FACET_SIZE = 50
+# Years a filter may name: policy texts of the People's Republic, with room for planning texts.
+MIN_YEAR, MAX_YEAR = 1949, 2100
+_CODE = re.compile(r"\d{2}(?:\d{2}(?:\d{2})?)?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+# --- filters -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RegionFilter:
+    """A place to filter on: a division-code prefix (44 = Guangdong and all inside it), or a name."""
+
+    given: str
+    prefix: str | None = None
+    name: str | None = None
+
+
+def resolve_region(text: str) -> RegionFilter:
+    """A region by six-digit code (or a 2/4-digit prefix) or by name (full or short, via gazetteer).
+
+    A name the gazetteer does not know filters on that exact name (江州市 in a sample text).
+    """
+    given = text.strip()
+    if not given:
+        raise QueryError("empty region, expected a place name or a division code", field="region")
+    if _CODE.fullmatch(given):
+        return RegionFilter(given, prefix=code_prefix(given.ljust(6, "0")))
+    region = load_gazetteer().lookup(given)
+    if region is not None and region.code:
+        return RegionFilter(given, prefix=code_prefix(region.code))
+    return RegionFilter(given, name=given)
+
+
+def region_paths(code: str | None) -> tuple[str, ...]:
+    """The prefixes a division code answers to: 440803 → 44, 4408, 440803."""
+    if not code or not code.isdigit() or len(code) != 6:
+        return ()
+    paths = [code[:2]]
+    if code[2:4] != "00":
+        paths.append(code[:4])
+    if code[4:] != "00":
+        paths.append(code)
+    return tuple(paths)
+
+
+def parse_years(text: str) -> tuple[int | None, int | None]:
+    """`2019`, `2018..2020`, `2018..` or `..2020` → (first, last); QueryError otherwise."""
+    first, sep, last = text.strip().partition("..")
+    if not sep:
+        last = first
+    try:
+        low = int(first) if first.strip() else None
+        high = int(last) if last.strip() else None
+    except ValueError:
+        raise QueryError(
+            f"{text!r} is not a year or a range, expected 2019, 2018..2020, 2018.. or ..2020",
+            field="year",
+        ) from None
+    check_years(low, high)
+    return low, high
+
+
+def check_years(low: int | None, high: int | None) -> None:
+    for year in (low, high):
+        if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+            raise QueryError(f"year {year} is outside {MIN_YEAR}..{MAX_YEAR}", field="year")
+    if low is not None and high is not None and low > high:
+        raise QueryError(f"year range {low}..{high} is empty (first year after last)", field="year")
+
+
+def check_date(value: str | None, name: str) -> None:
+    if value is None:
+        return
+    try:
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError
+        Date.fromisoformat(value)
+    except ValueError:
+        raise QueryError(f"{value!r} is not a date, expected YYYY-MM-DD", field=name) from None
+
+
+def check_page(limit: int | None, offset: int) -> None:
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit {limit} is outside 1..{MAX_LIMIT}", field="limit")
+    if offset < 0:
+        raise QueryError(f"offset {offset} is negative, expected 0 or more", field="offset")
+
+
+# --- requests ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """Full-text search with filters; empty `text` lists the filtered documents, newest first.
+
+    `limit=None` means every match (for exports).
+    """
+
+    text: str = ""
+    region: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    doc_type: str | None = None
+    publisher: str | None = None
+    limit: int | None = 10
+    offset: int = 0
+    collapse_duplicates: bool = False
+    facets: bool = True
+    snippets: bool = True
+
+    def validate(self) -> None:
+        check_page(self.limit, self.offset)
+        check_years(self.year_from, self.year_to)
+        check_date(self.date_from, "date_from")
+        check_date(self.date_to, "date_to")
+        if self.doc_type is not None and self.doc_type not in DOC_TYPES:
+            raise QueryError(
+                f"unknown document type {self.doc_type!r}, expected one of {', '.join(DOC_TYPES)}",
+                field="type",
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class MetricRequest:
+    """Statistics by indicator, region (with everything inside it), level, value and year.
+
+    Several indicators or regions match any of them; `limit=None` means every match.
+    """
+
+    indicators: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    level: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    limit: int | None = 50
+    offset: int = 0
+
+    def validate(self) -> None:
+        check_page(self.limit, self.offset)
+        check_years(self.year_from, self.year_to)
+        low, high = self.min_value, self.max_value
+        if low is not None and high is not None and low > high:
+            raise QueryError(f"value range {low}..{high} is empty (min above max)", field="min")
+
+
+@dataclass(frozen=True, slots=True)
+class SandingRequest:
+    """三定 records: by region (with everything inside it), department name, kind, internal body.
+
+    `name`, `kind` (the department's nature, 市政府工作部门 …) and `body` match as substrings.
+    """
+
+    region: str | None = None
+    name: str | None = None
+    kind: str | None = None
+    body: str | None = None
+    limit: int | None = 50
+    offset: int = 0
+
+    def validate(self) -> None:
+        check_page(self.limit, self.offset)
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+def region_dict(region: Region | None) -> dict[str, Any] | None:
+    return region.to_dict() if region else None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: str
+    title: str | None
+    region: Region | None
+    date: str | None
+    doc_type: str
+    score: float
+    snippets: tuple[str, ...] = ()
+    source: str = ""
+    publisher: str | None = None
+    duplicate_of: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "region": region_dict(self.region),
+            "date": self.date,
+            "doc_type": self.doc_type,
+            "score": float(f"{self.score:.6g}"),
+            "snippets": list(self.snippets),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    total: int
+    hits: tuple[Hit, ...]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": {k: dict(v) for k, v in self.facets.items()},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MetricRow:
+    """A metric with where it comes from: its document, the quote and the sentence."""
+
+    document_id: str
+    source: str
+    title: str | None
+    date: str | None
+    metric: Metric
+    region: Region | None  # the metric's own region, else its document's
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.metric.to_dict()
+        data["region"] = region_dict(self.region)
+        return {
+            "document_id": self.document_id,
+            "source": self.source,
+            "title": self.title,
+            "date": self.date,
+            **data,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MetricResult:
+    total: int
+    rows: tuple[MetricRow, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"total": self.total, "rows": [r.to_dict() for r in self.rows]}
+
+
+@dataclass(frozen=True, slots=True)
+class SandingRow:
+    document_id: str
+    source: str
+    title: str | None
+    date: str | None
+    department: str | None
+    region: str | None
+    region_code: str | None
+    nature: str | None
+    rank: str | None
+    duties_count: int
+    internal_bodies: tuple[str, ...]
+    staffing: dict[str, int]
+    leadership: dict[str, int]
+    additional_names: tuple[str, ...] = ()
+    interpreter: str | None = None
+    effective_date: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document_id": self.document_id,
+            "source": self.source,
+            "title": self.title,
+            "date": self.date,
+            "department": self.department,
+            "region": self.region,
+            "region_code": self.region_code,
+            "nature": self.nature,
+            "rank": self.rank,
+            "duties_count": self.duties_count,
+            "internal_bodies": list(self.internal_bodies),
+            "staffing": dict(self.staffing),
+            "leadership": dict(self.leadership),
+            "additional_names": list(self.additional_names),
+            "interpreter": self.interpreter,
+            "effective_date": self.effective_date,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SandingResult:
+    total: int
+    rows: tuple[SandingRow, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"total": self.total, "rows": [r.to_dict() for r in self.rows]}
+
+
+@dataclass(frozen=True, slots=True)
+class IndexFailure:
+    source: str
+    error: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"source": self.source, "error": self.error}
+
+
+@dataclass(frozen=True, slots=True)
+class IndexReport:
+    indexed: int
+    failures: tuple[IndexFailure, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"indexed": self.indexed, "failures": [f.to_dict() for f in self.failures]}
+
+
+# --- documents ready for an index ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A document with its segmented columns: the costly, backend-neutral half of indexing.
+
+    Built in worker processes when indexing in parallel; pickles cheaply.
+    """
+
+    document: Document
+    title: str
+    text: Segmented
+
+
+def prepare(document: Document | Prepared) -> Prepared:
+    if isinstance(document, Prepared):
+        return document
+    return Prepared(
+        document=document,
+        title=segment_title(document.title),
+        text=segment(document.text, title=document.title),
+    )
+
+
+def metric_region(metric: Metric, document: Document) -> Region | None:
+    """The place a figure is about: its own region, else its document's (ANNOTATION.md)."""
+    return metric.region or document.region
+
+
+# --- the interface -------------------------------------------------------------------------
+
+
+class Store(ABC):
+    """Index documents and answer searches, metric, comparison and 三定 queries."""
+
+    @abstractmethod
+    def index(self, documents: Iterable[Document | Prepared]) -> IndexReport:
+        """Add or replace (by id) each document with all its records, in order."""
+
+    def put(self, document: Document | Prepared) -> None:
+        report = self.index([document])
+        if report.failures:
+            raise StoreError(report.failures[0].error, source=report.failures[0].source)
+
+    @abstractmethod
+    def get(self, doc_id: str) -> Document:
+        """The document as indexed; NotFoundError for an unknown id."""
+
+    @abstractmethod
+    def delete(self, doc_id: str) -> None:
+        """Remove a document and its records; NotFoundError for an unknown id."""
+
+    @abstractmethod
+    def count(self) -> int: ...
+
+    @abstractmethod
+    def search(self, request: SearchRequest) -> SearchResult: ...
+
+    @abstractmethod
+    def metrics(self, request: MetricRequest) -> MetricResult: ...
+
+    @abstractmethod
+    def sanding(self, request: SandingRequest) -> SandingResult: ...
+
+    def compare(
+        self,
+        indicators: Sequence[str],
+        *,
+        regions: Sequence[str] = (),
+        year_from: int | None = None,
+        year_to: int | None = None,
+    ) -> Comparison:
+        """One row per place with its value of each indicator, and where each value comes from."""
+        from cnpolicy.search.compare import build_comparison, check_indicators
+
+        wanted = check_indicators(indicators)
+        request = MetricRequest(
+            indicators=wanted, regions=tuple(regions), year_from=year_from, year_to=year_to,
+            limit=None,
+        )  # fmt: skip
+        return build_comparison(self.metrics(request).rows, wanted)
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,156 @@
+"""Query parsing (pure): the search box's syntax → a query tree → token sequences for any backend.
+
+Syntax: words (all must occur), "exact phrase" (also “…” and 「…」), -exclude (a word or a
+phrase), and OR between two terms (`改革 OR 调整`). Each term is segmented as the index is, so a
+word jieba splits becomes a phrase of its tokens.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from cnpolicy.errors import QueryError
+from cnpolicy.search.segment import fine_tokens, is_indexable, tokens
+
+# Longest query accepted (characters): a pasted paragraph is not a search, and segmenting and
+# matching hundreds of terms would make one request slow for everybody sharing the store.
+MAX_QUERY_CHARS = 500
+# Most terms in one query, for the same reason.
+MAX_TERMS = 32
+OPEN_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
+OR_WORDS = frozenset({"OR", "|"})
+_TOKEN = re.compile(r"\s*(-?)(?:([\"“「『])(.*?)(?:[\"”」』]|$)|(\S+))")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One word or quoted phrase as the user wrote it."""
+
+    text: str
+    phrase: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """Terms joined by OR: a document must match at least one."""
+
+    terms: tuple[Term, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    """What must match (every clause) and what must not (any excluded term)."""
+
+    clauses: tuple[Clause, ...] = ()
+    excluded: tuple[Term, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.clauses and not self.excluded
+
+    def words(self) -> tuple[str, ...]:
+        """The literal words and phrases to look for, for highlighting outside the index."""
+        return tuple(t.text for c in self.clauses for t in c.terms)
+
+
+# A term as the backends see it: alternative token sequences, each to be matched as a phrase.
+Variants = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledQuery:
+    """The parsed query segmented: every clause is a list of terms, every term its variants."""
+
+    must: tuple[tuple[Variants, ...], ...]
+    exclude: tuple[Variants, ...]
+    words: tuple[str, ...]
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.must or self.exclude)
+
+
+def normalize_query(text: str) -> str:
+    """NFKC (full-width letters, digits and spaces become plain ones), trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse the search box text; raises QueryError for a query that cannot mean anything."""
+    text = normalize_query(text)
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"query is {len(text)} characters long, expected at most {MAX_QUERY_CHARS}",
+            field="query",
+        )
+    items: list[tuple[bool, Term] | str] = []
+    for match in _TOKEN.finditer(text):
+        negative, _quote, phrase, word = match.groups()
+        if word is not None and not negative and word in OR_WORDS:
+            items.append("OR")
+        elif phrase is not None:
+            if phrase.strip():
+                items.append((bool(negative), Term(phrase.strip(), phrase=True)))
+        elif word is not None and word != "-":
+            items.append((bool(negative), Term(word)))
+    return _group(items)
+
+
+def _group(items: list[tuple[bool, Term] | str]) -> ParsedQuery:
+    clauses: list[list[Term]] = []
+    excluded: list[Term] = []
+    pending_or = False
+    for item in items:
+        if item == "OR":
+            pending_or = bool(clauses)
+            continue
+        assert not isinstance(item, str)
+        negative, term = item
+        if negative:
+            excluded.append(term)
+            pending_or = False
+        elif pending_or:
+            clauses[-1].append(term)
+            pending_or = False
+        else:
+            clauses.append([term])
+    if len(excluded) + sum(len(c) for c in clauses) > MAX_TERMS:
+        raise QueryError(f"too many terms, expected at most {MAX_TERMS}", field="query")
+    return ParsedQuery(tuple(Clause(tuple(c)) for c in clauses), tuple(excluded))
+
+
+def term_variants(term: Term) -> Variants:
+    """The token sequences that match a term: jieba's cut, and the finer cut of long tokens."""
+    precise = [t for t in tokens(term.text) if is_indexable(t)]
+    if not precise:
+        return ()
+    fine: list[str] = []
+    for token in precise:
+        fine.extend(fine_tokens(token) if len(token) > 2 else [token])
+    variants = [tuple(precise)]
+    if fine != precise:
+        variants.append(tuple(fine))
+    return tuple(variants)
+
+
+def compile_query(parsed: ParsedQuery) -> CompiledQuery:
+    """Segment every term; a clause left with no indexable term is dropped (e.g. `，`)."""
+    must: list[tuple[Variants, ...]] = []
+    for clause in parsed.clauses:
+        terms = tuple(v for v in (term_variants(t) for t in clause.terms) if v)
+        if terms:
+            must.append(terms)
+    exclude = tuple(v for v in (term_variants(t) for t in parsed.excluded) if v)
+    if parsed.clauses and not must:
+        raise QueryError(
+            f"no searchable word in {' '.join(parsed.words())!r} (only punctuation or symbols)",
+            field="query",
+        )
+    # Exclusions alone are allowed: they narrow the filtered set (or the whole archive).
+    return CompiledQuery(tuple(must), exclude, parsed.words())
+
+
+def compile_text(text: str) -> CompiledQuery:
+    return compile_query(parse_query(text))

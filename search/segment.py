@@ -1,0 +1,161 @@
+"""Chinese segmentation for the search index: jieba's precise tokens joined by U+200B, sub-words.
+
+Index and queries go through the same tokenizer (a private jieba.Tokenizer with our words), so a
+word is found however jieba cuts it. A separator goes only where two tokens would otherwise run
+together; stripping U+200B from the indexed column gives the original text back exactly.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import jieba
+
+from cnpolicy.gazetteer import load_gazetteer
+
+ZWSP = "\u200b"
+# jieba's hidden-Markov new-word guessing is off: it merges unknown characters differently in
+# different contexts (市编办 → 市/编办 in one sentence, 市编/办 in another), so a query cut alone
+# would miss the same word cut in a document. Without it unknown runs stay single characters,
+# which always match as a phrase.
+USE_HMM = False
+# Sub-word n-gram lengths, as jieba.cut_for_search: the 2- and 3-character dictionary words
+# inside a longer token (长春 in 长春市, 改革 in 机构改革).
+SUBWORD_LENGTHS = (2, 3)
+# Gazetteer names shorter than this are not added as words (single characters are always tokens).
+MIN_PLACE_WORD = 2
+USER_DICT = "userdict.txt"
+
+
+@dataclass(frozen=True, slots=True)
+class Segmented:
+    """A text ready for the index: `body` (tokens joined by U+200B) and `subwords` (space-joined)."""
+
+    body: str
+    subwords: str
+
+
+@lru_cache(maxsize=4096)
+def is_token_char(char: str) -> bool:
+    """Whether FTS5's unicode61 tokenizer keeps the character in a token (L*, N*, Co)."""
+    category = unicodedata.category(char)
+    return category[0] in "LN" or category == "Co"
+
+
+def is_indexable(token: str) -> bool:
+    """Whether a token holds anything the index keeps (not only punctuation or space)."""
+    return any(is_token_char(c) for c in token)
+
+
+def _user_words() -> list[tuple[str, int | None]]:
+    text = resources.files("cnpolicy.search").joinpath("data").joinpath(USER_DICT).read_text("utf-8")
+    words: list[tuple[str, int | None]] = []
+    for line in text.splitlines():
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        words.append((parts[0], freq))
+    return words
+
+
+def _place_words() -> list[str]:
+    """Full and short names of every division, sorted so the dictionary is built the same way."""
+    gazetteer = load_gazetteer()
+    names = {d.name for d in gazetteer.divisions} | {d.short for d in gazetteer.divisions}
+    return sorted(n for n in names if len(n) >= MIN_PLACE_WORD)
+
+
+@lru_cache(maxsize=1)
+def tokenizer() -> jieba.Tokenizer:
+    """The search tokenizer, built once per process (about a second: jieba's dictionary)."""
+    jieba.setLogLevel(60)  # jieba reports cache loading on stderr at INFO
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    for word in _place_words():
+        if not tk.FREQ.get(word):
+            tk.add_word(word)
+    for word, freq in _user_words():
+        tk.add_word(word, freq=freq)
+    return tk
+
+
+def tokens(text: str) -> list[str]:
+    """jieba's precise tokens; their concatenation is the text."""
+    return list(tokenizer().cut(text, HMM=USE_HMM))
+
+
+def join_tokens(parts: Iterable[str]) -> str:
+    """Tokens joined with U+200B wherever two of them would otherwise form one index token."""
+    out: list[str] = []
+    previous = ""
+    for token in parts:
+        if not token:
+            continue
+        if previous and is_token_char(previous[-1]) and is_token_char(token[0]):
+            out.append(ZWSP)
+        out.append(token)
+        previous = token
+    return "".join(out)
+
+
+def subwords(parts: Iterable[str]) -> list[str]:
+    """The dictionary words of 2 and 3 characters inside longer tokens (jieba's search mode)."""
+    freq = tokenizer().FREQ
+    found: list[str] = []
+    for token in parts:
+        for size in SUBWORD_LENGTHS:
+            if len(token) <= size:
+                continue
+            found.extend(
+                token[i : i + size]
+                for i in range(len(token) - size + 1)
+                if freq.get(token[i : i + size])
+            )
+    return found
+
+
+def fine_tokens(token: str) -> list[str]:
+    """A token cut into the dictionary words inside it (longest first, left to right).
+
+    Used for queries: a word that is one token in the query may be two in a document
+    (机构改革 as 机构 + 改革), and these finer pieces match that document as a phrase.
+    """
+    freq = tokenizer().FREQ
+    pieces: list[str] = []
+    index = 0
+    while index < len(token):
+        for size in sorted(SUBWORD_LENGTHS, reverse=True):
+            piece = token[index : index + size]
+            if len(piece) == size and len(piece) < len(token) and freq.get(piece):
+                break
+        else:
+            piece = token[index]
+        pieces.append(piece)
+        index += len(piece)
+    return pieces
+
+
+def strip_separators(text: str) -> str:
+    """The original text of an indexed column (or of a snippet taken from it)."""
+    return text.replace(ZWSP, "")
+
+
+def segment(text: str, *, title: str | None = None) -> Segmented:
+    """Segment a document body; `title`'s sub-words join the body's in the sub-word column."""
+    if ZWSP in text:
+        # U+200B in the source carries nothing a reader sees; the store keeps the raw text aside.
+        text = text.replace(ZWSP, "")
+    parts = tokens(text)
+    extra = subwords(parts)
+    if title:
+        extra = subwords(tokens(title)) + extra
+    return Segmented(body=join_tokens(parts), subwords=" ".join(extra))
+
+
+def segment_title(title: str | None) -> str:
+    return join_tokens(tokens(strip_separators(title))) if title else ""

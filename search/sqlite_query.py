@@ -1,0 +1,335 @@
+"""Build the embedded store's queries (pure): FTS5 match expressions, filter tags and SQL.
+
+Filters that select whole documents (region, year, type, publisher, duplicates) are tokens in the
+FTS `tags` column, so FTS5 intersects them with the words before ranking; only exact-day date
+ranges need a join. Nothing here touches a database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cnpolicy.records import Document
+from cnpolicy.search.backend import (
+    MetricRequest,
+    RegionFilter,
+    SandingRequest,
+    SearchRequest,
+    region_paths,
+)
+from cnpolicy.search.query import CompiledQuery, Variants
+
+TEXT_COLUMNS = "{title body sub}"
+# Markers FTS5 puts around matches in snippets: private-use characters that no text contains,
+# turned into <mark>…</mark> once the snippet is HTML-escaped (see snippets.py).
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+ELLIPSIS = "…"
+# Tokens in a snippet: 24 jieba tokens are about 40 Chinese characters, a clause or two around
+# the match, the length search engines show for CJK results.
+SNIPPET_TOKENS = 24
+# Hex digits of the hash in a tag for free text (publisher, region name, type): 48 bits, so two
+# publishers collide with odds of about 1 in 10^14 for a thousand publishers.
+TAG_HASH_DIGITS = 12
+ALL_TAG = "all"
+DUPLICATE_TAG = "dup"
+
+
+def text_tag(kind: str, value: str) -> str:
+    digest = hashlib.sha1(value.encode("utf-8")).hexdigest()[:TAG_HASH_DIGITS]
+    return f"{kind}{digest}"
+
+
+def year_tag(year: int) -> str:
+    return f"y{year}"
+
+
+def region_tag(prefix: str) -> str:
+    return f"rc{prefix}"
+
+
+def document_year(document: Document) -> int | None:
+    date = document.date
+    return int(date[:4]) if date and date[:4].isdigit() else None
+
+
+def is_duplicate(document: Document) -> bool:
+    return document.duplicate_of is not None and document.duplicate_of != document.id
+
+
+def document_tags(document: Document) -> str:
+    """The filter tokens of a document, space-separated, for the FTS `tags` column."""
+    tags = [ALL_TAG, text_tag("t", document.doc_type)]
+    region = document.region
+    if region is not None:
+        tags.extend(region_tag(p) for p in region_paths(region.code))
+        tags.append(text_tag("rn", region.name))
+    year = document_year(document)
+    if year is not None:
+        tags.append(year_tag(year))
+    if document.publisher:
+        tags.append(text_tag("p", document.publisher))
+    if is_duplicate(document):
+        tags.append(DUPLICATE_TAG)
+    return " ".join(tags)
+
+
+# --- match expressions ---------------------------------------------------------------------
+
+
+def quote_phrase(tokens: Sequence[str]) -> str:
+    """An FTS5 phrase: the tokens in one double-quoted string (quotes doubled inside)."""
+    return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
+
+
+def term_expression(variants: Variants) -> str:
+    """A term: any of its token sequences as a phrase, in title, body or sub-words."""
+    return f"{TEXT_COLUMNS} : ({' OR '.join(quote_phrase(v) for v in variants)})"
+
+
+def tag_expression(alternatives: Sequence[str]) -> str:
+    return f"tags : ({' OR '.join(alternatives)})"
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """A request's filters as tag groups (each a set of alternatives) and SQL date bounds."""
+
+    tag_groups: tuple[tuple[str, ...], ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    excluded_tags: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def needs_join(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
+
+def year_span(
+    low: int | None, high: int | None, known: tuple[int, int] | None
+) -> tuple[int, int] | None:
+    """A year filter closed with the store's first and last year; None when it selects nothing."""
+    if known is None:
+        return None
+    first = low if low is not None else known[0]
+    last = high if high is not None else known[1]
+    first, last = max(first, known[0]), min(last, known[1])
+    return (first, last) if first <= last else None
+
+
+def build_filters(
+    request: SearchRequest, region: RegionFilter | None, years: tuple[int, int] | None
+) -> Filters:
+    """Tag groups for a request. `years` is the store's (first, last) year, for open ranges."""
+    groups: list[tuple[str, ...]] = []
+    if region is not None:
+        groups.append(
+            (region_tag(region.prefix),) if region.prefix else (text_tag("rn", region.name or ""),)
+        )
+    low, high = request.year_from, request.year_to
+    if request.date_from:
+        low = max(low or 0, int(request.date_from[:4]))
+    if request.date_to:
+        high = min(high or 9999, int(request.date_to[:4]))
+    if low is not None or high is not None:
+        span = year_span(low, high, years)
+        # An empty span still needs a group, one that no document has: the year before any.
+        groups.append(
+            tuple(year_tag(y) for y in range(span[0], span[1] + 1)) if span else (year_tag(0),)
+        )
+    if request.doc_type:
+        groups.append((text_tag("t", request.doc_type),))
+    if request.publisher:
+        groups.append((text_tag("p", request.publisher),))
+    excluded = (DUPLICATE_TAG,) if request.collapse_duplicates else ()
+    return Filters(tuple(groups), request.date_from, request.date_to, excluded)
+
+
+def match_expression(query: CompiledQuery, filters: Filters) -> str:
+    """The whole FTS5 query: every clause AND every tag group, NOT each exclusion."""
+    parts = [
+        "(" + " OR ".join(f"({term_expression(v)})" for v in clause) + ")" for clause in query.must
+    ]
+    parts.extend(f"({tag_expression(g)})" for g in filters.tag_groups)
+    if not parts:
+        parts.append(f"({tag_expression((ALL_TAG,))})")
+    expression = " AND ".join(parts)
+    for variants in query.exclude:
+        expression = f"({expression}) NOT ({term_expression(variants)})"
+    for tag in filters.excluded_tags:
+        expression = f"({expression}) NOT ({tag_expression((tag,))})"
+    return expression
+
+
+def bare_expression(query: CompiledQuery) -> str:
+    """The words alone, no filters: what a bare FTS5 MATCH would be given (for benchmarks)."""
+    return match_expression(query, Filters())
+
+
+# --- search SQL ----------------------------------------------------------------------------
+
+
+def _date_clause(filters: Filters) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    if filters.date_from:
+        clauses.append("d.date >= ?")
+        params.append(filters.date_from)
+    if filters.date_to:
+        clauses.append("d.date <= ?")
+        params.append(filters.date_to)
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def _limit(limit: int | None, offset: int) -> tuple[str, list[Any]]:
+    return " LIMIT ? OFFSET ?", [-1 if limit is None else limit, offset]
+
+
+def ranked_sql(
+    expression: str, filters: Filters, *, ranked: bool, limit: int | None, offset: int
+) -> tuple[str, list[Any]]:
+    """Row numbers and scores of one page of matches: best first, or newest first unranked."""
+    dates, date_params = _date_clause(filters)
+    page, page_params = _limit(limit, offset)
+    if ranked and not filters.needs_join:
+        # The shape FTS5 sorts by itself (ORDER BY rank with LIMIT), computing snippets for
+        # the returned rows only.
+        sql = "SELECT rowid, rank FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank"
+        return sql + page, [expression, *page_params]
+    order = "f.rank" if ranked else "d.date IS NULL, d.date DESC, d.id"
+    score = "f.rank" if ranked else "0.0"
+    sql = (
+        f"SELECT f.rowid, {score} FROM documents_fts f JOIN documents d ON d.num = f.rowid "
+        f"WHERE documents_fts MATCH ?{dates} ORDER BY {order}"
+    )
+    return sql + page, [expression, *date_params, *page_params]
+
+
+def facet_sql(expression: str, filters: Filters) -> tuple[str, list[Any]]:
+    """Match counts by region, year and type in one pass (their sum is the total)."""
+    dates, date_params = _date_clause(filters)
+    sql = (
+        "SELECT d.region_name, d.year, d.doc_type, count(*) FROM documents_fts f "
+        "JOIN documents d ON d.num = f.rowid "
+        f"WHERE documents_fts MATCH ?{dates} GROUP BY 1, 2, 3"
+    )
+    return sql, [expression, *date_params]
+
+
+def count_sql(expression: str, filters: Filters) -> tuple[str, list[Any]]:
+    if not filters.needs_join:
+        return "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", [expression]
+    dates, date_params = _date_clause(filters)
+    sql = (
+        "SELECT count(*) FROM documents_fts f JOIN documents d ON d.num = f.rowid "
+        f"WHERE documents_fts MATCH ?{dates}"
+    )
+    return sql, [expression, *date_params]
+
+
+SNIPPET_SQL = (
+    "SELECT snippet(documents_fts, 1, ?, ?, ?, ?) FROM documents_fts "
+    "WHERE documents_fts MATCH ? AND rowid = ?"
+)
+
+
+def snippet_params(expression: str, rowid: int) -> list[Any]:
+    return [MARK_OPEN, MARK_CLOSE, ELLIPSIS, SNIPPET_TOKENS, expression, rowid]
+
+
+# --- metrics and 三定 SQL ------------------------------------------------------------------
+
+
+def _region_clause(column: str, name_column: str, regions: Sequence[RegionFilter]) -> tuple[str, list[Any]]:
+    """Any of the regions: a code prefix as a range (index-friendly), or an exact name."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for region in regions:
+        if region.prefix:
+            # ':' sorts right after '9', so [prefix, prefix + ':') holds every code under it.
+            clauses.append(f"({column} >= ? AND {column} < ?)")
+            params.extend([region.prefix, region.prefix + ":"])
+        else:
+            clauses.append(f"{name_column} = ?")
+            params.append(region.name)
+    return "(" + " OR ".join(clauses) + ")", params
+
+
+METRIC_COLUMNS = (
+    "d.id, d.source, d.title, d.date, m.text, m.start, m.\"end\", m.sentence, m.value, "
+    "m.value_max, m.before, m.unit, m.kind, m.approx, m.subject, m.action, m.level, "
+    "m.indicator, m.own_region, m.region_name, m.region_code, m.province, m.region_level"
+)
+
+
+def metrics_sql(
+    request: MetricRequest, regions: Sequence[RegionFilter], *, count: bool
+) -> tuple[str, list[Any]]:
+    """One page of metrics (newest document first, then in text order), or their count."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if request.indicators:
+        clauses.append(f"m.indicator IN ({', '.join('?' * len(request.indicators))})")
+        params.extend(request.indicators)
+    if regions:
+        clause, region_params = _region_clause("m.region_code", "m.region_name", regions)
+        clauses.append(clause)
+        params.extend(region_params)
+    for condition, value in (
+        ("m.level = ?", request.level),
+        ("m.value >= ?", request.min_value),
+        ("m.value <= ?", request.max_value),
+        ("d.year >= ?", request.year_from),
+        ("d.year <= ?", request.year_to),
+    ):
+        if value is not None:
+            clauses.append(condition)
+            params.append(value)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    source = "FROM metrics m JOIN documents d ON d.num = m.doc"
+    if count:
+        return f"SELECT count(*) {source}{where}", params
+    page, page_params = _limit(request.limit, request.offset)
+    order = " ORDER BY d.date IS NULL, d.date DESC, d.id, m.ord"
+    return f"SELECT {METRIC_COLUMNS} {source}{where}{order}{page}", params + page_params
+
+
+SANDING_COLUMNS = (
+    "s.doc, d.id, d.source, d.title, d.date, s.department, s.region, s.region_code, s.nature, "
+    "s.rank, s.duties_count, s.additional_names, s.interpreter, s.effective_date"
+)
+
+
+def sanding_sql(
+    request: SandingRequest, region: RegionFilter | None, *, count: bool
+) -> tuple[str, list[Any]]:
+    """三定 records matching every given filter, by region code then department name."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if region is not None:
+        clause, region_params = _region_clause("s.region_code", "s.region", [region])
+        clauses.append(clause)
+        params.extend(region_params)
+    if request.name:
+        clauses.append("(instr(s.department, ?) > 0 OR instr(s.additional_names, ?) > 0)")
+        params.extend([request.name, request.name])
+    if request.kind:
+        clauses.append("instr(s.nature, ?) > 0")
+        params.append(request.kind)
+    if request.body:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM sanding_bodies b WHERE b.doc = s.doc AND instr(b.name, ?) > 0)"
+        )
+        params.append(request.body)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    source = "FROM sanding s JOIN documents d ON d.num = s.doc"
+    if count:
+        return f"SELECT count(*) {source}{where}", params
+    page, page_params = _limit(request.limit, request.offset)
+    order = " ORDER BY s.region_code IS NULL, s.region_code, s.region, s.department, d.id"
+    return f"SELECT {SANDING_COLUMNS} {source}{where}{order}{page}", params + page_params
+
+
+def placeholders(count: int) -> str:
+    return ", ".join("?" * count)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cnpolicy.ingest.dedup import DuplicateIndex, content_id, distance, fingerprint
+
+PLACES = "湛江茂名阳江江门佛山肇庆云浮清远韶关河源梅州汕头潮州揭阳汕尾惠州东莞中山珠海深圳"
+ARTICLE = "".join(
+    f"{PLACES[i % 20]}{PLACES[(i * 7) % 20]}市级机构从{60 + i}个减到{40 + i}个,内设机构减少{i}个,"
+    f"编制精简率{10 + i % 9}.{i % 7}%。"
+    for i in range(40)
+)
+
+
+def test_content_id_ignores_punctuation_and_spacing() -> None:
+    assert content_id(ARTICLE) == content_id(ARTICLE.replace(",", ",").replace("。", "。\n"))
+    assert content_id(ARTICLE) != content_id(ARTICLE.replace("49", "50"))
+
+
+def test_repost_with_other_furniture_is_near() -> None:
+    repost = "某某网首页\n" + ARTICLE + "\n责任编辑:张三"
+    assert distance(fingerprint(ARTICLE), fingerprint(repost)) <= 6
+    other = "全省推进相对集中行政许可权改革,组建行政审批局,划转审批事项175项。" * 6
+    assert distance(fingerprint(ARTICLE), fingerprint(other)) > 12
+
+
+def test_index_links_repeats_and_reposts_to_the_first() -> None:
+    index = DuplicateIndex()
+    first = content_id(ARTICLE)
+    assert index.first_of(first, fingerprint(ARTICLE)) is None
+    assert index.first_of(first, fingerprint(ARTICLE)) == first
+    repost = ARTICLE + "本文来源:湛江日报"
+    assert index.first_of(content_id(repost), fingerprint(repost)) == first
+    other = "全省推进相对集中行政许可权改革,组建行政审批局,划转审批事项175项。" * 6
+    assert index.first_of(content_id(other), fingerprint(other)) is None
+
+
+@given(st.text(alphabet="编制机构改革市县两级精简下划0123456789", min_size=1, max_size=200))
+def test_fingerprint_is_deterministic(text: str) -> None:
+    assert fingerprint(text) == fingerprint(text)
+    assert len(fingerprint(text)) == 16

@@ -1,0 +1,209 @@
+"""normalize(): NFKC, whitespace, line structure, repeats — examples and properties."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cnpolicy.ingest.normalize import (
+    display_width,
+    ends_sentence,
+    join_wrapped,
+    normalize,
+    starts_paragraph,
+)
+
+HANZI = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
+CJK_PUNCT = st.sampled_from(list("，。、；：？！“”‘’（）《》【】…—·「」"))
+FULLWIDTH = st.characters(min_codepoint=0xFF01, max_codepoint=0xFF5E)
+KANGXI = st.characters(min_codepoint=0x2F00, max_codepoint=0x2FD5)
+SPACES = st.sampled_from([" ", "  ", "\t", "\u3000", "\u00a0", "\u2002"])
+BREAKS = st.sampled_from(["\n", "\r\n", "\r", "\n\n", "\u2028"])
+INVISIBLE = st.sampled_from(["\u200b", "\u200d", "\ufeff", "\x00", "\x07", "\u202e", "\u00ad"])
+ASCII = st.characters(min_codepoint=0x21, max_codepoint=0x7E)
+MARKERS = st.sampled_from(["一、", "（二）", "第三条", "1.", "——", "二是"])
+
+CJK_HEAVY = st.lists(
+    st.one_of(
+        HANZI, HANZI, HANZI, HANZI, CJK_PUNCT, CJK_PUNCT, FULLWIDTH, KANGXI, SPACES,
+        BREAKS, BREAKS, INVISIBLE, ASCII, MARKERS, st.characters(),
+    ),
+    max_size=300,
+).map("".join)
+
+
+# --- properties --------------------------------------------------------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(CJK_HEAVY)
+def test_normalize_is_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_normalize_is_idempotent_on_any_unicode(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(CJK_HEAVY)
+def test_output_has_one_paragraph_per_line_and_no_stray_whitespace(text: str) -> None:
+    result = normalize(text)
+    assert "\r" not in result
+    assert "" not in result.split("\n") or result == ""
+    for line in result.split("\n"):
+        assert line == line.strip()
+        assert "  " not in line
+    assert result == unicodedata.normalize("NFKC", result)
+    assert not any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" for ch in result)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(HANZI, CJK_PUNCT, st.just("\n")), max_size=200).map("".join))
+def test_no_space_is_ever_inserted_between_cjk_characters(text: str) -> None:
+    assert " " not in normalize(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(HANZI, min_size=1, max_size=6), min_size=2, max_size=8))
+def test_spaces_the_source_had_between_cjk_words_are_kept(words: list[str]) -> None:
+    text = " ".join(words)
+    assert normalize(text) == text
+
+
+# --- examples ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("⼴东省⼈民政府", "广东省人民政府"),  # Kangxi radicals
+        ("精简率１４．８％", "精简率14.8%"),  # full-width digits and percent
+        ("实行容缺审批，74项事项", "实行容缺审批,74项事项"),  # NFKC comma, as the gold quotes
+        ("ＡＢＣ机构", "ABC机构"),
+    ],
+)
+def test_nfkc_folds_compatibility_characters(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_line_endings_blank_lines_and_trailing_spaces() -> None:
+    raw = "第一段。  \r\n\r\n\r第二段。\u3000\r\n\n\n第三段。\u2029第四段。"
+    assert normalize(raw) == "第一段。\n第二段。\n第三段。\n第四段。"
+
+
+def test_zero_width_and_control_characters_are_dropped() -> None:
+    raw = "\ufeff机\u200b构\u200d改\x07革\u00ad。\n下\x00一段。"
+    assert normalize(raw) == "机构改革。\n下一段。"
+
+
+def test_space_runs_collapse_but_single_spaces_between_cjk_stay() -> None:
+    assert normalize("“大科室”   制改革") == "“大科室” 制改革"
+    assert normalize("加强领导\u3000高位推进") == "加强领导 高位推进"
+    assert normalize("市编委\u00a0\u00a0\u00a0办公室") == "市编委 办公室"
+
+
+def test_tab_runs_become_one_tab_so_table_cells_stay_apart() -> None:
+    assert normalize("机构 \t 改革前\t\t改革后") == "机构\t改革前\t改革后"
+
+
+def test_a_sentence_broken_after_a_comma_is_rejoined() -> None:
+    assert normalize("市级机构从61个，\n减到49个。") == "市级机构从61个,减到49个。"
+
+
+def test_a_line_starting_with_closing_punctuation_continues_the_one_before() -> None:
+    assert normalize("推进“大科室\n”制改革。") == "推进“大科室”制改革。"
+
+
+def test_headings_and_short_title_lines_stay_their_own_paragraphs() -> None:
+    raw = "精兵简政 提质增效\n时间:2018-03-14\n一、领导挂帅强推进\n市直单位启动改革。\n二、率先示范\n革人先革己。"
+    assert normalize(raw) == raw
+
+
+def test_a_list_after_a_colon_is_not_joined() -> None:
+    raw = "主要职责是：\n（一）负责全市市场综合监督管理。\n（二）负责登记注册。"
+    assert normalize(raw).split("\n") == [
+        "主要职责是:",
+        "(一)负责全市市场综合监督管理。",
+        "(二)负责登记注册。",
+    ]
+
+
+def hard_wrap(text: str, columns: int) -> list[str]:
+    """Wrap at a fixed display width, as a fixed-width mailer or a PDF copy does."""
+    lines, current = [], ""
+    for char in text:
+        if current and display_width(current + char) > columns:
+            lines.append(current)
+            current = ""
+        current += char
+    return [*lines, current] if current else lines
+
+
+def test_hard_wrapped_text_is_joined_back_and_split_numbers_rejoined() -> None:
+    first = (
+        "市县两级向镇街下放经济社会管理事权651项，其中行政许可事项127项、"
+        "行政处罚事项498项、其他事项26项，全部实现依法承接。"
+    )
+    second = (
+        "整合镇街内设机构和事业站所，每个镇街统一设置内设机构和事业单位，"
+        "全市镇街内设机构由原来的1100余个精简至860个。"
+    )
+    lines = hard_wrap(first, 35) + hard_wrap(second, 35)
+    assert "事权6" in lines[0] and lines[1].startswith("51项")  # the number is split
+    result = normalize("\n".join(lines))
+    assert result.split("\n") == [
+        unicodedata.normalize("NFKC", first),
+        unicodedata.normalize("NFKC", second),
+    ]
+    assert "事权651项" in result
+
+
+def test_unwrapped_paragraphs_of_similar_length_are_not_joined() -> None:
+    raw = "第一段没有标点的短标题\n第二个小标题\n第三个小标题行\n正文在这里。"
+    assert normalize(raw) == raw
+
+
+def test_paragraphs_joined_by_spaces_in_a_scrape_are_split_again() -> None:
+    raw = "促进机构重组由“物理变化”到“化学反应”。 一、编清单、明职责。 一是聚焦特色,编制清单。"
+    assert normalize(raw).split("\n") == [
+        "促进机构重组由“物理变化”到“化学反应”。",
+        "一、编清单、明职责。",
+        "一是聚焦特色,编制清单。",
+    ]
+
+
+def test_english_sentences_are_not_split_at_spaces() -> None:
+    assert normalize("It works! Really? Yes.") == "It works! Really? Yes."
+
+
+def test_repeated_paragraphs_and_sentences_are_kept_once() -> None:
+    raw = "改革取得阶段性成效。\n改革取得阶段性成效。\n下一段落的内容。下一段落的内容。结束。"
+    assert normalize(raw) == "改革取得阶段性成效。\n下一段落的内容。结束。"
+
+
+def test_non_adjacent_repeats_and_short_repeated_slogans_stay() -> None:
+    raw = "加油!加油!\n标题\n正文一句。\n标题"
+    assert normalize(raw) == raw
+
+
+def test_helpers() -> None:
+    assert ends_sentence("推进改革。”")
+    assert ends_sentence("如下:")
+    assert not ends_sentence("一、领导挂帅强推进")
+    assert starts_paragraph("(一)负责")
+    assert starts_paragraph("第十二条 本规定")
+    assert not starts_paragraph("5.2万人参加")
+    assert not starts_paragraph("二是加强领导")
+    assert display_width("机构ab") == 6
+    assert join_wrapped("事权6", "51项") == "事权651项"
+    assert join_wrapped("policy", "reform") == "policy reform"
+    assert join_wrapped("well-", "known") == "well-known"
+    assert join_wrapped("机构", "改革") == "机构改革"
