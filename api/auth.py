@@ -22,7 +22,10 @@ def token_matches(expected: str, header: str | None) -> bool:
     scheme, _, given = header.strip().partition(" ")
     if scheme.lower() != SCHEME:
         return False
-    return hmac.compare_digest(given.strip().encode("utf-8"), expected.encode("utf-8"))
+    # Header values arrive decoded as Latin-1 (HTTP's rule); re-encoding gives the bytes sent,
+    # which for a non-ASCII token are its UTF-8 bytes.
+    sent = given.strip().encode("latin-1", errors="replace")
+    return hmac.compare_digest(sent, expected.encode("utf-8"))
 
 
 def check_token(settings: Settings, header: str | None) -> None:

@@ -5,6 +5,7 @@ Everything that reaches a page from a document is escaped here; only our own tag
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,8 +13,9 @@ from markupsafe import Markup, escape
 
 from cnpolicy.records import Entity, Metric
 
-# The only tag the store puts in snippets; everything else in a snippet is document text.
-SNIPPET_MARKS = (("&lt;mark&gt;", "<mark>"), ("&lt;/mark&gt;", "</mark>"))
+# The only tag the store puts in snippets; everything else in a snippet is escaped text.
+OPEN_MARK, CLOSE_MARK = "<mark>", "</mark>"
+_MARK_TAG = re.compile(r"(</?mark>)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +114,24 @@ def highlight_document(text: str, metrics: Sequence[Metric], entities: Sequence[
 
 
 def safe_snippet(snippet: str) -> Markup:
-    """A store snippet as HTML: everything escaped except the store's own <mark> tags."""
-    html = str(escape(snippet))
-    for escaped, tag in SNIPPET_MARKS:
-        html = html.replace(escaped, tag)
-    if html.count("<mark>") != html.count("</mark>"):
-        html = html.replace("<mark>", "").replace("</mark>", "")
-    return Markup(html)
+    """A store snippet as HTML: kept as the store escaped it, with its <mark> tags balanced.
+
+    The store's snippets are HTML-escaped text with <mark> tags (search/snippets.py); any other
+    `<` or `>` (a snippet from somewhere that broke that promise) is escaped here.
+    """
+    parts: list[str] = []
+    inside = False
+    for part in _MARK_TAG.split(snippet):
+        if part == OPEN_MARK and not inside:
+            inside = True
+        elif part == CLOSE_MARK and inside:
+            inside = False
+        else:
+            part = part.replace("<", "&lt;").replace(">", "&gt;")
+        parts.append(part)
+    if inside:
+        parts.append(CLOSE_MARK)
+    return Markup("".join(parts))
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,9 @@ class BodyLimitMiddleware:
         await self.app(scope, limited, send)
 
     async def _refuse(self, send: Send) -> None:
-        body = error_body(413, "UploadTooLargeError", too_large_message(self.max_bytes), field="files")
+        body = error_body(
+            413, "UploadTooLargeError", too_large_message(self.max_bytes), field="files"
+        )
         payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
         await send(
             {

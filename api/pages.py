@@ -162,18 +162,25 @@ def format_value(value: float, value_max: float | None) -> str:
 
 def chart_rows(comparison: Comparison, indicator: str) -> list[ChartRow]:
     """The places that state this indicator, as bars scaled to the largest value."""
-    cells = [(row.region, row.cells[indicator]) for row in comparison.rows if indicator in row.cells]
+    cells = [
+        (row.region, row.cells[indicator]) for row in comparison.rows if indicator in row.cells
+    ]
     bars = scale_bars([(region.name, float(cell.latest.value)) for region, cell in cells])
     rows = []
     for (region, cell), bar in zip(cells, bars, strict=True):
         latest = cell.latest
         rows.append(
             ChartRow(
-                bar=bar, place=region.name, code=region.code,
-                shown=format_value(latest.value, latest.value_max), unit=latest.unit,
-                url=quote_url(latest.document_id, latest.quote), quote=latest.quote,
-                title=latest.title, date=latest.date,
-            )  # fmt: skip
+                bar=bar,
+                place=region.name,
+                code=region.code,
+                shown=format_value(latest.value, latest.value_max),
+                unit=latest.unit,
+                url=quote_url(latest.document_id, latest.quote),
+                quote=latest.quote,
+                title=latest.title,
+                date=latest.date,
+            )
         )
     return rows
 

@@ -76,9 +76,7 @@ DocType = Annotated[
 Publisher = Annotated[
     str | None, Query(max_length=MAX_NAME_CHARS, description="Publishing body (exact name).")
 ]
-Collapse = Annotated[
-    bool, Query(description="Show one document of each group of near-duplicates.")
-]
+Collapse = Annotated[bool, Query(description="Show one document of each group of near-duplicates.")]
 Indicators = Annotated[
     str | None,
     Query(
@@ -106,9 +104,7 @@ Body = Annotated[
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Results to skip.")]
 
 
-Limit = Annotated[
-    int, Query(ge=1, le=MAX_LIMIT, description=f"Results per page (1..{MAX_LIMIT}).")
-]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Results per page (1..{MAX_LIMIT}).")]
 
 
 def blank_to_none(value: str | None) -> str | None:

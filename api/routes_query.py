@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -65,14 +65,14 @@ MEDIA_TYPES = {
 }
 
 
-class ExportKind(str, Enum):
+class ExportKind(StrEnum):
     documents = "documents"
     metrics = "metrics"
     compare = "compare"
     sanding = "sanding"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
     parquet = "parquet"
@@ -104,12 +104,12 @@ def metrics(
     return store.metrics(request).to_dict()
 
 
-@router.get(
-    "/compare", summary="Places side by side on one or more indicators", responses=ERRORS
-)
+@router.get("/compare", summary="Places side by side on one or more indicators", responses=ERRORS)
 def compare(
     store: StoreDep,
-    indicator: Annotated[str, Query(max_length=2000, description="Indicator ids, comma-separated.")],
+    indicator: Annotated[
+        str, Query(max_length=2000, description="Indicator ids, comma-separated.")
+    ],
     regions: Regions = None,
     year: Year = None,
 ) -> dict[str, Any]:
@@ -188,7 +188,9 @@ async def export_file(
     )
 
 
-def export_records(store: Store, what: ExportKind, selection: Any) -> tuple[list[Any], tuple[str, ...]]:
+def export_records(
+    store: Store, what: ExportKind, selection: Any
+) -> tuple[list[Any], tuple[str, ...]]:
     """The rows and columns of one result set, as `cnpolicy export` writes them."""
     if what is ExportKind.documents:
         return export.document_records(store.search(selection).hits), export.DOCUMENT_COLUMNS

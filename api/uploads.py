@@ -6,6 +6,7 @@ under them. Every file is processed before anything is indexed, and a failed wri
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -83,7 +84,7 @@ def safe_name(raw: str | None, *, fallback: str = "upload") -> str:
     name = re.split(r"[/\\]", name)[-1]
     name = _UNSAFE.sub("", name).strip().lstrip(".") or fallback
     if len(name) > MAX_NAME_CHARS:
-        stem, dot, suffix = name.rpartition(".")
+        _, dot, suffix = name.rpartition(".")
         keep = f".{suffix}" if dot and len(suffix) <= 8 else ""
         name = name[: MAX_NAME_CHARS - len(keep)] + keep
     return name
@@ -192,7 +193,9 @@ def process_upload(upload: Upload, options: Options) -> Document:
     return replace(document, title=upload.title) if upload.title else document
 
 
-def process_uploads(uploads: list[Upload], options: Options, lock: threading.Lock) -> list[Document]:
+def process_uploads(
+    uploads: list[Upload], options: Options, lock: threading.Lock
+) -> list[Document]:
     """Every upload processed (in order, one at a time), or the first failure raised."""
     seen = DuplicateIndex()
     documents: list[Document] = []
@@ -231,9 +234,7 @@ def existing(store: Store, doc_id: str) -> Document | None:
 def restore(store: Store, before: dict[str, Document | None]) -> None:
     for doc_id, previous in before.items():
         if previous is None:
-            try:
+            with contextlib.suppress(NotFoundError):
                 store.delete(doc_id)
-            except NotFoundError:
-                pass
         else:
             store.put(previous)

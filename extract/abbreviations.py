@@ -14,6 +14,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import jieba
+
 from cnpolicy.errors import ExtractError
 from cnpolicy.gazetteer import Gazetteer, PlaceMention, load_gazetteer
 from cnpolicy.records import Region
@@ -25,8 +27,13 @@ ABBREVIATIONS_FILE = "abbreviations.json"
 # reports is 中共湛江市委军民融合发展 (12 characters) and 三定 titles reach 14; 16 leaves room
 # without letting a name run over a whole clause.
 MAX_ORG_BODY = 16
+# Names resolved per process are remembered (a corpus repeats 市委, 市政府 … thousands of times);
+# a few thousand distinct (name, place) pairs cover a city's documents at a few hundred KB.
+NORMALIZE_CACHE = 4096
 # A place missing from the gazetteer at the start of a name: two or three characters and a level
 # suffix (江州市市场监督管理局). Shorter is a level word, longer is a phrase.
+# Characters after a place name given to jieba to see where its words end (市|委员会 …).
+WORD_PROBE = 6
 UNKNOWN_PLACE = re.compile(r"[\u4e00-\u9fff]{2,3}?[省市县区州旗]")
 
 
@@ -144,6 +151,7 @@ class OrgRules:
         self.exact: dict[str, str] = dict(abbreviations["exact"])
         self.prefix = sorted(abbreviations["prefix"].items(), key=lambda kv: len(kv[0]), reverse=True)
         self.forms_re = alternation([*self.exact, *abbreviations["prefix"]])
+        self._normalized: dict[tuple[str, PlaceContext], str | None] = {}
 
     # --- finding ------------------------------------------------------------------------------
 
@@ -174,7 +182,7 @@ class OrgRules:
 
     def _crosses_word(self, text: str, start: int, end: int) -> bool:
         """Whether [start, end) is part of an ordinary word such as 格局, 部门, 主办 (see not_org)."""
-        for index in (start, end - 1):
+        for index in {start, end - 1}:
             for word, offset in self.not_org.get(text[index], ()):
                 at = index - offset
                 if at >= 0 and text.startswith(word, at) and (at < start or at + len(word) > end):
@@ -200,6 +208,7 @@ class OrgRules:
         boundary = self._last_boundary(text, start, chain_start, place_at, masked, ends)
         if boundary is not None:
             start, open_left = boundary, False
+        place_at = self._with_unknown_place(text, start, chain_start + len(first.text), place_at, masked)
         run = self._last_anchor_run(text, start, chain_start, place_at)
         if run is not None:
             start = run
@@ -208,6 +217,22 @@ class OrgRules:
         else:
             start = self._strip_modifiers(text, start, chain_start)
         return start if chain_start - start >= first.min_body and start < chain_start else None
+
+    def _with_unknown_place(
+        self, text: str, start: int, end: int, place_at: dict[int, int], masked: bytearray
+    ) -> dict[int, int]:
+        """The places of `place_at`, or only a place missing from the gazetteer that starts the
+        name (after 中共), unless a known place overlaps it (规范|江州市 is no place 规范江州)."""
+        for word in self.anchor_words:
+            if text.startswith(word, start):
+                start += len(word)
+                break
+        if start in place_at:
+            return place_at
+        unknown = self.leading_unknown_place(text[start:end])
+        if unknown is None or any(masked[start : start + len(unknown)]):
+            return place_at
+        return {start: start + len(unknown)}
 
     def _last_boundary(
         self,
@@ -280,6 +305,14 @@ class OrgRules:
 
     def normalize(self, name: str, context: PlaceContext) -> str | None:
         """The full name of a body; None when its place cannot be told (市委 with no region)."""
+        key = (name, context)
+        if key not in self._normalized:
+            if len(self._normalized) >= NORMALIZE_CACHE:
+                self._normalized.clear()
+            self._normalized[key] = self._normalize(name, context)
+        return self._normalized[key]
+
+    def _normalize(self, name: str, context: PlaceContext) -> str | None:
         if name in self.national:
             return self.national[name]
         rest = name
@@ -301,31 +334,48 @@ class OrgRules:
         return place + rest
 
     def _leading_place(self, text: str, context: PlaceContext) -> tuple[str | None, int]:
-        """The last of the places a name starts with, by its full name, and where they end."""
+        """The last of the places a name starts with (full name) and where they end; places
+        missing from the gazetteer count (广西壮族自治区江州市 → 江州市)."""
         place: str | None = None
         taken = 0
-        for mention in self.gazetteer.find(text):
-            if mention.start != taken:
+        while taken < len(text):
+            known = self.gazetteer.find(text[taken : taken + 12])
+            if known and known[0].start == 0:
+                place = self.gazetteer.choose(known[0].candidates, within=context.code).name
+                taken += known[0].end
+                continue
+            unknown = self.leading_unknown_place(text[taken:])
+            if unknown is None:
                 break
-            place = self.gazetteer.choose(mention.candidates, within=context.code).name
-            taken = mention.end
-        if place is None:
-            unknown = self.leading_unknown_place(text)
-            if unknown:
-                return unknown, len(unknown)
+            place, taken = unknown, taken + len(unknown)
         return place, taken
 
-    def leading_unknown_place(self, text: str) -> str | None:
+    def leading_unknown_place(self, text: str, *, allow_end: bool = False) -> str | None:
         """A place missing from the gazetteer at the start of a name (江州市 in 江州市市场监督管理局)."""
         m = UNKNOWN_PLACE.match(text)
-        if m is None or m.end() >= len(text):
+        if m is None or (m.end() >= len(text) and not allow_end):
             return None
         name = m.group()
         if name in self.unknown_blocklist or text[m.end() - 1 : m.end() + 1] in self.level_words:
             return None
+        if self.boundary_re.search(name[:-1]) or name[0] in self.levels:
+            return None
         if any(name.endswith(word) for word in self.level_blocked.get(name[-1], ())):
             return None
-        return name
+        return name if ends_a_word(text[: len(name) + WORD_PROBE], len(name)) else None
+
+
+def ends_a_word(text: str, end: int) -> bool:
+    """Whether jieba's dictionary segmentation of `text` has a word boundary at `end`: a place
+    name is whole words (江州|市), a phrase is not (今天|市委 has no boundary after 今天市)."""
+    if not jieba.dt.initialized:
+        jieba.setLogLevel(60)  # jieba reports loading its dictionary on stderr at INFO
+    position = 0
+    for word in jieba.cut(text, HMM=False):
+        position += len(word)
+        if position >= end:
+            return position == end
+    return position == end
 
 
 def chains(matches: Sequence[tuple[int, int, Suffix]]) -> list[tuple[int, int, Suffix, Suffix]]:

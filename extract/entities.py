@@ -7,6 +7,7 @@ component puts them in doc.spans["entities"] (each with span._.cnpolicy_entity) 
 from __future__ import annotations
 
 import bisect
+import datetime
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -42,9 +43,9 @@ LABEL_PRIORITY = {label: rank for rank, label in enumerate(LABELS)}
 NESTING_LABELS = frozenset({"DOC"})
 TITLE_BRACKETS = {"》": "《", "〉": "〈"}
 TITLE_MARKS = re.compile(r"[《》〈〉\n]")
+# The year and number of a document number; the issuer code (国发, 粤机编办发) is read leftwards.
 DOC_NUMBER = re.compile(
-    r"(?P<issuer>[\u4e00-\u9fff]{1,20})\s*[〔\[［【(（]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］】)）]"
-    r"\s*第?\s*(?P<number>\d{1,5})\s*号"
+    r"\s*[〔\[［【(（]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］】)）]\s*第?\s*(?P<number>\d{1,5})\s*号"
 )
 # A document cited by its issuer and number alone: 省委37号文件, 市编委48号文件.
 ORG_DOC_NUMBER = re.compile(r"\d{1,4}号文件?")
@@ -78,8 +79,6 @@ def iso(year: int, month: int | None = None, day: int | None = None) -> str | No
     if month is not None and not 1 <= month <= 12:
         return None
     if day is not None and month is not None:
-        import datetime
-
         try:
             return datetime.date(year, month, day).isoformat()
         except ValueError:
@@ -113,11 +112,12 @@ class EntityRules:
         for line in text.splitlines():
             if line.strip() and not line.startswith("#"):
                 form, _, canonical = line.strip().partition("\t")
-                self.policy_canonical[form] = canonical or form
-        patterns = []
-        for form in sorted(self.policy_canonical, key=len, reverse=True):
-            pattern = re.escape(form).replace(r"\+", "[+＋]").replace("、", "[、,，]?")
-            patterns.append(pattern)
+                self.policy_canonical[policy_key(form)] = canonical or form
+        forms = [line.split("\t")[0] for line in text.splitlines() if line.strip() and line[0] != "#"]
+        patterns = [
+            re.escape(form).replace(r"\+", "[+＋]").replace("、", "[、,，]?")
+            for form in sorted(forms, key=len, reverse=True)
+        ]
         self.policy_re = re.compile("|".join(patterns))
 
     def _load_persons(self, data: dict[str, Any]) -> None:
@@ -129,7 +129,8 @@ class EntityRules:
         self.leader_re = alternation(self.leaders)
         self.surnames = frozenset(data["surnames"])
         self.compound_surnames = frozenset(data["compound_surnames"])
-        self.title_re = alternation(data["titles"])
+        self.titles = tuple(data["titles"])
+        self.title_re = alternation(self.titles)
         self.after = tuple(data["after"])
         self.function_chars = frozenset(data["function_chars"])
         self.not_given = frozenset(data["not_given"])
@@ -159,32 +160,29 @@ class EntityRules:
         """Every entity in the text, overlaps resolved, sorted by position."""
         context = place_context(region, self.gazetteer)
         mentions = self.gazetteer.find(text)
-        org_spans = self.orgs.find(text, mentions)
-        found: list[Entity] = [
-            Entity(text[s:e], "ORG", s, e, self.orgs.normalize(text[s:e], context)) for s, e in org_spans
-        ]
-        found += self.find_places(text, mentions, org_spans, context, region)
+        places, unknown = self.find_places(text, mentions, context)
+        if region is not None and region.code is None and len(region.name) >= 2:
+            unknown.add(region.name)
+        extra = self._occurrences(text, unknown, mentions)
+        org_spans = self.orgs.find(text, sorted([*mentions, *extra], key=lambda m: m.start))
+        found = [Entity(text[s:e], "ORG", s, e, self.orgs.normalize(text[s:e], context)) for s, e in org_spans]
+        leading = {self._leading_unknown(text, s, e, mentions) for s, e in org_spans} - unknown - {None}
+        extra += self._occurrences(text, {name for name in leading if name}, mentions)
+        places += [Entity(m.text, "GPE", m.start, m.end, m.text, None) for m in extra]
+        found += places + self._towns(text, places)
         found += self.find_documents(text, org_spans)
         found += self.find_dates(text, parse_iso(date))
         found += self.find_persons(text)
-        found += self.find_policies(text)
-        return resolve_overlaps(found)
+        return resolve_overlaps(outside(found, self.find_policies(text)))
 
     # --- GPE ----------------------------------------------------------------------------------
 
     def find_places(
-        self,
-        text: str,
-        mentions: Sequence[PlaceMention],
-        org_spans: Sequence[tuple[int, int]],
-        context: PlaceContext,
-        region: Region | None,
-    ) -> list[Entity]:
-        """Divisions from the gazetteer (with codes), places missing from it, and towns."""
+        self, text: str, mentions: Sequence[PlaceMention], context: PlaceContext
+    ) -> tuple[list[Entity], set[str]]:
+        """Gazetteer places with their codes, and names missing from it that follow one (湖北省江州市)."""
         found: list[Entity] = []
         unknown: set[str] = set()
-        if region is not None and region.code is None and len(region.name) >= 2:
-            unknown.add(region.name)
         previous: tuple[int, Division] | None = None
         for m in mentions:
             adjacent = previous[1].code if previous and previous[0] == m.start else None
@@ -196,14 +194,17 @@ class EntityRules:
                 name = self._unknown_after(text, m.end, division)
                 if name:
                     unknown.add(name)
-        for start, end in org_spans:
-            name_start = start + 2 if text.startswith("中共", start) else start
-            name = self.orgs.leading_unknown_place(text[name_start:end])
-            if name and not any(m.start == name_start for m in mentions):
-                unknown.add(name)
-        found += self._occurrences(text, unknown, mentions)
-        found += self._towns(text, found)
-        return found
+        return found, unknown
+
+    def _leading_unknown(
+        self, text: str, start: int, end: int, mentions: Sequence[PlaceMention]
+    ) -> str | None:
+        """A place missing from the gazetteer that starts an organisation's name."""
+        start = start + 2 if text.startswith("中共", start) else start
+        i = bisect.bisect_left(mentions, start, key=lambda m: m.start)
+        if i < len(mentions) and mentions[i].start == start:
+            return None
+        return self.orgs.leading_unknown_place(text[start:end])
 
     def resolve(self, candidates: Sequence[Division], scopes_: Iterable[str | None]) -> Division | None:
         """The division a name means: the only one, one inside the context, else None (ambiguous)."""
@@ -218,30 +219,32 @@ class EntityRules:
 
     def _unknown_after(self, text: str, end: int, parent: Division) -> str | None:
         """A place missing from the gazetteer right after a known one (湖北省江州市)."""
-        if end >= len(text) or self.gazetteer.find(text[end : end + 8])[:1] and (
-            self.gazetteer.find(text[end : end + 8])[0].start == 0
-        ):
+        head = text[end : end + 8]
+        known = self.gazetteer.find(head)
+        if not head or (known and known[0].start == 0):
             return None
-        name = self.orgs.leading_unknown_place(text[end : end + 8])
+        name = self.orgs.leading_unknown_place(head, allow_end=True)
         if name is None or self.orgs.boundary_re.search(name[:-1]):
             return None
         allowed = "市县区旗州" if parent.level == "province" else "县区旗市"
         return name if name[-1] in allowed else None
 
-    def _occurrences(self, text: str, names: set[str], mentions: Sequence[PlaceMention]) -> list[Entity]:
-        taken = {(m.start, m.end) for m in mentions}
+    def _occurrences(self, text: str, names: set[str], mentions: Sequence[PlaceMention]) -> list[PlaceMention]:
+        """Every occurrence of places missing from the gazetteer that is not inside a known one."""
+        starts = [m.start for m in mentions]
         found = []
-        for name in names:
+        for name in sorted(names):
             for m in re.finditer(re.escape(name), text):
-                if (m.start(), m.end()) not in taken:
-                    found.append(Entity(name, "GPE", m.start(), m.end(), name, None))
+                i = bisect.bisect_right(starts, m.start()) - 1
+                if i < 0 or mentions[i].end <= m.start():
+                    found.append(PlaceMention(m.start(), m.end(), name, (), False))
         return found
 
     def _towns(self, text: str, places: Sequence[Entity]) -> list[Entity]:
         """Township-level places (石城镇): after a county or city, or before 人民政府/党委 …"""
         found: dict[int, Entity] = {}
         for place in places:
-            if place.code is None or not place.code.endswith("00"):
+            if place.code is None or not place.code.endswith("0000"):
                 m = TOWN.match(text, place.end)
                 if m and self._is_town(m.group()):
                     found[m.start()] = Entity(m.group(), "GPE", m.start(), m.end(), m.group(), None)
@@ -256,7 +259,7 @@ class EntityRules:
         return list(found.values())
 
     def _is_town(self, name: str) -> bool:
-        if any(word in name for word in self.town_blocked):
+        if any(name.startswith(word) or name == word for word in self.town_blocked):
             return False
         return self.orgs.boundary_re.search(name) is None and not any(c in "省市县区" for c in name)
 
@@ -274,10 +277,10 @@ class EntityRules:
             Entity(e.text, e.label, e.start, e.end, aliases.get(e.text, e.normalized)) for e in titles
         ]
         for m in DOC_NUMBER.finditer(text):
-            issuer_start = self._issuer_start(text, m.start("issuer"), m.end("issuer"))
+            issuer_start = self._issuer_start(text, m.start())
             if issuer_start is None:
                 continue
-            issuer = text[issuer_start : m.end("issuer")]
+            issuer = text[issuer_start : m.start()]
             normalized = f"{issuer}〔{m.group('year')}〕{int(m.group('number'))}号"
             found.append(Entity(text[issuer_start : m.end()], "DOC", issuer_start, m.end(), normalized))
         for start, end in org_spans:
@@ -305,9 +308,11 @@ class EntityRules:
                 stack.clear()
         return found
 
-    def _issuer_start(self, text: str, start: int, end: int) -> int | None:
+    def _issuer_start(self, text: str, end: int) -> int | None:
         """Where the issuer code before 〔year〕 begins, after any verb such as 根据 (None: no code)."""
-        start = max(start, end - self.number_max_prefix)
+        start = end
+        while start > max(0, end - self.number_max_prefix) and is_cjk(text[start - 1]):
+            start -= 1
         for m in self.number_boundary_re.finditer(text, start, end):
             start = m.end()
         return start if start < end else None
@@ -315,27 +320,38 @@ class EntityRules:
     # --- DATE ---------------------------------------------------------------------------------
 
     def find_dates(self, text: str, base: tuple[int, int | None, int | None] | None) -> list[Entity]:
-        """Dates, normalised to ISO at the precision written; relative ones against `base`."""
+        """Dates, normalised to ISO at the precision written (see `_date` for missing years)."""
         found: list[Entity] = []
-        taken: list[tuple[int, int]] = []
         for m in ISO_DATE.finditer(text):
             normalized = iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             found.append(Entity(m.group(), "DATE", m.start(), m.end(), normalized))
-            taken.append(m.span())
         for m in self.date_re.finditer(text):
             if m.group("year"):
                 year: int | None = small_number(m.group("year"))
             else:
                 year = base[0] + self.relative_years[m.group("rel")] if base else None
-            found.append(self._date(m, year, taken))
-        base_year = base[0] if base else None
+            found.append(self._date(m, year))
+        taken = sorted((e.start, e.end, e.normalized) for e in found)
+        starts = [start for start, _, _ in taken]
         for m in self.month_day_re.finditer(text):
-            if not any(s <= m.start() < e for s, e in taken):
-                found.append(self._date(m, base_year, taken))
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i >= 0 and taken[i][1] > m.start():
+                continue  # the month of a date with its year
+            found.append(self._date(m, self._year_before(taken[: i + 1], base)))
         return found
 
-    def _date(self, m: re.Match[str], year: int | None, taken: list[tuple[int, int]]) -> Entity:
-        taken.append(m.span())
+    @staticmethod
+    def _year_before(
+        dates: Sequence[tuple[int, int, str | None]], base: tuple[int, int | None, int | None] | None
+    ) -> int | None:
+        """The year a date written without one falls in: that of the last dated mention before it
+        (2018年5月……10月 is 2018-10), else the document's year, else unknown (None)."""
+        for _, _, normalized in reversed(dates):
+            if normalized and normalized[:4].isdigit():
+                return int(normalized[:4])
+        return base[0] if base else None
+
+    def _date(self, m: re.Match[str], year: int | None) -> Entity:
         month = small_number(m.group("month")) if m.group("month") else None
         day = small_number(m.group("day")) if m.group("day") else None
         normalized = iso(year, month, day) if year is not None else None
@@ -371,7 +387,7 @@ class EntityRules:
             name = text[start : start + length]
             end = start + length
             if len(name) == length and self._is_name(name):
-                if end == len(text) or text.startswith(self.after, end):
+                if end == len(text) or not is_cjk(text[end]) or text.startswith(self.after, end):
                     return name
         return None
 
@@ -384,7 +400,8 @@ class EntityRules:
             if not self._is_name(name):
                 continue
             longer = text[start - 1 : end] if start > 0 else ""
-            if longer and self._is_name(longer) and longer[0] not in self.function_chars:
+            after_title = text.endswith(self.titles, 0, start)
+            if longer and self._is_name(longer) and longer[0] not in self.function_chars and not after_title:
                 continue  # 王小明同志: the three-character name, not 小明
             return name
         return None
@@ -392,14 +409,25 @@ class EntityRules:
     # --- POLICY -------------------------------------------------------------------------------
 
     def find_policies(self, text: str) -> list[Entity]:
-        found = []
-        for m in self.policy_re.finditer(text):
-            canonical = self.policy_canonical.get(m.group())
-            if canonical is None:  # a variant written with ＋ or another list mark
-                key = m.group().replace("＋", "+").replace(",", "、").replace("，", "、")
-                canonical = self.policy_canonical.get(key, self.policy_canonical.get(key.replace("、", ""), m.group()))
-            found.append(Entity(m.group(), "POLICY", m.start(), m.end(), canonical))
-        return found
+        """Policy names and slogans from the lexicon, normalised to their canonical form."""
+        return [
+            Entity(m.group(), "POLICY", m.start(), m.end(), self.policy_canonical[policy_key(m.group())])
+            for m in self.policy_re.finditer(text)
+        ]
+
+
+def policy_key(form: str) -> str:
+    """A policy name with its variable marks unified (＋ → +, list marks dropped)."""
+    return re.sub("[、,，]", "", form.replace("＋", "+"))
+
+
+def outside(entities: list[Entity], policies: list[Entity]) -> list[Entity]:
+    """The entities with those inside a policy name dropped (四平 in 一中心四平台), and the policies."""
+    covered = bytearray(max((p.end for p in policies), default=0))
+    for policy in policies:
+        covered[policy.start : policy.end] = b"\x01" * (policy.end - policy.start)
+    kept = [e for e in entities if e.end > len(covered) or not all(covered[e.start : e.end])]
+    return kept + policies
 
 
 def scopes(code: str | None) -> list[str]:

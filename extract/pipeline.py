@@ -50,6 +50,8 @@ def build_nlp(options: ExtractOptions) -> Language:
     if options.entities:
         nlp.add_pipe("cnpolicy_entities")
     if options.neural_model:
+        from cnpolicy.extract import neural  # noqa: F401  (registers cnpolicy_neural_ner)
+
         nlp.add_pipe("cnpolicy_neural_ner", config={"model": options.neural_model})
     if options.metrics:
         nlp.add_pipe("cnpolicy_metrics")

@@ -13,6 +13,7 @@ from typing import Any
 
 import cn2an
 
+from cnpolicy.errors import ExtractError
 from cnpolicy.ingest.describe import SIGNATURE_DATE, parse_date
 
 PATTERNS_FILE = "sanding_patterns.json"
@@ -24,10 +25,11 @@ NUMBER = rf"(?:\d+|[{CN_DIGITS}]+)"
 MAX_TITLE = 80
 # A line before the title that completes a title split over two lines is at most this long.
 MAX_TITLE_HALF = 40
-# cn-numbered lines (一、) are the top-level outline only when at least this many of them carry
-# a section keyword; otherwise they are list items (主要职责:一、…二、…).
+# cn-numbered lines (一、) are the top-level outline only when at least this many of them are
+# short headings with a section keyword; otherwise they are list items (主要职责:一、…二、…).
 MIN_KEYWORD_HEADINGS = 2
-SECTION_KEYWORDS = ("主要职责", "内设机构", "编制", "附则", "其他", "职能", "职责", "机构")
+# A section heading is at most this long (人员编制和领导职数 is 9, 机构设置和主要职责 8).
+MAX_HEADING = 12
 
 # Markers that open a line, by kind; group 1 is the number.
 ARTICLE = re.compile(rf"^第([{CN_DIGITS}\d]+)条\s*")
@@ -38,8 +40,13 @@ ITEM_MARKERS: dict[str, re.Pattern[str]] = {
     "arabic_paren": re.compile(r"^\((\d{1,2})\)\s*"),
     "cn": CN_HEADING,
 }
-# A (一) list run into one line after 。;: (主要职责是:(一)…;(二)…) is split back into lines.
-INLINE_ITEM = re.compile(r"(?<=[。;:])\s*(?=\((?:[一二三四五六七八九十]{1,3}|\d{1,2})\))")
+# Items run into one line after 。;: (主要职责是:(一)…;(二)…, …。2.…), and articles or 一、
+# headings run together after 。, are split back into lines (only numbers in sequence count).
+INLINE_ITEM = re.compile(
+    r"(?<=[。;:])\s*(?=\((?:[一二三四五六七八九十]{1,3}|\d{1,2})\))"
+    r"|(?<=[。;])\s*(?=\d{1,2}[.、](?!\d))"
+    r"|(?<=。)\s*(?=第[一二三四五六七八九十]{1,3}条|[一二三四五六七八九十]{1,2}、)"
+)
 # The line under a rules title that dates them: (2019年3月18日区委机构编制委员会审定).
 DATE_UNDER_TITLE = re.compile(
     r"^\(.{0,20}?(?:\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年).{0,30}\)$"
@@ -60,6 +67,7 @@ class Patterns:
     nature_min_after_de: int
     rank: re.Pattern[str]
     additional_name: re.Pattern[str]
+    section_keywords: tuple[str, ...]
     duties_anchor: re.Pattern[str]
     bodies_anchor: re.Pattern[str]
     bodies_count: re.Pattern[str]
@@ -87,10 +95,25 @@ class Patterns:
 def patterns() -> Patterns:
     """Load and compile the pattern file once per process."""
     path = resources.files("cnpolicy.extract").joinpath("data").joinpath(PATTERNS_FILE)
-    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return read_patterns(path.read_text("utf-8"))
+
+
+def read_patterns(text: str) -> Patterns:
+    """The pattern file's text compiled; a malformed file is an ExtractError naming it."""
+    try:
+        return compile_patterns(json.loads(text))
+    except (ValueError, KeyError, TypeError, re.error) as error:
+        raise ExtractError(
+            f"cannot load the 三定 patterns: {type(error).__name__}: {error}",
+            source=f"extract/data/{PATTERNS_FILE}",
+        ) from error
+
+
+def compile_patterns(data: dict[str, Any]) -> Patterns:
+    """The pattern file's entries compiled (a missing key is a KeyError, a bad regex re.error)."""
     terms = "|".join(map(re.escape, data["nature_terms"]))
     verbs = data["nature_verbs"]
-    apart = "|".join(map(re.escape, data["apart_bodies"]))
+    apart = "|".join(f"(?:{p})" for p in data["apart_bodies"])
     return Patterns(
         title=re.compile("|".join(f"(?:{p})" for p in data["title_suffixes"])),
         titles=tuple(re.compile(p) for p in data["title_suffixes"]),
@@ -99,6 +122,7 @@ def patterns() -> Patterns:
         nature_min_after_de=int(data["nature_min_after_de"]),
         rank=re.compile(data["rank"]),
         additional_name=re.compile(data["additional_name"]),
+        section_keywords=tuple(data["section_keywords"]),
         duties_anchor=re.compile(data["duties_anchor"]),
         bodies_anchor=re.compile(data["bodies_anchor"]),
         bodies_count=re.compile(data["bodies_count"]),
@@ -193,14 +217,16 @@ def sequential(lines: list[str], pattern: re.Pattern[str]) -> list[int]:
 
 
 def split_parts(lines: list[str]) -> tuple[list[Part], str | None]:
-    """The rules' top-level sections and the marker kind they use ("article", "cn", or None
-    when each paragraph with the list items after it is a part)."""
+    """The rules' top-level sections and the marker kind they use: "article" (第X条), "cn" (一、),
+    or None when there is no such outline and parts open at the paragraphs that start one."""
+    if not lines:
+        return [], None
     starts = sequential(lines, ARTICLE)
     kind: str | None = "article" if len(starts) >= 2 else None
     pattern = ARTICLE
     if kind is None:
         cn_starts = sequential(lines, CN_HEADING)
-        keyed = sum(any(k in lines[i] for k in SECTION_KEYWORDS) for i in cn_starts)
+        keyed = sum(is_keyed_heading(lines[i]) for i in cn_starts)
         if len(cn_starts) >= 2 and keyed >= MIN_KEYWORD_HEADINGS:
             kind, starts, pattern = "cn", cn_starts, CN_HEADING
     if kind is None:
@@ -215,6 +241,12 @@ def split_parts(lines: list[str]) -> tuple[list[Part], str | None]:
         first = pattern.sub("", lines[begin], count=1).strip()
         parts.append(Part(tuple(s for s in (first, *lines[begin + 1 : end]) if s)))
     return [p for p in parts if p.lines], kind
+
+
+def is_keyed_heading(line: str) -> bool:
+    """A short 一、 heading that names a section (一、机构设置, 四、人员编制), not a list item."""
+    head = re.split(r"[。,;:]", CN_HEADING.sub("", line, count=1), maxsplit=1)[0]
+    return len(head) <= MAX_HEADING and any(k in head for k in patterns().section_keywords)
 
 
 def opens_part(line: str) -> bool:
@@ -299,23 +331,19 @@ class Rules:
 
 
 def find_rules(lines: list[str]) -> Rules:
-    """The rules' title line (after any cover letter), the department it names, and the cover
-    letter's date."""
-    pats = patterns()
+    """The rules' title (after any cover letter), the department it names, and the issue date:
+    the cover letter's, else the dated line under the title, else any date line."""
     start, department, quoted = 0, None, None
-    for suffix in pats.titles:
-        for index, line in enumerate(lines):
-            match = suffix.search(line)
-            if not match or len(line) > MAX_TITLE:
+    for suffix in patterns().titles:
+        for index in range(len(lines)):
+            found = title_at(lines, index, suffix)
+            if found is None:
                 continue
-            if pats.cover_letter.search(line) or "《" in line:
-                inner = re.search(r"《([^》]+)》", line)
-                if inner and quoted is None:
-                    quoted = title_department(inner.group(1))
+            name, end, is_quote = found
+            if is_quote:
+                quoted = quoted or name
                 continue
-            start, department = index + 1, clean_name(line[: match.start()])
-            if not department and index > 0 and len(lines[index - 1]) <= MAX_TITLE_HALF:
-                department = clean_name(lines[index - 1])
+            start, department = end, name
             break
         if start:
             break
@@ -328,6 +356,32 @@ def find_rules(lines: list[str]) -> Rules:
     if issued is None:
         issued = next((parse_date(s) for s in lines if SIGNATURE_DATE.match(s)), None)
     return Rules(start, department or quoted, issued)
+
+
+def title_at(
+    lines: list[str], index: int, suffix: re.Pattern[str]
+) -> tuple[str | None, int, bool] | None:
+    """The department named by a title at this line, the index after the title, and whether it is
+    only quoted (关于印发《…》的通知); a title may be split over two short lines."""
+    line = lines[index]
+    match = suffix.search(line)
+    end = index + 1
+    if match is None and index + 1 < len(lines):
+        following = lines[index + 1]
+        if len(line) <= MAX_TITLE_HALF and len(following) <= MAX_TITLE_HALF:
+            line, end = line + following, index + 2
+            match = suffix.search(line)
+            if match and not match.start() < len(lines[index]) < match.end():
+                match = None  # the suffix must run across the break
+    if match is None or len(line) > MAX_TITLE:
+        return None
+    if patterns().cover_letter.search(line) or "《" in line:
+        inner = re.search(r"《([^》]+)》", line)
+        return (title_department(inner.group(1)) if inner else None), end, True
+    department = clean_name(line[: match.start()])
+    if not department and index > 0 and len(lines[index - 1]) <= MAX_TITLE_HALF:
+        department = clean_name(lines[index - 1])
+    return department or None, end, False
 
 
 def title_department(title: str) -> str | None:

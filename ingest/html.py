@@ -19,7 +19,7 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
-from cnpolicy.errors import CorruptFileError
+from cnpolicy.errors import CorruptFileError, EmptyDocumentError
 from cnpolicy.ingest.clean import is_furniture_line, strip_fragments, strip_furniture
 from cnpolicy.ingest.normalize import DATA_DIR
 from cnpolicy.ingest.raw import RawText
@@ -122,6 +122,8 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def _parse(markup: str, *, source: str) -> Any:
+    if not markup.strip():
+        raise EmptyDocumentError("the page is empty (no markup or text)", source=source)
     try:
         return lxml_html.document_fromstring(markup)
     except (etree.ParserError, ValueError) as error:
@@ -182,7 +184,10 @@ def _matching_span(key: str, compact_lines: list[str], starts: list[int]) -> tup
 
 
 def _trafilatura_text(xml: str) -> str:
-    root = etree.fromstring(xml.encode("utf-8"))
+    try:
+        root = etree.fromstring(xml.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return ""  # the caller falls back to the lxml extraction
     main = root.find("main")
     if main is None:
         return ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -98,12 +99,15 @@ def display_width(text: str) -> int:
 def join_wrapped(left: str, right: str) -> str:
     """Join two pieces of one sentence split by a line break.
 
-    No space between CJK characters or digits (`事权6` + `51项` → `事权651项`); one space
+    No space between CJK characters or digits (`事权6` + `51项` → `事权651项`, `99.` + `1%`
+    → `99.1%`); one space
     between two Latin words (or after Latin punctuation), none after a hyphen.
     """
     if not left or not right:
         return left + right
     last, first = left[-1], right[0]
+    if last in ".," and len(left) > 1 and left[-2].isdigit() and first.isdigit():
+        return left + right  # a decimal point or thousands separator split off (`99.` + `1%`)
     latin_before = last.isascii() and (last.isalpha() or last in ",.;:!?)")
     latin_after = first.isascii() and first.isalnum()
     if latin_before and latin_after and not (last.isdigit() and first.isdigit()):
@@ -186,14 +190,14 @@ def _wrap_width(lines: Iterable[str]) -> int | None:
     if len(widths) < MIN_WRAPPED_LINES or widths[-1] < MIN_WRAP_COLUMNS:
         return None
     best_width, best_count = 0, 0
-    for width in set(widths):
-        count = sum(1 for w in widths if width - WRAP_TOLERANCE_COLUMNS <= w <= width)
-        if count > best_count or (count == best_count and width > best_width):
+    for width in sorted(set(widths)):
+        count = bisect_right(widths, width) - bisect_left(widths, width - WRAP_TOLERANCE_COLUMNS)
+        if count >= best_count:
             best_width, best_count = width, count
     if best_width < MIN_WRAP_COLUMNS or best_count < MIN_WRAPPED_LINES:
         return None
-    longer = sum(1 for w in widths if w > best_width)
-    wide = sum(1 for w in widths if w >= best_width / 2)
+    longer = len(widths) - bisect_right(widths, best_width)
+    wide = len(widths) - bisect_left(widths, best_width / 2)
     if longer > 0 or best_count < MIN_WRAPPED_SHARE * wide:
         return None
     return best_width

@@ -217,20 +217,17 @@ def _repeated_edge_lines(pages: list[list[Line]]) -> set[Line]:
     if len(pages) < 2:
         return set()
     needed = max(2, MIN_REPEAT_SHARE * len(pages))
-    edges = [[page[i] for i in set(_edge_indices(page))] for page in pages]
+    by_key: dict[str, list[Line]] = {}
+    for page in pages:
+        for index in set(_edge_indices(page)):
+            by_key.setdefault(_edge_key(page[index]), []).append(page[index])
     repeated: set[Line] = set()
-    for page_edges in edges:
-        for line in page_edges:
-            key = _edge_key(line)
-            pages_with = sum(
-                1
-                for other in edges
-                if any(
-                    _edge_key(o) == key and abs(o.top - line.top) <= POSITION_TOLERANCE
-                    for o in other
-                )
-            )
-            if pages_with >= needed:
+    for lines in by_key.values():
+        if len({line.page for line in lines}) < needed:
+            continue
+        for line in lines:
+            near = {o.page for o in lines if abs(o.top - line.top) <= POSITION_TOLERANCE}
+            if len(near) >= needed:
                 repeated.add(line)
     return repeated
 

@@ -113,7 +113,9 @@ class Comparison:
 def check_indicators(indicators: Sequence[str]) -> tuple[str, ...]:
     cleaned = tuple(dict.fromkeys(i.strip() for i in indicators if i.strip()))
     if not cleaned:
-        raise QueryError("no indicator given, expected one or more indicator ids", field="indicator")
+        raise QueryError(
+            "no indicator given, expected one or more indicator ids", field="indicator"
+        )
     if len(cleaned) > MAX_INDICATORS:
         raise QueryError(
             f"{len(cleaned)} indicators given, expected at most {MAX_INDICATORS}", field="indicator"

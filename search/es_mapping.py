@@ -257,7 +257,9 @@ def metric_id(doc_id: str, ord_: int) -> str:
     return f"{doc_id}-{ord_}"
 
 
-def bulk_actions(prepared: Prepared, documents_index: str, metrics_index: str) -> list[dict[str, Any]]:
+def bulk_actions(
+    prepared: Prepared, documents_index: str, metrics_index: str
+) -> list[dict[str, Any]]:
     """Bulk `index` actions for a document and each of its metrics (ids: doc id, doc id-ord)."""
     document = prepared.document
     actions: list[dict[str, Any]] = [

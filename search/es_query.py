@@ -34,11 +34,17 @@ Query = dict[str, Any]
 
 
 def phrase(tokens: Sequence[str]) -> Query:
-    return {"multi_match": {"query": ZWSP.join(tokens), "type": "phrase", "fields": list(TEXT_FIELDS)}}
+    return {
+        "multi_match": {"query": ZWSP.join(tokens), "type": "phrase", "fields": list(TEXT_FIELDS)}
+    }
 
 
 def any_of(queries: list[Query]) -> Query:
-    return queries[0] if len(queries) == 1 else {"bool": {"should": queries, "minimum_should_match": 1}}
+    return (
+        queries[0]
+        if len(queries) == 1
+        else {"bool": {"should": queries, "minimum_should_match": 1}}
+    )
 
 
 def term_query(variants: Variants) -> Query:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 import elasticsearch
 from elasticsearch import Elasticsearch, helpers
@@ -52,6 +52,7 @@ from cnpolicy.search.es_mapping import (
 from cnpolicy.search.es_query import metrics_body, sanding_body, search_body
 from cnpolicy.search.query import compile_text
 from cnpolicy.search.segment import strip_separators
+from cnpolicy.search.sqlite_query import MARK_OPEN
 
 # The client's major version; the server must have the same (the client speaks its REST API).
 CLIENT_MAJOR = 9
@@ -88,12 +89,14 @@ def translate_errors(url: str) -> Iterator[None]:
             ) from None
         raise StoreError(f"Elasticsearch error ({error})", source=url) from None
     except elasticsearch.TransportError as error:
-        raise BackendUnavailableError(f"Elasticsearch transport error ({error})", source=url) from None
+        raise BackendUnavailableError(
+            f"Elasticsearch transport error ({error})", source=url
+        ) from None
 
 
 def has_ik(client: Elasticsearch) -> bool:
     """Whether every node runs the analysis-ik plugin (then the mapping adds `ik` subfields)."""
-    rows = client.cat.plugins(format="json").body
+    rows = cast(list[dict[str, Any]], client.cat.plugins(format="json").body)
     nodes = {r.get("name") for r in rows}
     with_ik = {r.get("name") for r in rows if r.get("component") == "analysis-ik"}
     return bool(nodes) and nodes == with_ik
@@ -178,7 +181,8 @@ class EsStore(Store):
                 for index in self._indices_of(self.alias(kind)):
                     self.client.indices.delete(index=index)
                 name = index_template(kind, ik=self.ik, prefix=self.prefix)["name"]
-                self.client.indices.delete_index_template(name=name, ignore_unavailable=True)
+                if self.client.indices.exists_index_template(name=name):
+                    self.client.indices.delete_index_template(name=name)
         self._ready = False
 
     # --- writing -------------------------------------------------------------------------
@@ -240,7 +244,11 @@ class EsStore(Store):
             if ok:
                 continue
             result = next(iter(item.values()))
-            doc_id = str(result.get("_id", "")).rsplit("-", 1)[0] if result.get("_index") == metrics_index else str(result.get("_id", ""))
+            doc_id = (
+                str(result.get("_id", "")).rsplit("-", 1)[0]
+                if result.get("_index") == metrics_index
+                else str(result.get("_id", ""))
+            )
             failed.setdefault(doc_id, f"not indexed: {result.get('error', result)}")
         return failed
 
@@ -256,7 +264,9 @@ class EsStore(Store):
             try:
                 self.client.delete(index=self.alias(DOCUMENTS), id=doc_id, refresh=True)
             except elasticsearch.NotFoundError:
-                raise NotFoundError(f"no document with id {doc_id!r} in the store", field="id") from None
+                raise NotFoundError(
+                    f"no document with id {doc_id!r} in the store", field="id"
+                ) from None
             self._drop_metrics([doc_id])
 
     # --- reading -------------------------------------------------------------------------
@@ -267,7 +277,9 @@ class EsStore(Store):
             try:
                 found = self.client.get(index=self.alias(DOCUMENTS), id=doc_id)
             except elasticsearch.NotFoundError:
-                raise NotFoundError(f"no document with id {doc_id!r} in the store", field="id") from None
+                raise NotFoundError(
+                    f"no document with id {doc_id!r} in the store", field="id"
+                ) from None
         return document_from_source(found["_source"])
 
     def count(self) -> int:
@@ -275,7 +287,9 @@ class EsStore(Store):
         with translate_errors(self.url):
             return int(self.client.count(index=self.alias(DOCUMENTS))["count"])
 
-    def _search(self, kind: str, body: dict[str, Any]) -> tuple[int, list[dict[str, Any]], dict[str, Any]]:
+    def _search(
+        self, kind: str, body: dict[str, Any]
+    ) -> tuple[int, list[dict[str, Any]], dict[str, Any]]:
         """Total, hits and aggregations; pages beyond the result window go through a PIT."""
         self.ensure()
         size = body.get("size")
@@ -320,19 +334,32 @@ class EsStore(Store):
         total, hits, aggregations = self._search(DOCUMENTS, search_body(request, query, region))
         ranked = bool(query.must)
         raw = {h["_id"]: (h.get("highlight", {}).get("body") or [None])[0] for h in hits}
-        texts = self._bodies([i for i, r in raw.items() if r is None or snippets.MARK_OPEN not in r]) if request.snippets and ranked else {}
+        texts = (
+            self._bodies([i for i, r in raw.items() if r is None or MARK_OPEN not in r])
+            if request.snippets and ranked
+            else {}
+        )
         result = []
         for h in hits:
             s = h["_source"]
-            found = snippets.best(raw[h["_id"]], texts.get(h["_id"]), query.words) if request.snippets and ranked else None
+            found = (
+                snippets.best(raw[h["_id"]], texts.get(h["_id"]), query.words)
+                if request.snippets and ranked
+                else None
+            )
             result.append(
                 Hit(
-                    id=s["id"], title=strip_separators(s["title"]) if s.get("title") else None,
-                    region=_region(s), date=s.get("date"), doc_type=s["doc_type"],
+                    id=s["id"],
+                    title=strip_separators(s["title"]) if s.get("title") else None,
+                    region=_region(s),
+                    date=s.get("date"),
+                    doc_type=s["doc_type"],
                     score=float(h.get("_score") or 0.0) if ranked else 0.0,
-                    snippets=(found,) if found else (), source=s["source"],
-                    publisher=s.get("publisher"), duplicate_of=s.get("duplicate_of"),
-                )  # fmt: skip
+                    snippets=(found,) if found else (),
+                    source=s["source"],
+                    publisher=s.get("publisher"),
+                    duplicate_of=s.get("duplicate_of"),
+                )
             )
         facets = {
             name: {str(b["key"]): int(b["doc_count"]) for b in agg["buckets"]}
@@ -345,7 +372,11 @@ class EsStore(Store):
             return {}
         with translate_errors(self.url):
             found = self.client.mget(index=self.alias(DOCUMENTS), ids=ids, source_includes=["body"])
-        return {d["_id"]: strip_separators(d["_source"]["body"]) for d in found["docs"] if d.get("found")}
+        return {
+            d["_id"]: strip_separators(d["_source"]["body"])
+            for d in found["docs"]
+            if d.get("found")
+        }
 
     def metrics(self, request: MetricRequest) -> MetricResult:
         request.validate()

@@ -60,15 +60,20 @@ def document_records(hits: Iterable[Hit]) -> list[dict[str, Any]]:
         region = hit.region
         records.append(
             {
-                "document_id": hit.id, "source": hit.source, "title": hit.title, "date": hit.date,
+                "document_id": hit.id,
+                "source": hit.source,
+                "title": hit.title,
+                "date": hit.date,
                 "year": int(hit.date[:4]) if hit.date and hit.date[:4].isdigit() else None,
                 "region": region.name if region else None,
                 "region_code": region.code if region else None,
                 "province": region.province if region else None,
-                "doc_type": hit.doc_type, "publisher": hit.publisher,
-                "duplicate_of": hit.duplicate_of, "score": hit.score,
+                "doc_type": hit.doc_type,
+                "publisher": hit.publisher,
+                "duplicate_of": hit.duplicate_of,
+                "score": hit.score,
                 "snippet": plain(hit.snippets[0]) if hit.snippets else None,
-            }  # fmt: skip
+            }
         )
     return records
 
@@ -79,15 +84,28 @@ def metric_records(rows: Iterable[MetricRow]) -> list[dict[str, Any]]:
         m, region = row.metric, row.region
         records.append(
             {
-                "document_id": row.document_id, "source": row.source, "title": row.title,
-                "date": row.date, "indicator": m.indicator, "value": m.value,
-                "value_max": m.value_max, "before": m.before, "unit": m.unit, "kind": m.kind,
-                "approx": m.approx, "subject": m.subject, "action": m.action, "level": m.level,
+                "document_id": row.document_id,
+                "source": row.source,
+                "title": row.title,
+                "date": row.date,
+                "indicator": m.indicator,
+                "value": m.value,
+                "value_max": m.value_max,
+                "before": m.before,
+                "unit": m.unit,
+                "kind": m.kind,
+                "approx": m.approx,
+                "subject": m.subject,
+                "action": m.action,
+                "level": m.level,
                 "region": region.name if region else None,
                 "region_code": region.code if region else None,
                 "province": region.province if region else None,
-                "quote": m.text, "sentence": m.sentence, "start": m.start, "end": m.end,
-            }  # fmt: skip
+                "quote": m.text,
+                "sentence": m.sentence,
+                "start": m.start,
+                "end": m.end,
+            }
         )
     return records
 

@@ -130,7 +130,10 @@ def term_variants(term: Term) -> Variants:
     for token in precise:
         fine.extend(fine_tokens(token) if len(token) > 2 else [token])
     variants = [tuple(precise)]
-    if fine != precise:
+    # A finer cut that leaves single characters (湛江市 → 湛江 + 市) is not offered: such a
+    # character is in nearly every document, so the phrase costs a scan of its positions, and
+    # the places where the cut differs (湛江市场) are not the word anyway.
+    if fine != precise and all(len(piece) > 1 for piece in fine):
         variants.append(tuple(fine))
     return tuple(variants)
 

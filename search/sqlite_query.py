@@ -241,7 +241,9 @@ def snippet_params(expression: str, rowid: int) -> list[Any]:
 # --- metrics and 三定 SQL ------------------------------------------------------------------
 
 
-def _region_clause(column: str, name_column: str, regions: Sequence[RegionFilter]) -> tuple[str, list[Any]]:
+def _region_clause(
+    column: str, name_column: str, regions: Sequence[RegionFilter]
+) -> tuple[str, list[Any]]:
     """Any of the regions: a code prefix as a range (index-friendly), or an exact name."""
     clauses: list[str] = []
     params: list[Any] = []
@@ -257,7 +259,7 @@ def _region_clause(column: str, name_column: str, regions: Sequence[RegionFilter
 
 
 METRIC_COLUMNS = (
-    "d.id, d.source, d.title, d.date, m.text, m.start, m.\"end\", m.sentence, m.value, "
+    'd.id, d.source, d.title, d.date, m.text, m.start, m."end", m.sentence, m.value, '
     "m.value_max, m.before, m.unit, m.kind, m.approx, m.subject, m.action, m.level, "
     "m.indicator, m.own_region, m.region_name, m.region_code, m.province, m.region_level"
 )

@@ -48,8 +48,12 @@ def region_values(region: Region | None) -> Row:
     return (region.name, region.code, region.province, region.level)
 
 
-def region_from(name: str | None, code: str | None, province: str | None, level: Any) -> Region | None:
-    return Region(name=name, code=code, province=province, level=level) if name is not None else None
+def region_from(
+    name: str | None, code: str | None, province: str | None, level: Any
+) -> Region | None:
+    return (
+        Region(name=name, code=code, province=province, level=level) if name is not None else None
+    )
 
 
 def document_row(document: Document) -> Row:
@@ -63,7 +67,8 @@ def document_row(document: Document) -> Row:
 
 def section_rows(num: int, document: Document) -> list[Row]:
     return [
-        (num, i, s.title, s.level, s.start, s.end, s.marker) for i, s in enumerate(document.sections)
+        (num, i, s.title, s.level, s.start, s.end, s.marker)
+        for i, s in enumerate(document.sections)
     ]
 
 
@@ -166,7 +171,9 @@ def read_sanding(row: Row, children: dict[str, list[Row]]) -> Sanding:
         function_transformation=ft,
         has_responsibility_division=bool(has_rd),
         responsibility_division=rd,
-        internal_bodies=tuple(InternalBody(name=n, duties=d) for n, d in children["sanding_bodies"]),
+        internal_bodies=tuple(
+            InternalBody(name=n, duties=d) for n, d in children["sanding_bodies"]
+        ),
         staffing=dict(children["sanding_staffing"]),
         leadership=dict(children["sanding_leadership"]),
         interpreter=interpreter,

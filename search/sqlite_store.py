@@ -103,11 +103,13 @@ def _connect(path: Path) -> sqlite3.Connection:
             connection.execute(f"PRAGMA {pragma}")
         return connection
     except sqlite3.DatabaseError as error:
-        raise StoreError(f"cannot open the store ({error}); expected a cnpolicy SQLite file",
-                         source=str(path)) from None
+        raise StoreError(
+            f"cannot open the store ({error}); expected a cnpolicy SQLite file", source=str(path)
+        ) from None
     except OSError as error:
-        raise StoreError(f"cannot create the store's folder ({error.strerror})",
-                         source=str(path)) from None
+        raise StoreError(
+            f"cannot create the store's folder ({error.strerror})", source=str(path)
+        ) from None
 
 
 class SqliteStore(Store):
@@ -123,8 +125,9 @@ class SqliteStore(Store):
             migrate(self._connection, path=str(self.path))
         except sqlite3.DatabaseError as error:
             self._connection.close()
-            raise StoreError(f"cannot read the store's schema ({error})",
-                             source=str(self.path)) from None
+            raise StoreError(
+                f"cannot read the store's schema ({error})", source=str(self.path)
+            ) from None
         except BaseException:
             self._connection.close()
             raise
@@ -201,7 +204,9 @@ class SqliteStore(Store):
         row = found.fetchone()
         if row is not None:
             self._delete_num(row[0])
-        cursor = connection.execute(insert_sql("documents", DOCUMENT_COLUMNS), document_row(document))
+        cursor = connection.execute(
+            insert_sql("documents", DOCUMENT_COLUMNS), document_row(document)
+        )
         num = cursor.lastrowid
         assert num is not None
         connection.execute(
@@ -279,7 +284,8 @@ class SqliteStore(Store):
         row = self._run(f"SELECT {columns} FROM documents WHERE num = ?", (num,)).fetchone()
         body = self._run("SELECT body FROM documents_fts WHERE rowid = ?", (num,)).fetchone()
         sections = self._children(
-            'SELECT title, level, start, "end", marker FROM sections WHERE doc = ? ORDER BY ord', num
+            'SELECT title, level, start, "end", marker FROM sections WHERE doc = ? ORDER BY ord',
+            num,
         )
         entities = self._children(
             'SELECT text, label, start, "end", normalized, code FROM entities WHERE doc = ? '
@@ -379,10 +385,17 @@ class SqliteStore(Store):
             found = self._snippet(int(num), expression, query) if with_snippets else None
             hits.append(
                 Hit(
-                    id=row[1], title=row[2], region=region_from(*row[8:12]), date=row[3],
-                    doc_type=row[4], score=-float(rank), snippets=(found,) if found else (),
-                    source=row[5], publisher=row[6], duplicate_of=row[7],
-                )  # fmt: skip
+                    id=row[1],
+                    title=row[2],
+                    region=region_from(*row[8:12]),
+                    date=row[3],
+                    doc_type=row[4],
+                    score=-float(rank),
+                    snippets=(found,) if found else (),
+                    source=row[5],
+                    publisher=row[6],
+                    duplicate_of=row[7],
+                )
             )
         return tuple(hits)
 

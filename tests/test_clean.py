@@ -106,7 +106,9 @@ def test_trailing_fragments_are_cut_from_title_and_body_lines() -> None:
 
 
 def test_a_byline_is_kept_inline_and_on_its_own_line() -> None:
-    text = "标题\n正文提供了坚强保障。咸宁市编办供稿\n(南平市委编办供稿)\n联系地址:武汉市 电话:027-1"
+    text = (
+        "标题\n正文提供了坚强保障。咸宁市编办供稿\n(南平市委编办供稿)\n联系地址:武汉市 电话:027-1"
+    )
     assert strip_furniture(text) == "标题\n正文提供了坚强保障。咸宁市编办供稿\n(南平市委编办供稿)"
 
 
@@ -153,7 +155,9 @@ def sentences(text: str) -> list[str]:
     return [s for s in re.findall(r"[^。\n]{20,}。", text) if not NOT_BODY.search(s)]
 
 
-@pytest.mark.parametrize("path", shared_reports() or [None], ids=lambda p: p.stem if p else "absent")
+@pytest.mark.parametrize(
+    "path", shared_reports() or [None], ids=lambda p: p.stem if p else "absent"
+)
 def test_real_scrapes_lose_their_furniture_and_keep_the_body(path: Path | None) -> None:
     if path is None:
         pytest.skip(f"shared development corpus not present at {SHARED}")

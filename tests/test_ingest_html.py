@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from cnpolicy.errors import EmptyDocumentError
 from cnpolicy.ingest.html import (
     declared_charset,
     fallback_text,
@@ -127,13 +128,21 @@ def page_with(head: str, body: str) -> bytes:
     return f"<html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>".encode()
 
 
-ARTICLE = "<div class='content'>" + "<p>机构改革取得新进展，全市共精简编制120名，进一步理顺了职责关系。</p>" * 4 + "</div>"
+ARTICLE = (
+    "<div class='content'>"
+    + "<p>机构改革取得新进展，全市共精简编制120名，进一步理顺了职责关系。</p>" * 4
+    + "</div>"
+)
 
 
 @pytest.mark.parametrize(
     ("info", "expected_date", "expected_publisher"),
     [
-        ("来源：XX市委编办&nbsp;&nbsp;发布时间：2020-12-14 10:23&nbsp;&nbsp;浏览次数：", "2020-12-14", "XX市委编办"),
+        (
+            "来源：XX市委编办&nbsp;&nbsp;发布时间：2020-12-14 10:23&nbsp;&nbsp;浏览次数：",
+            "2020-12-14",
+            "XX市委编办",
+        ),
         ("时间:2018-03-14&nbsp;&nbsp;&nbsp;", "2018-03-14", None),
         ("来源:湛江日报 责任编辑:顾雯丽 2019-09-06 16:32:46", "2019-09-06", "湛江日报"),
         ("2020年12月14日", "2020-12-14", None),
@@ -157,8 +166,14 @@ def test_meta_tags_are_the_fallback_for_date_publisher_and_title() -> None:
         "<meta name='PubDate' content='2021-03-02 09:00'><meta name='ContentSource' content='江城市委编办'>"
     )
     raw = read_html(page_with(head, ARTICLE), source="p.html")
-    assert (raw.title, raw.date, raw.publisher) == ("关于机构编制工作的通知", "2021-03-02", "江城市委编办")
-    iso = page_with("<meta property='article:published_time' content='2022-02-24T17:05:00+08:00'>", ARTICLE)
+    assert (raw.title, raw.date, raw.publisher) == (
+        "关于机构编制工作的通知",
+        "2021-03-02",
+        "江城市委编办",
+    )
+    iso = page_with(
+        "<meta property='article:published_time' content='2022-02-24T17:05:00+08:00'>", ARTICLE
+    )
     assert read_html(iso, source="p.html").date == "2022-02-24"
 
 
@@ -187,7 +202,10 @@ def test_runs_of_blocks_joined_by_an_extractor_are_split_back() -> None:
 
 
 def test_charset_declarations_are_read_from_meta_and_xml() -> None:
-    assert declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=GB2312">') == "gb2312"
+    assert (
+        declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=GB2312">')
+        == "gb2312"
+    )
     assert declared_charset(b"<meta charset='utf-8'>") == "utf-8"
     assert declared_charset(b'<?xml version="1.0" encoding="GBK"?><html>') == "gbk"
     assert declared_charset(b"<html><body>no charset</body></html>") is None
@@ -202,3 +220,8 @@ def test_parse_date_validates_the_calendar() -> None:
 def test_an_empty_page_gives_empty_text() -> None:
     raw = read_html(b"<html><head><title>x</title></head><body></body></html>", source="e.html")
     assert raw.text == ""
+
+
+def test_a_blank_file_is_an_empty_document() -> None:
+    with pytest.raises(EmptyDocumentError, match=r"blank\.html"):
+        read_html(b"  \n ", source="blank.html")

@@ -63,7 +63,7 @@ def test_plain_text_named_html_is_read_as_html() -> None:
 
 
 def test_zero_bytes_is_an_empty_document() -> None:
-    with pytest.raises(EmptyDocumentError, match="empty.txt"):
+    with pytest.raises(EmptyDocumentError, match=r"empty\.txt"):
         detect_format(b"", source="empty.txt")
 
 

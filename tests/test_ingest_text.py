@@ -96,9 +96,9 @@ def test_big5_is_told_apart_from_gbk() -> None:
 
 
 def test_a_declared_latin1_page_is_read_as_western_text_when_nothing_else_fits() -> None:
-    assert decode_text("café naïve".encode("latin-1"), source="p.html", declared="iso-8859-1")[0] == (
-        "café naïve"
-    )
+    assert decode_text("café naïve".encode("latin-1"), source="p.html", declared="iso-8859-1")[
+        0
+    ] == ("café naïve")
 
 
 def test_crlf_and_cr_line_endings_become_newlines() -> None:

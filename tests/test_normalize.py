@@ -28,8 +28,21 @@ MARKERS = st.sampled_from(["一、", "（二）", "第三条", "1.", "——", "
 
 CJK_HEAVY = st.lists(
     st.one_of(
-        HANZI, HANZI, HANZI, HANZI, CJK_PUNCT, CJK_PUNCT, FULLWIDTH, KANGXI, SPACES,
-        BREAKS, BREAKS, INVISIBLE, ASCII, MARKERS, st.characters(),
+        HANZI,
+        HANZI,
+        HANZI,
+        HANZI,
+        CJK_PUNCT,
+        CJK_PUNCT,
+        FULLWIDTH,
+        KANGXI,
+        SPACES,
+        BREAKS,
+        BREAKS,
+        INVISIBLE,
+        ASCII,
+        MARKERS,
+        st.characters(),
     ),
     max_size=300,
 ).map("".join)
@@ -205,5 +218,7 @@ def test_helpers() -> None:
     assert display_width("机构ab") == 6
     assert join_wrapped("事权6", "51项") == "事权651项"
     assert join_wrapped("policy", "reform") == "policy reform"
+    assert join_wrapped("办结率99.", "1%。") == "办结率99.1%。"
+    assert join_wrapped("Item 3.", "Next") == "Item 3. Next"
     assert join_wrapped("well-", "known") == "well-known"
     assert join_wrapped("机构", "改革") == "机构改革"

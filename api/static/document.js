@@ -84,11 +84,13 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { hide(); }
   });
-  if (location.hash) {
-    var target = document.getElementById(location.hash.slice(1));
-    if (target && target.matches("mark[data-kind]")) {
-      target.scrollIntoView({ block: "center" });
-      target.classList.add("selected");
-    }
+  // A comparison bar links here with ?quote=…; the server names the mark it found (data-focus).
+  var focusId = text.getAttribute("data-focus") || (location.hash ? location.hash.slice(1) : "");
+  var target = focusId ? document.getElementById(focusId) : null;
+  if (target && target.matches("mark[data-kind]")) {
+    target.scrollIntoView({ block: "center" });
+    target.classList.add("selected");
+    pinned = target;
+    show(target);
   }
 })();

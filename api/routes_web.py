@@ -1,0 +1,185 @@
+"""The web interface: server-rendered pages for search, a document, comparison, upload, API docs.
+
+Pages live under /ui (errors there render the error page); `/` goes to the search page.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from cnpolicy.api.deps import get_settings, get_store
+from cnpolicy.api.docs_page import operations
+from cnpolicy.api.errors import status_for
+from cnpolicy.api.highlight import highlight_document, safe_snippet
+from cnpolicy.api.pages import (
+    MAX_PAGE,
+    chart_rows,
+    export_url,
+    facet_groups,
+    focus_start,
+    indicator_choices,
+    labels,
+    pager,
+    query_string,
+    search_url,
+)
+from cnpolicy.api.params import Regions, SearchParams, Year, compare_params, search_params
+from cnpolicy.api.routes_documents import DocId
+from cnpolicy.api.settings import Settings
+from cnpolicy.errors import QueryError
+from cnpolicy.search.backend import Store
+from cnpolicy.search.compare import Comparison
+
+router = APIRouter(include_in_schema=False)
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SearchDep = Annotated[SearchParams, Depends(search_params)]
+
+
+def templates(request: Request) -> Jinja2Templates:
+    found: Jinja2Templates = request.app.state.templates
+    return found
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    return templates(request).TemplateResponse(
+        request, name, {"labels": labels(), **context}, status_code=status_code
+    )
+
+
+@router.get("/", response_class=RedirectResponse)
+def home() -> RedirectResponse:
+    return RedirectResponse("/ui/search", status_code=307)
+
+
+@router.get("/ui", response_class=RedirectResponse)
+def ui_home() -> RedirectResponse:
+    return RedirectResponse("/ui/search", status_code=307)
+
+
+@router.get("/ui/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    params: SearchDep,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+) -> Response:
+    per_page = settings.page_size
+    context: dict[str, Any] = {"page": "search", "params": params, "result": None, "error": None}
+    try:
+        result = store.search(params.request(limit=per_page, offset=(page - 1) * per_page))
+    except QueryError as error:
+        context["error"] = error
+        return render(request, "search.html", context, status_code=status_for(error))
+    hits = [(hit, [safe_snippet(s) for s in hit.snippets]) for hit in result.hits]
+    context.update(
+        result=result,
+        hits=hits,
+        facets=facet_groups(result.facets, params),
+        pages=pager(result.total, page, per_page, lambda n: search_url(params, page=n)),
+        first=(page - 1) * per_page + 1,
+        export_csv=export_url("documents", "csv", _export_values(params)),
+        clear_url=search_url(SearchParams(q=params.q)),
+    )
+    return render(request, "search.html", context)
+
+
+def _export_values(params: SearchParams) -> dict[str, Any]:
+    return {
+        "q": params.q, "region": params.region, "year": params.year, "type": params.doc_type,
+        "publisher": params.publisher, "date_from": params.date_from, "date_to": params.date_to,
+    }  # fmt: skip
+
+
+@router.get("/ui/documents/{doc_id}", response_class=HTMLResponse)
+def document_page(
+    request: Request,
+    doc_id: DocId,
+    store: StoreDep,
+    quote: Annotated[str | None, Query(max_length=500)] = None,
+) -> Response:
+    document = store.get(doc_id)
+    focus = focus_start(document, quote)
+    records = {
+        "metrics": [m.to_dict() for m in document.metrics],
+        "entities": [e.to_dict() for e in document.entities],
+    }
+    context = {
+        "page": "document",
+        "doc": document,
+        "text_html": highlight_document(document.text, document.metrics, document.entities),
+        "records": records,
+        "focus": f"at-{focus}" if focus is not None else None,
+        "sanding": document.sanding,
+    }
+    return render(request, "document.html", context)
+
+
+@router.get("/ui/compare", response_class=HTMLResponse)
+def compare_page(
+    request: Request,
+    store: StoreDep,
+    indicator: Annotated[str | None, Query(max_length=2000)] = None,
+    regions: Regions = None,
+    year: Year = None,
+) -> Response:
+    choices = indicator_choices()
+    context: dict[str, Any] = {
+        "page": "compare",
+        "choices": choices,
+        "names": dict(choices),
+        "indicator": indicator or "",
+        "regions": regions or "",
+        "year": year or "",
+        "comparison": None,
+        "charts": [],
+        "error": None,
+    }
+    if not (indicator or "").strip():
+        return render(request, "compare.html", context)
+    try:
+        wanted = compare_params(indicator, regions, year)
+        comparison: Comparison = store.compare(
+            wanted.indicators,
+            regions=wanted.regions,
+            year_from=wanted.year_from,
+            year_to=wanted.year_to,
+        )
+    except QueryError as error:
+        context["error"] = error
+        return render(request, "compare.html", context, status_code=status_for(error))
+    values = {"indicator": indicator, "regions": regions, "year": year}
+    context.update(
+        comparison=comparison,
+        charts=[(name, chart_rows(comparison, name)) for name in comparison.indicators],
+        export_csv=export_url("compare", "csv", values),
+        export_xlsx=export_url("compare", "xlsx", values),
+        api_url="/compare?" + query_string(values),
+    )
+    return render(request, "compare.html", context)
+
+
+@router.get("/ui/upload", response_class=HTMLResponse)
+def upload_page(request: Request, settings: SettingsDep) -> Response:
+    context = {
+        "page": "upload",
+        "token_required": settings.token is not None,
+        "limit_bytes": settings.max_upload_bytes,
+        "limit_mb": round(settings.max_upload_bytes / 1024 / 1024),
+    }
+    return render(request, "upload.html", context)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def docs_page(request: Request) -> Response:
+    schema = request.app.openapi()
+    return render(request, "docs.html", {"page": "docs", "schema": schema,
+                                         "operations": operations(schema)})  # fmt: skip

@@ -1,0 +1,362 @@
+"""The store's subcommands: index, search, metrics, compare, sanding, export.
+
+cnpolicy/cli.py wires each by name (`add_<name>_arguments`, `run_<name>`); failures are raised as
+cnpolicy errors, which the CLI turns into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from cnpolicy.config import default_store
+from cnpolicy.errors import ConfigError, QueryError
+from cnpolicy.records import DOC_TYPES, Document
+from cnpolicy.search import render
+from cnpolicy.search.backend import (
+    MetricRequest,
+    SandingRequest,
+    SearchRequest,
+    Store,
+    parse_years,
+)
+from cnpolicy.search.es_mapping import DEFAULT_PREFIX
+from cnpolicy.search.export import (
+    COMPARE_COLUMNS,
+    DOCUMENT_COLUMNS,
+    EXPORT_FORMATS,
+    METRIC_COLUMNS,
+    comparison_records,
+    document_records,
+    metric_records,
+    sanding_columns,
+    sanding_records,
+    write_records,
+)
+
+EXPORT_KINDS = ("documents", "metrics", "compare", "sanding")
+# Filters each export kind understands; any other filter given is an error, not silently ignored.
+EXPORT_FILTERS: dict[str, frozenset[str]] = {
+    "documents": frozenset({"query", "region", "year", "type", "publisher", "collapse_duplicates"}),
+    "metrics": frozenset({"indicator", "region", "level", "min", "max", "year"}),
+    "compare": frozenset({"indicator", "regions", "year"}),
+    "sanding": frozenset({"region", "name", "kind", "body"}),
+}
+
+
+# --- shared options ------------------------------------------------------------------------
+
+
+def add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--store", type=Path, metavar="DB",
+        help=f"SQLite store file (default: $CNPOLICY_STORE or {default_store()})",
+    )  # fmt: skip
+    where.add_argument("--es", metavar="URL", help="use the Elasticsearch cluster at URL instead")
+    parser.add_argument(
+        "--es-prefix", default=DEFAULT_PREFIX, metavar="NAME",
+        help=f"name prefix of the Elasticsearch aliases and indices (default {DEFAULT_PREFIX})",
+    )  # fmt: skip
+
+
+def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
+    """The store the options name; a missing SQLite file is an error unless indexing."""
+    if getattr(args, "es", None):
+        from cnpolicy.search.es_store import EsStore
+
+        return EsStore.connect(args.es, prefix=args.es_prefix)
+    from cnpolicy.search.sqlite_store import SqliteStore
+
+    return SqliteStore(args.store or default_store(), create=create)
+
+
+def page_arguments(parser: argparse.ArgumentParser, limit: int) -> None:
+    from cnpolicy.cli import positive_int
+
+    parser.add_argument("--limit", type=positive_int, default=limit, help=f"rows (default {limit})")
+    parser.add_argument("--offset", type=non_negative_int, default=0, help="rows to skip")
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def split_list(text: str | None) -> tuple[str, ...]:
+    """`A,B`, `A，B` or `A、B` → (A, B)."""
+    if not text:
+        return ()
+    for comma in ("，", "、"):
+        text = text.replace(comma, ",")
+    return tuple(p.strip() for p in text.split(",") if p.strip())
+
+
+def years(args: argparse.Namespace) -> tuple[int | None, int | None]:
+    value = getattr(args, "year", None)
+    return parse_years(value) if value else (None, None)
+
+
+def format_argument(parser: argparse.ArgumentParser, choices: tuple[str, ...]) -> None:
+    parser.add_argument("--format", choices=choices, default=choices[0], help="output format")
+
+
+# --- index ---------------------------------------------------------------------------------
+
+
+def add_index_arguments(parser: argparse.ArgumentParser) -> None:
+    from cnpolicy.cli import positive_int
+
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
+    add_store_arguments(parser)
+    parser.add_argument("--jobs", type=positive_int, default=1, help="worker processes")
+    parser.add_argument("--no-entities", action="store_true", help="skip entity extraction")
+    parser.add_argument("--no-metrics", action="store_true", help="skip metric extraction")
+    parser.add_argument(
+        "--rebuild", action="store_true",
+        help="Elasticsearch: index into new indices, then swap the aliases (no downtime)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--optimize", action="store_true",
+        help="SQLite: merge the full-text index afterwards (faster queries after a large load)",
+    )  # fmt: skip
+
+
+def _documents(results: Iterable[Any], failures: list[Any]) -> Iterator[Document]:
+    from cnpolicy.pipeline import Failure
+
+    for result in results:
+        if isinstance(result, Failure):
+            failures.append(result)
+            print(f"cnpolicy: skipped {result.error}", file=sys.stderr)
+            continue
+        yield result
+
+
+def run_index(args: argparse.Namespace) -> int:
+    from cnpolicy.cli import options_from, with_progress
+    from cnpolicy.ingest.dedup import DuplicateIndex
+    from cnpolicy.pipeline import iter_sources, run_batch
+    from cnpolicy.search.sqlite_store import SqliteStore
+
+    if args.rebuild and not args.es:
+        raise ConfigError("--rebuild applies to an Elasticsearch store (--es URL)", field="rebuild")
+    sources = iter_sources(args.paths)
+    if not sources:
+        raise ConfigError("no documents found (looked for .txt, .html, .pdf, .docx)", field="PATH")
+    failures: list[Any] = []
+    with open_store(args, create=True) as store:
+        seen = DuplicateIndex()
+        if isinstance(store, SqliteStore):
+            for doc_id, fingerprint in store.fingerprints():
+                seen.first_of(doc_id, fingerprint)
+        results = with_progress(run_batch(sources, options_from(args), index=seen), len(sources),
+                                "indexing")  # fmt: skip
+        documents = _documents(results, failures)
+        rebuild = getattr(store, "rebuild", None)
+        report = rebuild(documents) if args.rebuild and rebuild else store.index(documents)
+        if args.optimize and isinstance(store, SqliteStore):
+            store.optimize()
+        where = args.es or str(getattr(store, "path", ""))
+    for failure in report.failures:
+        print(f"cnpolicy: not indexed {failure.source}: {failure.error}", file=sys.stderr)
+    failed = len(failures) + len(report.failures)
+    print(f"indexed {report.indexed} of {len(sources)} documents into {where}"
+          + (f"; {failed} failed" if failed else ""), file=sys.stderr)  # fmt: skip
+    return 1 if failed else 0
+
+
+# --- search --------------------------------------------------------------------------------
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--region", help="place name or division code (a province includes its cities)"
+    )
+    parser.add_argument("--year", help="a year or a range: 2019, 2018..2020, 2018.., ..2020")
+    parser.add_argument("--type", choices=DOC_TYPES, help="document type")
+    parser.add_argument("--publisher", help="publisher, exactly as indexed")
+    parser.add_argument("--collapse-duplicates", action="store_true",
+                        help="hide republications of a document (duplicate_of set)")  # fmt: skip
+
+
+def add_search_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "query", metavar="QUERY",
+        help='words (all must occur), "exact phrase", -exclude, a OR b; "" lists documents',
+    )  # fmt: skip
+    add_filter_arguments(parser)
+    page_arguments(parser, 10)
+    format_argument(parser, ("table", "json"))
+    add_store_arguments(parser)
+
+
+def search_request(args: argparse.Namespace, *, limit: int | None, offset: int) -> SearchRequest:
+    first, last = years(args)
+    return SearchRequest(
+        text=getattr(args, "query", None) or "", region=args.region, year_from=first,
+        year_to=last, doc_type=args.type, publisher=args.publisher, limit=limit, offset=offset,
+        collapse_duplicates=args.collapse_duplicates,
+    )  # fmt: skip
+
+
+def run_search(args: argparse.Namespace) -> int:
+    request = search_request(args, limit=args.limit, offset=args.offset)
+    with open_store(args) as store:
+        result = store.search(request)
+    if args.format == "json":
+        render.write_json(result.to_dict(), sys.stdout)
+    else:
+        render.print_search(result, sys.stdout, offset=args.offset)
+    return 0
+
+
+# --- metrics and compare -------------------------------------------------------------------
+
+
+def add_metrics_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--indicator", help="indicator id (several: ID1,ID2)")
+    parser.add_argument(
+        "--region", help="place name or code (several: A,B); includes what is inside"
+    )
+    parser.add_argument("--level", help="the figure's administrative level, as extracted")
+    parser.add_argument("--min", type=float, help="smallest value")
+    parser.add_argument("--max", type=float, help="largest value")
+    parser.add_argument("--year", help="year of the document: 2019 or 2018..2020")
+    page_arguments(parser, 50)
+    format_argument(parser, ("table", "json", "csv"))
+    add_store_arguments(parser)
+
+
+def metric_request(args: argparse.Namespace, *, limit: int | None, offset: int) -> MetricRequest:
+    first, last = years(args)
+    return MetricRequest(
+        indicators=split_list(args.indicator), regions=split_list(args.region), level=args.level,
+        min_value=args.min, max_value=args.max, year_from=first, year_to=last, limit=limit,
+        offset=offset,
+    )  # fmt: skip
+
+
+def run_metrics(args: argparse.Namespace) -> int:
+    request = metric_request(args, limit=args.limit, offset=args.offset)
+    with open_store(args) as store:
+        result = store.metrics(request)
+    render.print_metrics(result, sys.stdout, args.format)
+    return 0
+
+
+def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--indicator", required=True, help="indicator id(s): ID or ID1,ID2")
+    parser.add_argument("--regions", help="places to compare: A,B (default: every place)")
+    parser.add_argument("--year", help="year of the documents: 2019 or 2018..2020")
+    format_argument(parser, ("table", "json", "csv"))
+    add_store_arguments(parser)
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    first, last = years(args)
+    with open_store(args) as store:
+        comparison = store.compare(split_list(args.indicator), regions=split_list(args.regions),
+                                   year_from=first, year_to=last)  # fmt: skip
+    render.print_comparison(comparison, sys.stdout, args.format)
+    return 0
+
+
+# --- 三定 ------------------------------------------------------------------------------------
+
+
+def add_sanding_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--region", help="place name or code (includes what is inside)")
+    parser.add_argument("--name", help="part of the department's name")
+    parser.add_argument("--kind", help="part of its nature: 政府工作部门, 部门管理机构 …")
+    parser.add_argument("--body", help="part of an internal body's name: 办公室, 法规科 …")
+    page_arguments(parser, 50)
+    format_argument(parser, ("table", "json", "csv"))
+    add_store_arguments(parser)
+
+
+def sanding_request(args: argparse.Namespace, *, limit: int | None, offset: int) -> SandingRequest:
+    return SandingRequest(region=args.region, name=args.name, kind=args.kind, body=args.body,
+                          limit=limit, offset=offset)  # fmt: skip
+
+
+def run_sanding(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        result = store.sanding(sanding_request(args, limit=args.limit, offset=args.offset))
+    render.print_sanding(result, sys.stdout, args.format)
+    return 0
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("kind", choices=EXPORT_KINDS, help="what to export")
+    parser.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="file format")
+    parser.add_argument("--output", type=Path, required=True, metavar="FILE", help="file to write")
+    parser.add_argument("--query", help="documents: full-text query (default: every document)")
+    add_filter_arguments(parser)
+    parser.set_defaults(type=None)
+    parser.add_argument("--indicator", help="metrics, compare: indicator id(s)")
+    parser.add_argument("--regions", help="compare: places A,B")
+    parser.add_argument("--level", help="metrics: the figure's level")
+    parser.add_argument("--min", type=float, help="metrics: smallest value")
+    parser.add_argument("--max", type=float, help="metrics: largest value")
+    parser.add_argument("--name", help="sanding: part of the department's name")
+    parser.add_argument("--kind", dest="sanding_kind", help="sanding: part of its nature")
+    parser.add_argument("--body", help="sanding: part of an internal body's name")
+    add_store_arguments(parser)
+
+
+def check_export_filters(args: argparse.Namespace) -> None:
+    given = {
+        name for name in ("query", "region", "year", "type", "publisher", "indicator", "regions",
+                          "level", "min", "max", "name", "body")
+        if getattr(args, name, None) not in (None, "")
+    }  # fmt: skip
+    if args.sanding_kind:
+        given.add("kind")
+    if args.collapse_duplicates:
+        given.add("collapse_duplicates")
+    wrong = sorted(given - EXPORT_FILTERS[args.kind])
+    if wrong:
+        options = ", ".join("--" + w.replace("_", "-") for w in wrong)
+        raise QueryError(f"{options} do not apply to an export of {args.kind}", field="export")
+
+
+def export_records(
+    args: argparse.Namespace, store: Store
+) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+    if args.kind == "documents":
+        result = store.search(search_request(args, limit=None, offset=0))
+        return document_records(result.hits), DOCUMENT_COLUMNS
+    if args.kind == "metrics":
+        rows = store.metrics(metric_request(args, limit=None, offset=0)).rows
+        return metric_records(rows), METRIC_COLUMNS
+    if args.kind == "compare":
+        if not args.indicator:
+            raise QueryError("an export of compare needs --indicator", field="indicator")
+        first, last = years(args)
+        comparison = store.compare(split_list(args.indicator), regions=split_list(args.regions),
+                                   year_from=first, year_to=last)  # fmt: skip
+        return comparison_records(comparison), COMPARE_COLUMNS
+    request = SandingRequest(region=args.region, name=args.name, kind=args.sanding_kind,
+                             body=args.body, limit=None)  # fmt: skip
+    return sanding_records(store.sanding(request).rows), sanding_columns()
+
+
+def run_export(args: argparse.Namespace) -> int:
+    check_export_filters(args)
+    with open_store(args) as store:
+        records, columns = export_records(args, store)
+    written = write_records(records, columns, args.output, args.format)
+    print(f"wrote {written} rows to {args.output}", file=sys.stderr)
+    return 0

@@ -1,0 +1,326 @@
+"""The web pages as HTML (through the ASGI app), and the pure helpers behind them.
+
+Browser behaviour (hover, upload progress, layout) is in test_web_browser.py.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from starlette.testclient import TestClient
+
+from cnpolicy.api.auth import token_matches
+from cnpolicy.api.docs_page import operations
+from cnpolicy.api.errors import status_for
+from cnpolicy.api.highlight import (
+    choose_spans,
+    highlight_document,
+    safe_snippet,
+    scale_bars,
+    segment_text,
+)
+from cnpolicy.api.pages import focus_start, pager, query_string
+from cnpolicy.api.params import split_list
+from cnpolicy.api.settings import Settings, settings_from_env
+from cnpolicy.api.uploads import safe_name
+from cnpolicy.errors import ConfigError, NotFoundError, QueryError, UnsupportedFormatError
+from cnpolicy.records import Entity, Metric
+from cnpolicy.search.sqlite_store import SqliteStore
+from tests.test_api_support import (
+    REPORTS,
+    SENT_DOWN,
+    client_for,
+    filled_store,
+    report_document,
+    sample_documents,
+)
+
+MARK = re.compile(r'<mark class="(metric|entity)"[^>]*data-i="(\d+)"[^>]*>(.*?)</mark>', re.S)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> SqliteStore:
+    return filled_store(tmp_path_factory.mktemp("pages") / "store.db")
+
+
+@pytest.fixture(scope="module")
+def client(store: SqliteStore) -> TestClient:
+    return client_for(store)
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+def test_root_goes_to_the_search_page(client: TestClient) -> None:
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code in (302, 307)
+    assert response.headers["location"] == "/ui/search"
+
+
+def test_search_page_shows_hits_snippets_and_facets(client: TestClient) -> None:
+    page = client.get("/ui/search", params={"q": "机构改革"})
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    text = page.text
+    assert '<html lang="zh-CN">' in text
+    for report in REPORTS:
+        assert f"{report.city}扎实推进机构改革工作纪实" in text
+        assert f'data-facet-value="{report.city}"' in text
+    assert "<mark>机构改革</mark>" in text
+    assert "https://" not in text  # no CDN, nothing loaded from elsewhere
+
+
+def test_search_page_paginates(tmp_path: Path) -> None:
+    client = client_for(filled_store(tmp_path / "s.db"), Settings(page_size=2))
+    first = client.get("/ui/search", params={"q": "机构改革"}).text
+    assert first.count('class="hit"') == 2
+    assert "page=2" in first and "page=3" in first
+    last = client.get("/ui/search", params={"q": "机构改革", "page": 3}).text
+    assert last.count('class="hit"') == len(REPORTS) - 4
+
+
+def test_search_page_shows_a_bad_query_inline(client: TestClient) -> None:
+    page = client.get("/ui/search", params={"q": "，"})
+    assert page.status_code == 400
+    assert 'id="search-error"' in page.text and "search-form" in page.text
+
+
+def test_document_page_highlights_every_metric(client: TestClient) -> None:
+    document = sample_documents()[0]
+    page = client.get(f"/ui/documents/{document.id}")
+    assert page.status_code == 200
+    marks = MARK.findall(page.text)
+    metrics = [(int(i), body) for kind, i, body in marks if kind == "metric"]
+    assert [document.metrics[i].text for i, _ in metrics] == [m.text for m in document.metrics]
+    assert all(html.unescape(body) == document.metrics[i].text for i, body in metrics)
+    for metric in document.metrics:
+        assert f'id="at-{metric.start}"' in page.text
+    assert 'id="records"' in page.text and "/documents/" + document.id + "/source" in page.text
+
+
+def test_document_page_shows_the_sanding_record(client: TestClient) -> None:
+    document = sample_documents()[-1]
+    assert document.sanding is not None
+    page = client.get(f"/ui/documents/{document.id}").text
+    assert 'id="sanding"' in page
+    for body in document.sanding.internal_bodies:
+        assert body.name in page
+    report_page = client.get(f"/ui/documents/{sample_documents()[0].id}").text
+    assert 'id="sanding"' not in report_page
+
+
+def test_document_page_of_an_unknown_id_is_an_html_404(client: TestClient) -> None:
+    page = client.get("/ui/documents/ffffffffffffffff")
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "ffffffffffffffff" in page.text
+
+
+def test_document_text_is_escaped(tmp_path: Path) -> None:
+    store = filled_store(tmp_path / "s.db")
+    base = report_document(REPORTS[0])
+    text = base.text + "\n<script>alert(1)</script>"
+    store.put(replace(base, id="xss-test", text=text, title="<b>标题</b>"))
+    page = client_for(store).get("/ui/documents/xss-test").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>标题</b>" not in page
+
+
+def test_compare_page_draws_a_bar_per_place_linked_to_its_quote(client: TestClient) -> None:
+    page = client.get("/ui/compare", params={"indicator": SENT_DOWN})
+    assert page.status_code == 200
+    bars = re.findall(r'<a class="bar[^"]*" href="([^"]+)" style="width: ([\d.]+)%"', page.text)
+    assert len(bars) == len(REPORTS)
+    widths = sorted(float(w) for _, w in bars)
+    assert widths[-1] == 100.0
+    largest = max(r.sent_down for r in REPORTS)
+    assert widths[0] == pytest.approx(min(r.sent_down for r in REPORTS) / largest * 100, abs=0.01)
+    assert all("quote=" in html.unescape(url) for url, _ in bars)
+    assert "format=csv" in page.text and "format=xlsx" in page.text
+
+
+def test_compare_page_without_an_indicator_shows_the_form(client: TestClient) -> None:
+    page = client.get("/ui/compare")
+    assert page.status_code == 200
+    assert 'id="compare-form"' in page.text and SENT_DOWN in page.text  # in the menu
+    assert 'class="bars"' not in page.text
+
+
+def test_quote_link_focuses_the_metric(client: TestClient) -> None:
+    document = sample_documents()[0]
+    metric = document.metrics[0]
+    page = client.get(f"/ui/documents/{document.id}", params={"quote": metric.text}).text
+    assert f'data-focus="at-{metric.start}"' in page
+
+
+def test_upload_page_asks_for_the_token_only_when_needed(
+    tmp_path: Path, client: TestClient
+) -> None:
+    assert 'id="token"' not in client.get("/ui/upload").text
+    guarded = client_for(filled_store(tmp_path / "s.db"), Settings(token="t"))
+    assert 'id="token"' in guarded.get("/ui/upload").text
+
+
+def test_static_files_are_served(client: TestClient) -> None:
+    css = client.get("/static/style.css")
+    assert css.status_code == 200 and "WenQuanYi Micro Hei" in css.text
+    assert client.get("/static/upload.js").status_code == 200
+    assert client.get("/static/../app.py").status_code == 404
+
+
+# --- highlight ---------------------------------------------------------------------------
+
+
+def _metric(text: str, start: int, end: int) -> Metric:
+    return Metric(text=text[start:end], start=start, end=end, sentence=text, value=1, unit="个",
+                  kind="count")  # fmt: skip
+
+
+def _entity(text: str, start: int, end: int) -> Entity:
+    return Entity(text=text[start:end], label="ORG", start=start, end=end)
+
+
+spans = st.tuples(st.integers(-3, 40), st.integers(-3, 40))
+
+
+@given(st.text(max_size=40), st.lists(spans, max_size=6), st.lists(spans, max_size=6))
+def test_segments_give_the_text_back_and_never_overlap(
+    text: str, metric_spans: list[tuple[int, int]], entity_spans: list[tuple[int, int]]
+) -> None:
+    metrics = [_metric(text, a, b) for a, b in metric_spans]
+    entities = [_entity(text, a, b) for a, b in entity_spans]
+    segments = segment_text(text, metrics, entities)
+    assert "".join(s.text for s in segments) == text
+    chosen = choose_spans(len(text), metrics, entities)
+    for (_, end, _, _), (start, _, _, _) in itertools.pairwise(chosen):
+        assert end <= start
+    marked = highlight_document(text, metrics, entities)
+    assert html.unescape(re.sub(r"<[^>]+>", "", str(marked))) == text
+
+
+def test_metrics_win_over_overlapping_entities() -> None:
+    text = "湛江市精简机构12个"
+    metric = _metric(text, 7, 10)
+    entity = _entity(text, 0, 9)
+    kinds = [s.kind for s in segment_text(text, [metric], [entity])]
+    assert kinds == [None, "metric"]
+
+
+@given(st.text(max_size=60))
+def test_snippets_keep_only_mark_tags(raw: str) -> None:
+    out = str(safe_snippet(raw))
+    tags = re.findall(r"<[^>]*>", out)
+    assert set(tags) <= {"<mark>", "</mark>"}
+    assert out.count("<mark>") == out.count("</mark>")
+
+
+def test_snippet_marks_survive_and_markup_does_not() -> None:
+    assert str(safe_snippet("a <mark>b</mark> &lt;c&gt;")) == "a <mark>b</mark> &lt;c&gt;"
+    assert "<script>" not in str(safe_snippet("<script>x</script><mark>y</mark>"))
+
+
+def test_bars_scale_to_the_largest_magnitude() -> None:
+    bars = scale_bars([("a", 50.0), ("b", -100.0), ("c", 0.0)])
+    assert [b.width for b in bars] == [50.0, 100.0, 0.0]
+    assert [b.negative for b in bars] == [False, True, False]
+    assert [b.width for b in scale_bars([("z", 0.0)])] == [0.0]
+    assert scale_bars([]) == []
+
+
+# --- pages helpers -------------------------------------------------------------------------
+
+
+def test_pager_links_first_last_and_nearby_pages() -> None:
+    links = pager(total=200, page=6, per_page=10, url_for_page=lambda n: f"/p{n}")
+    labels = [link.label for link in links]
+    assert labels[0].startswith("‹") and labels[-1].endswith("›")
+    assert [x for x in labels if x.isdigit()] == ["1", "4", "5", "6", "7", "8", "20"]
+    assert [link.label for link in links if link.current] == ["6"]
+    assert pager(total=5, page=1, per_page=10, url_for_page=str) == []
+
+
+def test_query_string_drops_empty_values() -> None:
+    assert query_string({"q": "改革", "region": None, "x": "", "c": False, "d": True}) == (
+        "q=%E6%94%B9%E9%9D%A9&d=true"
+    )
+
+
+def test_focus_finds_the_quoted_metric() -> None:
+    document = sample_documents()[0]
+    second = document.metrics[1]
+    assert focus_start(document, second.text) == second.start
+    assert focus_start(document, "没有这句话") is None
+    assert focus_start(document, None) is None
+
+
+@given(st.text(max_size=80))
+def test_split_list_never_returns_blanks_or_commas(text: str) -> None:
+    parts = split_list(text)
+    assert all(p and p == p.strip() and "," not in p and "，" not in p for p in parts)
+    assert len(parts) == len(set(parts))
+
+
+# --- uploads, auth, settings, errors ------------------------------------------------------
+
+
+@given(st.text(max_size=300))
+def test_safe_names_are_labels_not_paths(raw: str) -> None:
+    name = safe_name(raw)
+    assert name and "/" not in name and "\\" not in name
+    assert not name.startswith(".")
+    assert not any(ord(c) < 32 or ord(c) == 127 for c in name)
+    assert len(name) <= 120
+
+
+def test_safe_name_keeps_the_suffix_of_a_long_name() -> None:
+    assert safe_name("../../etc/passwd") == "passwd"
+    assert safe_name("C:\\temp\\报告.pdf") == "报告.pdf"
+    assert safe_name("甲" * 300 + ".docx").endswith(".docx")
+    assert safe_name("") == "upload"
+
+
+def test_token_comparison() -> None:
+    assert token_matches("abc", "Bearer abc")
+    assert token_matches("abc", "bearer  abc ")
+    assert not token_matches("abc", "Bearer abd")
+    assert not token_matches("abc", "Basic abc")
+    assert not token_matches("abc", None)
+    assert not token_matches("abc", "Bearer")
+
+
+def test_settings_from_env_and_validation() -> None:
+    assert settings_from_env({"CNPOLICY_API_TOKEN": "x"}).token == "x"
+    assert settings_from_env({"CNPOLICY_API_TOKEN": ""}).token is None
+    assert settings_from_env({}).token is None
+    with pytest.raises(ConfigError):
+        Settings(max_upload_bytes=0)
+    with pytest.raises(ConfigError):
+        Settings(cors_origins=("example.org",))
+    with pytest.raises(ConfigError):
+        Settings(token="  ")
+
+
+def test_status_codes_for_our_errors() -> None:
+    assert status_for(NotFoundError("x", field="id")) == 404
+    assert status_for(QueryError("x", field="query")) == 400
+    assert status_for(QueryError("x", field="limit")) == 422
+    assert status_for(UnsupportedFormatError("x", source="a.png")) == 415
+
+
+def test_docs_operations_flatten_the_schema(client: TestClient) -> None:
+    found = operations(client.get("/openapi.json").json())
+    search = next(op for op in found if op["path"] == "/search")
+    names = {p["name"] for p in search["parameters"]}
+    assert {"q", "region", "year", "type", "limit", "offset"} <= names
+    assert {op["method"] for op in found if op["path"] == "/documents/{doc_id}"} == {
+        "get",
+        "delete",
+    }
