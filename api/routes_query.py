@@ -224,17 +224,12 @@ def write_export(store: Store, what: ExportKind, selection: Any, fmt: str) -> st
 
 @router.get("/health", summary="Whether the store is reachable, and what it holds")
 def health(store: StoreDep, settings: SettingsDep) -> JSONResponse:
+    body: dict[str, Any] = {"version": __version__, "store": settings.store_label}
     try:
-        counts = {
-            "documents": store.count(),
-            "metrics": store.metrics(MetricRequest(limit=1)).total,
-            "sanding": store.sanding(SandingRequest(limit=1)).total,
-        }
-    except StoreError as error:
-        body = {"status": "unavailable", "store": settings.store_label, "error": str(error)}
-        return JSONResponse(body, status_code=503)
+        body["documents"] = store.count()
+        body["metrics"] = store.metrics(MetricRequest(limit=1)).total
+        body["sanding"] = store.sanding(SandingRequest(limit=1)).total
     except CnpolicyError as error:
-        body = {"status": "degraded", "store": settings.store_label, "error": str(error)}
-        return JSONResponse(body, status_code=503)
-    body = {"status": "ok", "version": __version__, "store": settings.store_label, **counts}
-    return JSONResponse(body)
+        kind = "unavailable" if isinstance(error, StoreError) else "degraded"
+        return JSONResponse({**body, "status": kind, "error": str(error)}, status_code=503)
+    return JSONResponse({"status": "ok", **body})

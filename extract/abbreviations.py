@@ -32,8 +32,9 @@ MAX_ORG_BODY = 16
 NORMALIZE_CACHE = 4096
 # A place missing from the gazetteer at the start of a name: two or three characters and a level
 # suffix (江州市市场监督管理局). Shorter is a level word, longer is a phrase.
-# Characters after a place name given to jieba to see where its words end (市|委员会 …).
-WORD_PROBE = 6
+# jieba's part-of-speech tags for names (places ns, people nr, other proper nouns nz, bodies nt,
+# abbreviations j): a place missing from the gazetteer may be one of these, never another word.
+NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "j"})
 UNKNOWN_PLACE = re.compile(r"[\u4e00-\u9fff]{2,3}?[省市县区州旗]")
 
 
@@ -149,7 +150,9 @@ class OrgRules:
         self.national: dict[str, str] = dict(abbreviations["national"])
         self.national_re = alternation(self.national)
         self.exact: dict[str, str] = dict(abbreviations["exact"])
-        self.prefix = sorted(abbreviations["prefix"].items(), key=lambda kv: len(kv[0]), reverse=True)
+        self.prefix = sorted(
+            abbreviations["prefix"].items(), key=lambda kv: len(kv[0]), reverse=True
+        )
         self.forms_re = alternation([*self.exact, *abbreviations["prefix"]])
         self._normalized: dict[tuple[str, PlaceContext], str | None] = {}
 
@@ -208,10 +211,12 @@ class OrgRules:
         boundary = self._last_boundary(text, start, chain_start, place_at, masked, ends)
         if boundary is not None:
             start, open_left = boundary, False
-        place_at = self._with_unknown_place(text, start, chain_start + len(first.text), place_at, masked)
+        place_at = self._with_unknown_place(
+            text, start, chain_start + len(first.text), place_at, masked
+        )
         run = self._last_anchor_run(text, start, chain_start, place_at)
         if run is not None:
-            start = run
+            start = self._unknown_before_level(text, start, run, chain_start, place_at, masked)
         elif open_left or not last.strong:
             return None
         else:
@@ -233,6 +238,22 @@ class OrgRules:
         if unknown is None or any(masked[start : start + len(unknown)]):
             return place_at
         return {start: start + len(unknown)}
+
+    def _unknown_before_level(
+        self, text: str, start: int, run: int, end: int, place_at: dict[int, int], masked: bytearray
+    ) -> int:
+        """Where a name whose places begin with a level character really begins: at a place
+        missing from the gazetteer that ends in it (规范|江州市…, not 州市…), else at `run`."""
+        if run in place_at or not self.is_level(text, run):
+            return run
+        for back in (1, 2):
+            at = run - back
+            if at < start or any(masked[at:run]):
+                break
+            name = self.leading_unknown_place(text[at:end])
+            if name and at + len(name) > run:
+                return at
+        return run
 
     def _last_boundary(
         self,
@@ -362,20 +383,26 @@ class OrgRules:
             return None
         if any(name.endswith(word) for word in self.level_blocked.get(name[-1], ())):
             return None
-        return name if ends_a_word(text[: len(name) + WORD_PROBE], len(name)) else None
+        stem = name[:-1]
+        if is_common_word(stem) or (len(stem) > 2 and is_common_word(stem[:2])):
+            return None  # 今天|市委, 规范|江州市: a word before a level word, not a place
+        return name
 
 
-def ends_a_word(text: str, end: int) -> bool:
-    """Whether jieba's dictionary segmentation of `text` has a word boundary at `end`: a place
-    name is whole words (江州|市), a phrase is not (今天|市委 has no boundary after 今天市)."""
-    if not jieba.dt.initialized:
-        jieba.setLogLevel(60)  # jieba reports loading its dictionary on stderr at INFO
-    position = 0
-    for word in jieba.cut(text, HMM=False):
-        position += len(word)
-        if position >= end:
-            return position == end
-    return position == end
+@lru_cache(maxsize=1)
+def word_tags() -> dict[str, str]:
+    """jieba's dictionary words and their part-of-speech tags (loaded on first use: ~0.25 s)."""
+    jieba.setLogLevel(60)  # jieba reports loading its dictionary on stderr at INFO
+    import jieba.posseg as posseg
+
+    tags: dict[str, str] = posseg.dt.word_tag_tab
+    return tags
+
+
+def is_common_word(text: str) -> bool:
+    """Whether jieba's dictionary has the text as a word that is not a name (今天, 强化, 规范)."""
+    tag = word_tags().get(text)
+    return tag is not None and tag not in NAME_TAGS
 
 
 def chains(matches: Sequence[tuple[int, int, Suffix]]) -> list[tuple[int, int, Suffix, Suffix]]:
@@ -398,4 +425,6 @@ def load_org_rules() -> OrgRules:
         abbreviations = json.loads(read_data(ABBREVIATIONS_FILE))
     except json.JSONDecodeError as exc:
         raise ExtractError(f"invalid JSON: {exc}", source="extract/data") from exc
-    return OrgRules(parse_suffixes(read_data(SUFFIXES_FILE)), context, abbreviations, load_gazetteer())
+    return OrgRules(
+        parse_suffixes(read_data(SUFFIXES_FILE)), context, abbreviations, load_gazetteer()
+    )

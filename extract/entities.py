@@ -11,7 +11,6 @@ import datetime
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -49,7 +48,9 @@ DOC_NUMBER = re.compile(
 )
 # A document cited by its issuer and number alone: 省委37号文件, 市编委48号文件.
 ORG_DOC_NUMBER = re.compile(r"\d{1,4}号文件?")
-ISO_DATE = re.compile(r"(?<![\d.])((?:19|20)\d{2})[-/.](1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])(?![\d.])")
+ISO_DATE = re.compile(
+    r"(?<![\d.])((?:19|20)\d{2})[-/.](1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])(?![\d.])"
+)
 CN_DAY = r"三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
 TOWN = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡)")
 
@@ -71,7 +72,11 @@ def parse_iso(value: str | None) -> tuple[int, int | None, int | None] | None:
     m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", (value or "").strip())
     if m is None:
         return None
-    return int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None
+    return (
+        int(m.group(1)),
+        int(m.group(2)) if m.group(2) else None,
+        int(m.group(3)) if m.group(3) else None,
+    )
 
 
 def iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
@@ -100,7 +105,9 @@ class EntityRules:
         self.number_max_prefix = int(documents["number_max_prefix"])
         self.max_title = int(documents["max_title"])
         alias = "|".join(re.escape(w) for w in documents["alias"])
-        self.alias_re = re.compile(rf"\s*[（(]\s*(?:{alias})\s*[“\"《]?([^”\"》）)]{{1,30}}?)[”\"》]?\s*[）)]")
+        self.alias_re = re.compile(
+            rf"\s*[（(]\s*(?:{alias})\s*[“\"《]?([^”\"》）)]{{1,30}}?)[”\"》]?\s*[）)]"
+        )
         towns = read_json("gpe_context.json")
         self.town_blocked = frozenset(towns["town_blocked"])
         self.town_government = tuple(towns["town_government"])
@@ -113,7 +120,9 @@ class EntityRules:
             if line.strip() and not line.startswith("#"):
                 form, _, canonical = line.strip().partition("\t")
                 self.policy_canonical[policy_key(form)] = canonical or form
-        forms = [line.split("\t")[0] for line in text.splitlines() if line.strip() and line[0] != "#"]
+        forms = [
+            line.split("\t")[0] for line in text.splitlines() if line.strip() and line[0] != "#"
+        ]
         patterns = [
             re.escape(form).replace(r"\+", "[+＋]").replace("、", "[、,，]?")
             for form in sorted(forms, key=len, reverse=True)
@@ -156,7 +165,9 @@ class EntityRules:
 
     # --- the whole text -------------------------------------------------------------------------
 
-    def recognize(self, text: str, *, region: Region | None = None, date: str | None = None) -> list[Entity]:
+    def recognize(
+        self, text: str, *, region: Region | None = None, date: str | None = None
+    ) -> list[Entity]:
         """Every entity in the text, overlaps resolved, sorted by position."""
         context = place_context(region, self.gazetteer)
         mentions = self.gazetteer.find(text)
@@ -165,8 +176,13 @@ class EntityRules:
             unknown.add(region.name)
         extra = self._occurrences(text, unknown, mentions)
         org_spans = self.orgs.find(text, sorted([*mentions, *extra], key=lambda m: m.start))
-        found = [Entity(text[s:e], "ORG", s, e, self.orgs.normalize(text[s:e], context)) for s, e in org_spans]
-        leading = {self._leading_unknown(text, s, e, mentions) for s, e in org_spans} - unknown - {None}
+        found = [
+            Entity(text[s:e], "ORG", s, e, self.orgs.normalize(text[s:e], context))
+            for s, e in org_spans
+        ]
+        leading = (
+            {self._leading_unknown(text, s, e, mentions) for s, e in org_spans} - unknown - {None}
+        )
         extra += self._occurrences(text, {name for name in leading if name}, mentions)
         places += [Entity(m.text, "GPE", m.start, m.end, m.text, None) for m in extra]
         found += places + self._towns(text, places)
@@ -188,7 +204,11 @@ class EntityRules:
             adjacent = previous[1].code if previous and previous[0] == m.start else None
             division = self.resolve(m.candidates, [adjacent, *scopes(context.code)])
             normalized = division.name if division else m.candidates[0].name
-            found.append(Entity(m.text, "GPE", m.start, m.end, normalized, division.code if division else None))
+            found.append(
+                Entity(
+                    m.text, "GPE", m.start, m.end, normalized, division.code if division else None
+                )
+            )
             previous = (m.end, division) if division else None
             if division is not None and division.level != "county":
                 name = self._unknown_after(text, m.end, division)
@@ -206,7 +226,9 @@ class EntityRules:
             return None
         return self.orgs.leading_unknown_place(text[start:end])
 
-    def resolve(self, candidates: Sequence[Division], scopes_: Iterable[str | None]) -> Division | None:
+    def resolve(
+        self, candidates: Sequence[Division], scopes_: Iterable[str | None]
+    ) -> Division | None:
         """The division a name means: the only one, one inside the context, else None (ambiguous)."""
         if len(candidates) == 1:
             return candidates[0]
@@ -229,7 +251,9 @@ class EntityRules:
         allowed = "市县区旗州" if parent.level == "province" else "县区旗市"
         return name if name[-1] in allowed else None
 
-    def _occurrences(self, text: str, names: set[str], mentions: Sequence[PlaceMention]) -> list[PlaceMention]:
+    def _occurrences(
+        self, text: str, names: set[str], mentions: Sequence[PlaceMention]
+    ) -> list[PlaceMention]:
         """Every occurrence of places missing from the gazetteer that is not inside a known one."""
         starts = [m.start for m in mentions]
         found = []
@@ -251,10 +275,19 @@ class EntityRules:
         for word in self.town_government:
             for m in re.finditer(rf"(?:街道|镇|乡)(?={re.escape(word)})", text):
                 start = m.start() - 2
-                if start > 0 and is_cjk(text[start - 1]) and (start < 2 or not is_cjk(text[start - 2])):
+                if (
+                    start > 0
+                    and is_cjk(text[start - 1])
+                    and (start < 2 or not is_cjk(text[start - 2]))
+                ):
                     start -= 1
                 name = text[start : m.end()]
-                if start >= 0 and all(map(is_cjk, name)) and self._is_town(name) and start not in found:
+                if (
+                    start >= 0
+                    and all(map(is_cjk, name))
+                    and self._is_town(name)
+                    and start not in found
+                ):
                     found[start] = Entity(name, "GPE", start, m.end(), name, None)
         return list(found.values())
 
@@ -274,7 +307,8 @@ class EntityRules:
             if m:
                 aliases[m.group(1)] = entity.normalized or entity.text
         found = [
-            Entity(e.text, e.label, e.start, e.end, aliases.get(e.text, e.normalized)) for e in titles
+            Entity(e.text, e.label, e.start, e.end, aliases.get(e.text, e.normalized))
+            for e in titles
         ]
         for m in DOC_NUMBER.finditer(text):
             issuer_start = self._issuer_start(text, m.start())
@@ -282,7 +316,9 @@ class EntityRules:
                 continue
             issuer = text[issuer_start : m.start()]
             normalized = f"{issuer}〔{m.group('year')}〕{int(m.group('number'))}号"
-            found.append(Entity(text[issuer_start : m.end()], "DOC", issuer_start, m.end(), normalized))
+            found.append(
+                Entity(text[issuer_start : m.end()], "DOC", issuer_start, m.end(), normalized)
+            )
         for start, end in org_spans:
             m = ORG_DOC_NUMBER.match(text, end)
             if m:
@@ -319,7 +355,9 @@ class EntityRules:
 
     # --- DATE ---------------------------------------------------------------------------------
 
-    def find_dates(self, text: str, base: tuple[int, int | None, int | None] | None) -> list[Entity]:
+    def find_dates(
+        self, text: str, base: tuple[int, int | None, int | None] | None
+    ) -> list[Entity]:
         """Dates, normalised to ISO at the precision written (see `_date` for missing years)."""
         found: list[Entity] = []
         for m in ISO_DATE.finditer(text):
@@ -342,7 +380,8 @@ class EntityRules:
 
     @staticmethod
     def _year_before(
-        dates: Sequence[tuple[int, int, str | None]], base: tuple[int, int | None, int | None] | None
+        dates: Sequence[tuple[int, int, str | None]],
+        base: tuple[int, int | None, int | None] | None,
     ) -> int | None:
         """The year a date written without one falls in: that of the last dated mention before it
         (2018年5月……10月 is 2018-10), else the document's year, else unknown (None)."""
@@ -386,9 +425,9 @@ class EntityRules:
         for length in (4, 3, 2):
             name = text[start : start + length]
             end = start + length
-            if len(name) == length and self._is_name(name):
-                if end == len(text) or not is_cjk(text[end]) or text.startswith(self.after, end):
-                    return name
+            followed = end >= len(text) or not is_cjk(text[end]) or text.startswith(self.after, end)
+            if len(name) == length and self._is_name(name) and followed:
+                return name
         return None
 
     def _name_before(self, text: str, end: int) -> str | None:
@@ -401,7 +440,12 @@ class EntityRules:
                 continue
             longer = text[start - 1 : end] if start > 0 else ""
             after_title = text.endswith(self.titles, 0, start)
-            if longer and self._is_name(longer) and longer[0] not in self.function_chars and not after_title:
+            if (
+                longer
+                and self._is_name(longer)
+                and longer[0] not in self.function_chars
+                and not after_title
+            ):
                 continue  # 王小明同志: the three-character name, not 小明
             return name
         return None
@@ -411,7 +455,13 @@ class EntityRules:
     def find_policies(self, text: str) -> list[Entity]:
         """Policy names and slogans from the lexicon, normalised to their canonical form."""
         return [
-            Entity(m.group(), "POLICY", m.start(), m.end(), self.policy_canonical[policy_key(m.group())])
+            Entity(
+                m.group(),
+                "POLICY",
+                m.start(),
+                m.end(),
+                self.policy_canonical[policy_key(m.group())],
+            )
             for m in self.policy_re.finditer(text)
         ]
 
@@ -453,7 +503,9 @@ def top_level(candidates: Sequence[Division]) -> Division | None:
 def resolve_overlaps(entities: Iterable[Entity]) -> list[Entity]:
     """Drop duplicates, same-label entities inside another (except titles), and crossing ones."""
     unique = {(e.start, e.end, e.label): e for e in entities if e.end > e.start}
-    ordered = sorted(unique.values(), key=lambda e: (LABEL_PRIORITY[e.label], e.start - e.end, e.start))
+    ordered = sorted(
+        unique.values(), key=lambda e: (LABEL_PRIORITY[e.label], e.start - e.end, e.start)
+    )
     kept: list[Entity] = []
     starts: list[tuple[int, int]] = []  # (start, index in kept), sorted
     longest = 0
@@ -547,4 +599,6 @@ def make_entities(
     nlp: Language, name: str, spans_key: str, annotate_ents: bool, region: str | None
 ) -> EntityRecognizer:
     """Factory of the `cnpolicy_entities` component (also the spacy_factories entry point)."""
-    return EntityRecognizer(nlp, name, spans_key=spans_key, annotate_ents=annotate_ents, region=region)
+    return EntityRecognizer(
+        nlp, name, spans_key=spans_key, annotate_ents=annotate_ents, region=region
+    )

@@ -6,18 +6,15 @@ counts, `evaluate` runs the full pipeline over the documents, `run` prints the r
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TypeVar
 
-from cnpolicy.config import Options
-from cnpolicy.errors import CnpolicyError, GoldFormatError
-from cnpolicy.records import Document, Metric, Number
+from cnpolicy.errors import GoldFormatError
+from cnpolicy.records import Metric, Number
 
 GOLD_FIELDS = ("doc", "quote", "value", "unit", "kind")
 OPTIONAL_FIELDS = ("value_max", "before", "approx", "subject", "region")

@@ -19,17 +19,16 @@ from spacy.tokens import Doc, Span
 
 from cnpolicy.extract.extensions import METRICS_KEY, register_extensions
 from cnpolicy.extract.indicators import Taxonomy, load_taxonomy
-from cnpolicy.extract.pipeline import _initialise_jieba as initialise_jieba
 from cnpolicy.extract.mentions import Boundaries, Mention, Rules, load_rules, scan_mentions
+from cnpolicy.extract.pipeline import _initialise_jieba as initialise_jieba
 from cnpolicy.extract.subjects import (
-    Lexicon,
-    Words,
     distribute,
     is_generic,
-    load_lexicon,
     subject_after,
     subject_before,
+    with_level,
 )
+from cnpolicy.extract.words import Lexicon, Words, load_lexicon
 from cnpolicy.gazetteer import Gazetteer, load_gazetteer
 from cnpolicy.records import Metric, MetricKind, Region, Section
 
@@ -40,10 +39,13 @@ __all__ = ["MetricsComponent", "find_metrics", "make_metrics"]
 PLACE_AT_CLAUSE_START = 3
 # Words that point back at the document's own place (我市精简…): the document region applies.
 OWN_PLACE = re.compile(r"我市|本市|全市|我省|全省|我县|全县|我区|全区|我州")
+# A place followed by these before the figure is one of a list of places being counted
+# (在翠屏区、南溪区、江安县3个县(区)…), not the place the clause is about.
+PLACE_LIST_MARKS = ("、", "等")
 # Section titles longer than this are headings of prose, not a place heading.
 MAX_PLACE_HEADING = 12
 # 的X中 / 当中 / 之中 closing a clause: a topic (新设置的机构中, …事业单位当中) for the sentence.
-TOPIC_CLAUSE = re.compile(r"(?:的(?P<head>[\u4e00-\u9fff]{1,6}?)中|当中|之中)$")
+TOPIC_CLAUSE = re.compile(r"(?:的(?P<head>[\u4e00-\u9fff]{1,6}?)(?<![当之])中|当中|之中)$")
 KINDS: dict[str, MetricKind] = {
     "count": "count",
     "percent": "percent",
@@ -71,6 +73,7 @@ class SentenceState:
     distributed: tuple[str, int] | None = None
     last_end: int = -1
     topics: list[tuple[int, str]] = field(default_factory=list)
+    level_topic: str | None = None
 
 
 def jieba_boundaries(text: str) -> Boundaries:
@@ -150,7 +153,8 @@ class _Extractor:
         sent_start, sent_end = self._sentence_bounds(m.start)
         if sent_start != self.sentence_start:
             self.sentence_start = sent_start
-            self.state = SentenceState(limit=sent_start, topics=self._topics(sent_start, m.start))
+            self.state = SentenceState(limit=sent_start)
+            self.state.topics = self._topics(sent_start, m.start)
         clause_start, clause_end = self._clause_bounds(m.start, sent_start, sent_end)
         _, after_end = self._clause_bounds(max(m.end - 1, m.start), sent_start, sent_end)
         subject, limit = self._subject(m, clause_start, max(after_end, m.end))
@@ -182,26 +186,40 @@ class _Extractor:
 
     def _subject(self, m: Mention, clause_start: int, after_end: int) -> tuple[str | None, int]:
         state = self.state
+        percent = m.kind == "percent"
+        before = subject_before(
+            self._words(max(clause_start, state.limit), m.start),
+            kind=m.kind,
+            unit=m.unit,
+            topic=self._topic(m),
+        )
         after, used_end = None, m.end
-        if m.kind != "percent":
+        if not percent or (before.subject is None and not before.distributed):
             after_words = self._words(m.end, after_end)
-            after, used = subject_after(after_words, unit=m.unit)
+            after, used = subject_after(after_words, unit=m.unit, percent=percent)
             if after:
                 used_end = m.end + len("".join(after_words.items[:used]))
-        before_start = max(clause_start, state.limit)
-        before = subject_before(
-            self._words(before_start, m.start), kind=m.kind, unit=m.unit, topic=self._topic(m)
-        )
         subject = after
         if after and is_generic(after, self.lexicon) and before.relative:
             subject = before.relative + after
         elif not after:
             subject = before.subject
         subject = self._distribute(m, subject, before.distributed)
-        if subject is None:
-            subject = state.subject or self._topic(m)
-        state.subject = subject
+        carried = state.subject or self._topic(m)
+        if subject is None and carried:
+            subject = with_level(before.level, carried, self.lexicon) if before.level else carried
+        if before.rate_verb and subject and not subject.endswith(before.rate_verb):
+            subject += before.rate_verb
+        state.subject = subject.removesuffix(before.rate_verb or "\0") if subject else None
+        subject = self._with_level_topic(subject)
         return subject, max(used_end, m.end)
+
+    def _with_level_topic(self, subject: str | None) -> str | None:
+        """A clause that is only `市级层面` puts its level on the sentence's subjects."""
+        level = self.state.level_topic
+        if not subject or not level or subject.startswith(self.lexicon.level_words):
+            return subject
+        return level + subject
 
     def _distribute(self, m: Mention, subject: str | None, distributed: bool) -> str | None:
         state = self.state
@@ -223,9 +241,14 @@ class _Extractor:
         offset = sent_start
         while offset < sentence_end:
             _, end = self._clause_bounds(offset, sent_start, sentence_end)
-            match = TOPIC_CLAUSE.search(self.text[offset:end])
+            clause = self.text[offset:end].strip()
+            match = TOPIC_CLAUSE.search(clause)
             if match:
                 topics.append((end, match.group("head") or ""))
+            if end <= first and clause.endswith(self.lexicon.layer_suffix):
+                level = clause.removesuffix(self.lexicon.layer_suffix)
+                if level in self.lexicon.level_words:
+                    self.state.level_topic = level
             offset = end + 1
         return topics
 
@@ -247,23 +270,29 @@ class _Extractor:
         return best[1] if best else None
 
     def _region(self, m: Mention, clause_start: int, sent_start: int) -> Region | None:
+        """The place the figure is about: a place leading its clause or sentence, else the
+        place of its section (a city heading in a round-up), else the document's."""
         default = self.context.region
         within = default.code if default else None
+        base = self._section_place(m.start, within) or default
         for start in (clause_start, sent_start):
             head = self.text[start : m.start]
-            if OWN_PLACE.search(head):
-                return default
-            place = self._place_at(start, m.start, within)
+            if OWN_PLACE.search(head[: PLACE_AT_CLAUSE_START + 2]):
+                return base
+            place = self._place_at(start, m.start, base.code if base else within)
             if place is not None:
                 return place
-        section_place = self._section_place(m.start, within)
-        return section_place or default
+        return base
 
     def _place_at(self, start: int, end: int, within: str | None) -> Region | None:
+        """A place leading the clause as its agent (廉江市设立…), not one of a list (A、B3个县)."""
         window = self.text[start : min(end, start + PLACE_AT_CLAUSE_START + 10)]
         for found in self.gazetteer.find(window):
             if found.start > PLACE_AT_CLAUSE_START:
                 break
+            between = self.text[start + found.end : end]
+            if any(mark in between for mark in PLACE_LIST_MARKS):
+                return None
             division = self.gazetteer.choose(found.candidates, within=within)
             return self.gazetteer.region(division)
         return None

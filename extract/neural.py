@@ -146,7 +146,9 @@ class NeuralEntityRecognizer:
         self.batch_size = batch_size
         self.label_map = load_label_map()
         self.tokenizer, self.model = load_model(model, allow_download=allow_download)
-        self.id2label: dict[int, str] = {int(k): str(v) for k, v in self.model.config.id2label.items()}
+        self.id2label: dict[int, str] = {
+            int(k): str(v) for k, v in self.model.config.id2label.items()
+        }
 
     def __call__(self, doc: Doc) -> Doc:
         entities = self.to_entities(doc, self.predict(doc.text))
@@ -175,7 +177,8 @@ class NeuralEntityRecognizer:
                 tags = [self.id2label.get(i, "O") for i in logits[row].argmax(-1).tolist()]
                 spans = [(int(s), int(e)) for s, e in offsets[row]]
                 found += [
-                    Prediction(p.start + offset, p.end + offset, p.type) for p in decode(tags, spans)
+                    Prediction(p.start + offset, p.end + offset, p.type)
+                    for p in decode(tags, spans)
                 ]
         return found
 
@@ -206,7 +209,9 @@ class NeuralEntityRecognizer:
         for entity in entities:
             if overlaps(taken, entity.start, entity.end):
                 continue
-            span = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode="expand")
+            span = doc.char_span(
+                entity.start, entity.end, label=entity.label, alignment_mode="expand"
+            )
             if span is None or (span.start_char, span.end_char) in used:
                 continue
             used.add((span.start_char, span.end_char))
@@ -245,7 +250,9 @@ def make_neural_ner(
 ) -> NeuralEntityRecognizer:
     """Factory of `cnpolicy_neural_ner`; config `model` is a local path or a hub name."""
     if not model:
-        raise ModelLoadError("no model given: set config 'model' to a path or hub name", field="model")
+        raise ModelLoadError(
+            "no model given: set config 'model' to a path or hub name", field="model"
+        )
     return NeuralEntityRecognizer(
         nlp,
         name,

@@ -142,24 +142,27 @@ def split_duties(items: list[Item]) -> tuple[list[Duty], list[str], list[str]]:
 
 
 def body_from_item(item: Item) -> InternalBody:
-    """A body from an item: its name up to the first 。 or :, a comma after a body's name, or the
-    verb its duties open with (办公室负责…); a short line alone is the name."""
-    pats = patterns()
+    """A body from a list item: its name, and its duties (the rest of the item)."""
     first, rest = item.lines[0], item.lines[1:]
-    name, duty = first, ""
-    match = re.search(r"[。::]", first)
-    comma = re.search(r",", first)
-    verb = pats.body_duty_verb.search(first)
-    for cut in (comma, verb):
-        if cut and (match is None or cut.start() < match.start()):
-            head = BRACKETS.sub("", first[: cut.start()])
-            if len(head) <= MAX_COMMA_NAME and pats.body_suffix.search(head):
-                match = cut if cut is comma else re.compile("").match(first, cut.start())
-                break
-    if match:
-        name, duty = first[: match.start()], first[match.end() :].strip()
+    cut = name_cut(first)
+    name, duty = (first[: cut[0]], first[cut[1] :].strip()) if cut else (first, "")
     duties = "\n".join(s for s in (duty, *rest) if s)
     return InternalBody(name=body_name(name), duties=duties or None)
+
+
+def name_cut(line: str) -> tuple[int, int] | None:
+    """Where a body's name ends in its item's first line, and where its duties start: at the
+    first 。 or :, or earlier at a comma or a duty verb right after a body's name (办公室负责…);
+    None when the line is the name alone."""
+    pats = patterns()
+    stop = re.search(r"[。::]", line)
+    limit = stop.start() if stop else len(line)
+    for match, keep in ((re.search(",", line), False), (pats.body_duty_verb.search(line), True)):
+        if match and match.start() < limit:
+            head = BRACKETS.sub("", line[: match.start()])
+            if len(head) <= MAX_COMMA_NAME and pats.body_suffix.search(head):
+                return match.start(), match.start() if keep else match.end()
+    return (stop.start(), stop.end()) if stop else None
 
 
 def body_name(text: str) -> str:

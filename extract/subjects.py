@@ -1,184 +1,31 @@
 """The subject of a metric: the phrase naming what is counted, as it stands in the text.
 
 The noun phrase after the measure word wins (`下划900多名编制`); else the clause before the
-number back to its verb (`市级内设机构减少20个`, `收回内设机构职数183个`); relative clauses complete
-a bare head (`需组建挂牌的22个单位`). Word classes: data/subject_words.json over jieba's tags.
+number, cut at its predicate verb (`市级内设机构减少20个`, `收回内设机构职数183个`); a relative
+clause completes a bare head (`需组建挂牌的22个单位`). Word classes: extract/words.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
-import jieba.posseg
+from cnpolicy.extract.words import Category, Lexicon, Word, Words, join, tag_table
 
-from cnpolicy.extract.mentions import read_data
-
-Word = str
-Category = str  # n noun, v verb, a modifier, d adverb, p preposition, c conjunction, u particle,
-# f locative, r pronoun, m numeral, w punctuation
-
-# jieba tag (its first letters) → our category; anything unlisted counts as a noun.
-TAG_CATEGORIES: dict[str, Category] = {
-    "v": "v", "vd": "v", "vi": "v", "vg": "v", "vn": "n", "a": "a", "ad": "d", "an": "n",
-    "i": "a", "d": "d", "p": "p", "c": "c", "u": "u", "uj": "u", "ul": "u", "uz": "u", "ug": "u",
-    "uv": "u", "ud": "u", "f": "f", "r": "r", "m": "m", "q": "m", "mq": "m", "y": "u", "e": "u",
-    "o": "u", "zg": "u",
-}
-OPENING_QUOTES = frozenset("“‘「『")
-CLOSING_QUOTES = frozenset("”’」』")
-# A quoted stretch of at most this many words is a name (“证照分离”), joined into one word.
-MAX_QUOTED_WORDS = 8
 # A preposition opens a relative clause (以市委领导为组长的…) only if its 的 comes within
 # this many words; farther away it is the predicate's adverbial, not part of the phrase.
 MAX_RELATIVE_WORDS = 10
-
-
-@dataclass(frozen=True, slots=True)
-class Lexicon:
-    nouns: frozenset[str]
-    verbs: frozenset[str]
-    adverbs: frozenset[str]
-    prepositions: frozenset[str]
-    conjunctions: frozenset[str]
-    stop_after: frozenset[str]
-    trailing_links: frozenset[str]
-    leading_junk: frozenset[str]
-    split_prefixes: str
-    generic_heads: frozenset[str]
-    closing_heads: tuple[str, ...]
-    head_nouns: tuple[str, ...]
-    completion_verbs: frozenset[str]
-    event_units: frozenset[str]
-    event_verbs: frozenset[str]
-    change_verbs: frozenset[str]
-    level_words: tuple[str, ...]
-    layer_suffix: str
-    count_suffixes: frozenset[str]
-    topic_suffixes: tuple[str, ...]
-    quote_chars: str
-
-
-@lru_cache(maxsize=1)
-def load_lexicon() -> Lexicon:
-    """The word classes of data/subject_words.json."""
-    data = read_data("subject_words.json")
-
-    def words(key: str) -> frozenset[str]:
-        return frozenset(data[key])
-
-    return Lexicon(
-        nouns=words("nouns"),
-        verbs=words("verbs"),
-        adverbs=words("adverbs"),
-        prepositions=words("prepositions"),
-        conjunctions=words("conjunctions"),
-        stop_after=words("stop_after"),
-        trailing_links=words("trailing_links"),
-        leading_junk=words("leading_junk"),
-        split_prefixes=data["split_prefixes"],
-        generic_heads=words("generic_heads"),
-        closing_heads=tuple(data["closing_heads"]),
-        head_nouns=tuple(data["head_nouns"]),
-        completion_verbs=words("completion_verbs"),
-        event_units=words("event_units"),
-        event_verbs=words("event_verbs"),
-        change_verbs=words("change_verbs"),
-        level_words=tuple(sorted(data["level_words"], key=len, reverse=True)),
-        layer_suffix=data["layer_suffix"],
-        count_suffixes=words("count_suffixes"),
-        topic_suffixes=tuple(data["topic_suffixes"]),
-        quote_chars=data["quote_chars"],
-    )
-
-
-@lru_cache(maxsize=1)
-def _tag_table() -> dict[str, str]:
-    table: dict[str, str] = jieba.posseg.dt.word_tag_tab
-    return table
-
-
-class Words:
-    """Categorised words of a stretch of text, with the lexicon's corrections to jieba's tags."""
-
-    def __init__(self, words: list[Word], lexicon: Lexicon):
-        self.lex = lexicon
-        self.items = self._join_quotes(self._split(words))
-        self.cats = [self.category(w) for w in self.items]
-
-    def _join_quotes(self, words: list[Word]) -> list[Word]:
-        """A short quoted stretch (“网上办”, “证照分离”) is one noun-like word."""
-        out: list[Word] = []
-        index = 0
-        while index < len(words):
-            word = words[index]
-            if word in OPENING_QUOTES:
-                closing = next(
-                    (j for j in range(index + 1, min(len(words), index + MAX_QUOTED_WORDS))
-                     if words[j] in CLOSING_QUOTES),
-                    None,
-                )
-                if closing is not None:
-                    out.append("".join(words[index : closing + 1]))
-                    index = closing + 1
-                    continue
-            out.append(word)
-            index += 1
-        return out
-
-    def _split(self, words: list[Word]) -> list[Word]:
-        """Split unknown words that start with an adverb character (共设 → 共 设)."""
-        out: list[Word] = []
-        table = _tag_table()
-        for word in words:
-            if (
-                len(word) > 1
-                and word[0] in self.lex.split_prefixes
-                and word not in table
-                and word not in self.lex.verbs
-                and word not in self.lex.nouns
-            ):
-                out.extend((word[0], word[1:]))
-            elif word.strip():
-                out.append(word)
-        return out
-
-    def category(self, word: Word) -> Category:
-        lex = self.lex
-        if word in lex.nouns:
-            return "n"
-        if word in lex.verbs:
-            return "v"
-        if word in lex.adverbs:
-            return "d"
-        if word in lex.prepositions:
-            return "p"
-        if word in lex.conjunctions:
-            return "c"
-        if word == "的":
-            return "u"
-        first = word[0]
-        if first.isdigit():
-            return "m"
-        if not (first.isalnum() or first in lex.quote_chars):
-            return "w"
-        if first in OPENING_QUOTES and len(word) > 1:
-            return "q"
-        if first in lex.quote_chars:
-            return "w"
-        tag = _tag_table().get(word)
-        return TAG_CATEGORIES.get(tag, "n") if tag else "n"
-
-
-def join(words: list[Word]) -> str:
-    return "".join(words).replace(" ", "")
+# A comparison (比改革前, 比上年, 较一般镇) at the end of the clause is at most this many words.
+MAX_COMPARISON_WORDS = 5
+# Nouns that a verb directly before them turns into a compound rather than an object
+# when they stand alone after it (划转职责, 回归职能): the verb stays in the subject.
+BARE_OBJECTS = ("职责", "职能", "事项", "权限")
 
 
 # --- after the measure word ---------------------------------------------------------------------
 
 
-def subject_after(words: Words, *, unit: str) -> tuple[str | None, int]:
+def subject_after(words: Words, *, unit: str, percent: bool = False) -> tuple[str | None, int]:
     """The noun phrase after the unit, and how many words it used (0 when there is none)."""
     lex = words.lex
     items, cats = words.items, words.cats
@@ -186,7 +33,28 @@ def subject_after(words: Words, *, unit: str) -> tuple[str | None, int]:
     if unit in lex.event_units:
         while index < len(items) and items[index] in lex.event_verbs:
             index += 1
-    start = index
+    if percent and index < len(items) and items[index] == "的":
+        index += 1
+    while index < len(items) and items[index] in lex.after_leading:
+        index += 1
+    taken = _noun_phrase(words, index)
+    while taken and cats[taken[-1]] not in ("n", "q", "a"):
+        taken.pop()
+    if not taken:
+        return None, 0
+    phrase = [items[i] for i in taken]
+    is_event = unit in lex.event_units
+    if cats[taken[0]] == "v" and not is_event and not join(phrase).endswith(lex.head_nouns):
+        return None, 0
+    used = taken[-1] + 1
+    phrase, used = _complete_generic(words, phrase, used)
+    return _strip_relative(words, phrase), used
+
+
+def _noun_phrase(words: Words, index: int) -> list[int]:
+    """Indexes of the words that form the phrase starting at `index`."""
+    lex = words.lex
+    items, cats = words.items, words.cats
     taken: list[int] = []
     has_noun = False
     while index < len(items):
@@ -211,21 +79,15 @@ def subject_after(words: Words, *, unit: str) -> tuple[str | None, int]:
             break
         taken.append(index)
         has_noun = has_noun or cat in ("n", "q")
-        if cat == "n" and word.endswith(lex.closing_heads) and following != "c":
-            index += 1
+        if cat in ("n", "q") and _closes(word, lex) and following != "c":
             break
         index += 1
-    while taken and cats[taken[-1]] not in ("n", "q", "a"):
-        taken.pop()
-    if not taken:
-        return None, 0
-    phrase = [items[i] for i in taken]
-    is_event = unit in lex.event_units
-    if cats[taken[0]] == "v" and not is_event and not join(phrase).endswith(lex.head_nouns):
-        return None, 0
-    used = taken[-1] + 1
-    phrase, used = _complete_generic(words, phrase, used, start)
-    return _strip_relative(words, phrase), used
+    return taken
+
+
+def _closes(word: Word, lex: Lexicon) -> bool:
+    base = word.split("(", 1)[0]
+    return base.endswith(lex.closing_heads)
 
 
 def _relative_end(words: Words, index: int) -> int | None:
@@ -238,9 +100,7 @@ def _relative_end(words: Words, index: int) -> int | None:
     return None
 
 
-def _complete_generic(
-    words: Words, phrase: list[Word], used: int, start: int
-) -> tuple[list[Word], int]:
+def _complete_generic(words: Words, phrase: list[Word], used: int) -> tuple[list[Word], int]:
     """`事项实行容缺审批` → 容缺审批事项; `事项容缺审批` → 容缺审批事项."""
     lex = words.lex
     if not phrase or phrase[0] not in lex.generic_heads:
@@ -278,85 +138,168 @@ def is_generic(subject: str | None, lexicon: Lexicon) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Before:
-    """What the clause before the number says: a subject, and whether 分别 distributes it."""
+    """What the clause before the number says about the subject."""
 
     subject: str | None
-    distributed: bool = False
-    relative: str | None = None  # "X的" right before the number, for completing a bare head
+    distributed: bool = False  # 分别: the subject is a list, one item per value
+    relative: str | None = None  # "X的" right before the number, to complete a bare head
+    level: str | None = None  # the phrase was only a level (其中市本级1126家)
+    rate_verb: str | None = None  # 增长 right before a percentage: the subject's growth
 
 
-def subject_before(
-    words: Words, *, kind: str, unit: str, topic: str | None = None
-) -> Before:
+@dataclass(slots=True)
+class _Phrase:
+    items: list[Word]
+    cats: list[Category]
+
+
+def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = None) -> Before:
     """The subject from the clause before the number (after the previous metric, if any)."""
     lex = words.lex
-    items, cats = _strip_leading(list(words.items), list(words.cats), lex)
-    items, cats, distributed = _strip_trailing(items, cats, lex)
+    phrase = _Phrase(list(words.items), list(words.cats))
+    _strip_leading(phrase, lex)
+    rate_verb = _rate_verb(phrase, lex, unit)
+    distributed = _strip_trailing(phrase, lex)
     if not distributed:
-        cut = _last_list_break(items)
-        items, cats = _strip_leading(items[cut:], cats[cut:], lex)
-    if not items:
-        return Before(None, distributed)
-    if items[-1] == "的":
-        return _relative_before(items[:-1], cats[:-1], lex, distributed)
+        cut = _last_list_break(phrase.items)
+        phrase = _Phrase(phrase.items[cut:], phrase.cats[cut:])
+        _strip_leading(phrase, lex)
+    if not phrase.items:
+        return Before(None, distributed, rate_verb=rate_verb)
+    if phrase.items[-1] == "的":
+        phrase = _Phrase(phrase.items[:-1], phrase.cats[:-1])
+        _strip_leading(phrase, lex)
+        text = _finish(phrase.items, lex, "percent")
+        return Before(text or None, distributed, relative=text + "的" if text else None)
     if unit in lex.event_units:
-        while items and items[0] in lex.event_verbs:
-            items, cats = items[1:], cats[1:]
-        return Before(_finish(items, lex, kind) or None, distributed)
-    chosen = _choose_phrase(items, cats, lex, topic)
-    chosen, _ = _strip_leading(chosen, [words.category(w) for w in chosen], lex)
-    subject = _finish(chosen, lex, kind)
+        while phrase.items and phrase.items[0] in lex.event_verbs:
+            phrase = _Phrase(phrase.items[1:], phrase.cats[1:])
+        return Before(_finish(phrase.items, lex, kind) or None, distributed)
+    chosen = _choose(phrase, lex, topic)
+    chosen_phrase = _Phrase(chosen, [words.category(w) for w in chosen])
+    _strip_leading(chosen_phrase, lex)
+    subject = _finish(chosen_phrase.items, lex, kind)
     if not subject or subject in lex.level_words:
-        return Before(None, distributed)
-    return Before(subject, distributed)
+        return Before(None, distributed, level=subject or None, rate_verb=rate_verb)
+    return Before(subject, distributed, rate_verb=rate_verb)
 
 
-def _relative_before(
-    items: list[Word], cats: list[Category], lex: Lexicon, distributed: bool
-) -> Before:
-    """`进展明显滞后的` (3个单位): the relative clause, from its clause or list item."""
-    cut = _last_list_break(items)
-    items, cats = _strip_leading(items[cut:], cats[cut:], lex)
-    phrase = _finish(items, lex, "percent")
-    return Before(phrase or None, distributed, relative=phrase + "的" if phrase else None)
+def _rate_verb(phrase: _Phrase, lex: Lexicon, unit: str) -> str | None:
+    """`地区生产总值增长` right before a percentage (no 了, comparison or adverb in between)."""
+    if unit != "%" or not phrase.items or phrase.items[-1] not in lex.rate_verbs:
+        return None
+    before = phrase.items[-2] if len(phrase.items) > 1 else ""
+    if before in lex.comparison_words or phrase.cats[-2:-1] == ["d"]:
+        return None
+    if any(w in lex.comparison_words for w in phrase.items[-MAX_COMPARISON_WORDS:]):
+        return None
+    return phrase.items[-1]
+
+
+def _strip_trailing(phrase: _Phrase, lex: Lexicon) -> bool:
+    """Drop links, adverbs and comparisons before the number; True when 分别 was among them."""
+    distributed = False
+    changed = True
+    while phrase.items and changed:
+        changed = False
+        last, cat = phrase.items[-1], phrase.cats[-1]
+        if last in lex.trailing_links or last in lex.comparison_words or (
+            cat in ("w", "d", "u", "p") and last != "的" and not last.endswith(")")
+        ):
+            distributed = distributed or last == "分别"
+            del phrase.items[-1], phrase.cats[-1]
+            changed = True
+            continue
+        comparison = _comparison_start(phrase, lex)
+        if comparison is not None:
+            del phrase.items[comparison:], phrase.cats[comparison:]
+            changed = True
+    return distributed
+
+
+def _comparison_start(phrase: _Phrase, lex: Lexicon) -> int | None:
+    """`比改革前` / `由改革前的` / `较一般镇` at the end of the phrase: where it starts."""
+    start = max(-1, len(phrase.items) - MAX_COMPARISON_WORDS - 1)
+    for i in range(len(phrase.items) - 1, start, -1):
+        word = phrase.items[i]
+        if word in lex.comparison_words or (word in ("从", "由") and phrase.cats[i] == "p"):
+            return i
+    return None
 
 
 def _last_list_break(items: list[Word]) -> int:
-    """Just past the last 、 that is not inside brackets (县(市、区) is one name)."""
+    """Just past the last 、 that is not inside brackets."""
     depth = 0
     for i in range(len(items) - 1, -1, -1):
-        word = items[i]
-        depth += word.count(")") - word.count("(")
-        if word == "、" and depth <= 0:
+        depth += items[i].count(")") - items[i].count("(")
+        if items[i] == "、" and depth <= 0:
             return i + 1
     return 0
 
 
-def _choose_phrase(
-    items: list[Word], cats: list[Category], lex: Lexicon, topic: str | None
-) -> list[Word]:
-    verb = _predicate(items, cats)
+def _strip_leading(phrase: _Phrase, lex: Lexicon) -> None:
+    while phrase.items and (
+        phrase.items[0] in lex.leading_junk
+        or phrase.cats[0] in ("w", "p", "d", "c", "u", "m")
+        or _is_date(phrase.items[0])
+    ):
+        del phrase.items[0], phrase.cats[0]
+    while phrase.items and phrase.cats[-1] == "w":
+        del phrase.items[-1], phrase.cats[-1]
+
+
+def _is_date(word: Word) -> bool:
+    """`2019年度`, `2020年`: a time phrase leading the clause, not part of the subject."""
+    digits = word.rstrip("年度月")
+    return digits != word and digits.isdigit()
+
+
+def _choose(phrase: _Phrase, lex: Lexicon, topic: str | None) -> list[Word]:
+    """The subject words of a clause that ends at the number, given where its verb is."""
+    items, cats = phrase.items, phrase.cats
+    verb = _predicate(items, cats, lex)
     if verb is None:
-        chosen = items
-    elif verb == len(items) - 1:
-        chosen = items[:verb]
-        if topic and _has_content(chosen, lex):
+        if topic and items and tag_table().get(items[-1]) == "vn":
             return [*items, topic]
-    else:
-        chosen = _after_verb(items, cats, verb, lex)
-    if topic and chosen and _tag_table().get(chosen[-1]) == "vn":
+        return _after_first_of(items)
+    if verb == len(items) - 1:
+        head = items[:verb]
+        if topic and _has_content(head, lex) and items[verb] not in lex.change_verbs:
+            return [*items, topic]
+        rest = _Phrase(head, cats[:verb])
+        _strip_trailing(rest, lex)
+        return _after_first_of(rest.items)
+    if items[verb] in lex.destination_verbs:
+        return _after_first_of(items[:verb])
+    chosen = _after_verb(items, cats, verb, lex)
+    if topic and chosen and tag_table().get(chosen[-1]) == "vn":
         return [*chosen, topic]
-    return chosen if verb is not None and verb < len(items) - 1 else _after_first_of(chosen)
+    return chosen
 
 
-def _predicate(items: list[Word], cats: list[Category]) -> int | None:
-    """The predicate verb: the last verb outside a relative clause, else the first verb."""
-    verbs = [i for i, c in enumerate(cats) if c == "v" and (i == 0 or cats[i - 1] != "c")]
+def _predicate(items: list[Word], cats: list[Category], lex: Lexicon) -> int | None:
+    """The predicate verb: the last verb outside a relative clause, else the first verb.
+
+    Not a predicate: a verb in a coordination (取消或调整事项), after a modal (可办理事项),
+    or compounding with a measure noun (办理时间, 精简比例).
+    """
+    verbs = [i for i, c in enumerate(cats) if c == "v" and not _is_modifier(items, cats, i, lex)]
     if not verbs:
         return None
     last_of = max((i for i, w in enumerate(items) if w == "的"), default=-1)
     free = [i for i in verbs if i > last_of]
     return free[-1] if free else verbs[0]
+
+
+def _is_modifier(items: list[Word], cats: list[Category], i: int, lex: Lexicon) -> bool:
+    previous = items[i - 1] if i else ""
+    following = items[i + 1] if i + 1 < len(items) else ""
+    return (
+        (i > 0 and cats[i - 1] == "c")
+        or (i + 2 < len(items) and cats[i + 1] == "c" and cats[i + 2] == "v")
+        or previous in lex.modal_words
+        or following.startswith(lex.measure_nouns)
+    )
 
 
 def _after_first_of(items: list[Word]) -> list[Word]:
@@ -366,49 +309,12 @@ def _after_first_of(items: list[Word]) -> list[Word]:
     return items
 
 
-def _strip_trailing(
-    items: list[Word], cats: list[Category], lex: Lexicon
-) -> tuple[list[Word], list[Category], bool]:
-    distributed = False
-    changed = True
-    while items and changed:
-        changed = False
-        if items[-1] in lex.trailing_links or cats[-1] in ("w", "d", "u") and items[-1] != "的":
-            distributed = distributed or items[-1] == "分别"
-            items, cats, changed = items[:-1], cats[:-1], True
-            continue
-        comparison = _comparison_start(items, cats)
-        if comparison is not None:
-            items, cats, changed = items[:comparison], cats[:comparison], True
-    return items, cats, distributed
-
-
-def _comparison_start(items: list[Word], cats: list[Category]) -> int | None:
-    """`比改革前` / `由改革前的` at the end of the phrase: where it starts."""
-    for i in range(len(items) - 1, max(-1, len(items) - 6), -1):
-        if items[i] in ("比", "从", "由") and cats[i] == "p":
-            return i
-    return None
-
-
-def _strip_leading(
-    items: list[Word], cats: list[Category], lex: Lexicon
-) -> tuple[list[Word], list[Category]]:
-    while items and (items[0] in lex.leading_junk or cats[0] in ("w", "p", "d", "c", "u", "m")):
-        if items[0] == "(" and ")" in items:
-            break
-        items, cats = items[1:], cats[1:]
-    while items and cats[-1] == "w" and items[-1] != ")":
-        items, cats = items[:-1], cats[:-1]
-    return items, cats
-
-
 def _after_verb(items: list[Word], cats: list[Category], verb: int, lex: Lexicon) -> list[Word]:
     """`市级设党政机构` → 市级党政机构; `党政机关划转职责` → 划转职责; `清理X的Y` → Y."""
     rest = items[verb + 1 :]
     while rest and rest[0] in ("了", "着", "过"):
         rest = rest[1:]
-    if len(rest) == 1 and rest[0] in ("职责", "职能", "事项", "权限"):
+    if len(rest) == 1 and rest[0] in BARE_OBJECTS:
         return [items[verb], *rest]
     rest = _after_first_of(rest)
     head = [w for w, c in zip(items[:verb], cats[:verb], strict=True) if c not in ("p", "d")]
@@ -418,12 +324,10 @@ def _after_verb(items: list[Word], cats: list[Category], verb: int, lex: Lexicon
 
 def _level_prefix(head: list[Word], lex: Lexicon) -> str | None:
     """The level word when it is all that stands before the verb (市级 in 市级设…)."""
-    text = join(head)
-    while text.startswith("各"):
-        text = text[1:]
+    text = join(head).lstrip("各")
     for level in lex.level_words:
         if text == level or (text.startswith(level) and _is_quota_phrase(text[len(level) :])):
-            return level[1:] if level.startswith("各") else level
+            return level.lstrip("各")
     return None
 
 
@@ -448,10 +352,10 @@ def _finish(items: list[Word], lex: Lexicon, kind: str) -> str:
         if text.startswith(marker):
             text = level + text[len(marker) :]
             break
-    return _balance(text)
+    return balance(text)
 
 
-def _balance(text: str) -> str:
+def balance(text: str) -> str:
     """Strip brackets and quotes that open or close nothing (a clause cut through “…”)."""
     pairs = (("(", ")"), ("“", "”"), ("‘", "’"), ("「", "」"), ("《", "》"))
     changed = True
@@ -462,9 +366,17 @@ def _balance(text: str) -> str:
                 text, changed = text[1:], True
             if text.endswith(right) and left not in text:
                 text, changed = text[:-1], True
-            if text.count(left) > text.count(right) and text.endswith(left):
+            if text.endswith(left):
                 text, changed = text[:-1], True
     return text
+
+
+def with_level(level: str, subject: str, lex: Lexicon) -> str:
+    """`市本级` + 事业单位法人 → 市本级事业单位法人 (a level replaces the one the subject had)."""
+    for known in lex.level_words:
+        if subject.startswith(known):
+            return level + subject[len(known) :]
+    return level + subject
 
 
 def distribute(subject: str, index: int, segment: Callable[[str], list[str]]) -> str:

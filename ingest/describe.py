@@ -62,6 +62,7 @@ ISSUE_LINE = re.compile(r"^(\d{4}年)?第\s*\d+\s*期")
 ORG_DATE = re.compile(
     r"^(.{4,40}?(?:办公室|委员会|人民政府|政府|局|厅|委|部|编办))\s+(\d{4}年\d{1,2}月\d{1,2}日)$"
 )
+DATED_NOTE = re.compile(r"^\(\s*\d{4}年\d{1,2}月\d{1,2}日[^()]{0,30}\)$")
 DELIVERY_LINE = re.compile(r"^[—-]*\s*\d{4}年\d{1,2}月\d{1,2}日在.{2,60}上$")
 # Lines under a title that may still belong to it: a subtitle, the issuing body, a date line.
 BYLINE_LINES = 3
@@ -162,13 +163,14 @@ def _is_masthead(line: str) -> bool:
 
 
 def _dated_byline(line: str) -> tuple[str | None, str | None] | None:
-    """(body, date) from `中共XX市委编办 2019年5月20日`, `(2020年12月4日)` or `——2021年1月20日在…`."""
+    """(body, date) from `中共XX市委编办 2019年5月20日`, `(2020年12月4日)`, `——2021年1月20日在…`
+    or `(2019年3月18日区委机构编制委员会审定)`."""
     if SIGNATURE_DATE.match(line):
         return None, parse_date(line)
     match = ORG_DATE.match(line)
     if match:
         return match[1], parse_date(match[2])
-    if DELIVERY_LINE.match(line):
+    if DELIVERY_LINE.match(line) or DATED_NOTE.match(line):
         return None, parse_date(line)
     return None
 
@@ -282,7 +284,7 @@ def _most_specific(gazetteer: Gazetteer, text: str) -> Region | None:
 
 def _unknown_place(title: str) -> Region | None:
     """A division named at the start of a title that the gazetteer does not know (江州市)."""
-    stripped = re.sub(r"^(关于印发|关于)?[《<]?", "", title)
+    stripped = re.sub(r"^(关于印发|关于)?[《<]?(中共)?", "", title)
     match = UNKNOWN_PLACE.match(stripped)
     if match and match.group()[:-1] not in NOT_PLACES:
         return Region(name=match.group(), code=None)

@@ -11,11 +11,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
+from functools import lru_cache
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from cnpolicy.errors import QueryError, StoreError
-from cnpolicy.gazetteer import code_prefix, load_gazetteer
+from cnpolicy.gazetteer import Division, code_prefix, load_gazetteer
 from cnpolicy.records import DOC_TYPES, Document, Metric, Region
 from cnpolicy.search.segment import Segmented, segment, segment_title
 
@@ -55,10 +56,24 @@ def resolve_region(text: str) -> RegionFilter:
         raise QueryError("empty region, expected a place name or a division code", field="region")
     if _CODE.fullmatch(given):
         return RegionFilter(given, prefix=code_prefix(given.ljust(6, "0")))
-    region = load_gazetteer().lookup(given)
+    gazetteer = load_gazetteer()
+    region = gazetteer.lookup(given)
     if region is not None and region.code:
         return RegionFilter(given, prefix=code_prefix(region.code))
+    # A short name the gazetteer will not match in running text (吉林, 中山: also common words)
+    # is still what a user typing it in a filter means; the higher level wins (吉林省).
+    namesakes = short_names().get(given)
+    if namesakes:
+        return RegionFilter(given, prefix=code_prefix(gazetteer.choose(namesakes, within=None).code))
     return RegionFilter(given, name=given)
+
+
+@lru_cache(maxsize=1)
+def short_names() -> dict[str, list[Division]]:
+    found: dict[str, list[Division]] = {}
+    for division in load_gazetteer().divisions:
+        found.setdefault(division.short, []).append(division)
+    return found
 
 
 def region_paths(code: str | None) -> tuple[str, ...]:

@@ -82,6 +82,12 @@ BUSY_TIMEOUT_SECONDS = 30.0
 # Page cache per connection (KiB, negative in the pragma): the document table and the FTS
 # index's hot pages of a 100,000-document store fit (measured with tools/bench_store.py).
 CACHE_KIB = 128 * 1024
+# Errors that come from one document's values (a type SQLite cannot hold, a number too large):
+# that document is skipped and reported; any other error (disk full, locked) stops indexing.
+DOCUMENT_ERRORS = (
+    sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.ProgrammingError, sqlite3.DataError,
+    ValueError, TypeError, OverflowError,
+)  # fmt: skip
 # Memory-mapped reads up to this many bytes: avoids a copy per page read on large stores.
 MMAP_BYTES = 1 << 30
 
@@ -186,7 +192,7 @@ class SqliteStore(Store):
         connection.execute("SAVEPOINT document")
         try:
             self._write(prepared)
-        except (sqlite3.IntegrityError, sqlite3.InterfaceError, ValueError, TypeError) as error:
+        except DOCUMENT_ERRORS as error:
             connection.execute("ROLLBACK TO document")
             connection.execute("RELEASE document")
             return f"not indexed: {type(error).__name__}: {error}"

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -23,7 +22,7 @@ from cnpolicy.pipeline import process_bytes
 from cnpolicy.records import Document, Section
 from cnpolicy.search.sqlite_store import SqliteStore
 from tests.conftest import CORPORA
-from tests.test_api_support import client_for, filled_store, sample_documents
+from tests.test_api_support import Response, client_for, filled_store, sample_documents
 
 REPORT_TEXT = (
     "宜州市深化机构改革工作综述\n"
@@ -43,12 +42,12 @@ def client(store: SqliteStore) -> TestClient:
     return client_for(store)
 
 
-def upload(client: TestClient, *files: tuple[str, bytes, str]) -> httpx.Response:
+def upload(client: TestClient, *files: tuple[str, bytes, str]) -> Response:
     parts = [("files", (name, io.BytesIO(data), kind)) for name, data, kind in files]
     return client.post("/documents", files=parts)
 
 
-def error_of(response: httpx.Response) -> dict[str, object]:
+def error_of(response: Response) -> dict[str, object]:
     body = response.json()
     assert set(body) == {"error"}, body
     error: dict[str, object] = body["error"]
@@ -327,7 +326,7 @@ def test_writes_need_the_token_when_one_is_set_and_reads_stay_open(tmp_path: Pat
     assert store.count() == before
     assert client.get(f"/documents/{document.id}").status_code == 200
     assert client.get("/search", params={"q": "机构改革"}).status_code == 200
-    headers = {"Authorization": "Bearer s3cret-令牌".encode()}
+    headers = {b"Authorization": "Bearer s3cret-令牌".encode()}
     ok = client.post("/documents", json={"text": REPORT_TEXT}, headers=headers)
     assert ok.status_code == 201
     assert client.delete(f"/documents/{document.id}", headers=headers).status_code == 200

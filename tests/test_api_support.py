@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import uvicorn
 from fastapi import FastAPI
@@ -29,6 +30,20 @@ SENT_DOWN = "staffing.sent_down"
 INSTITUTIONS = "institutions.reduced"
 # Seconds a test server may take to start listening.
 SERVER_START_TIMEOUT = 15.0
+
+
+class Response(Protocol):
+    """What the tests read of a response (httpx's or httpx2's, whichever TestClient uses)."""
+
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def headers(self) -> Any: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def content(self) -> bytes: ...
+    def json(self, **kwargs: Any) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)

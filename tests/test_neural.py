@@ -27,7 +27,9 @@ def build_model(folder: Path, favoured: str) -> Path:
     """A tiny token classifier that tags every character `favoured`, saved to `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     vocab = folder / "vocab.txt"
-    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *sorted(set(VOCAB))]) + "\n")
+    vocab.write_text(
+        "\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *sorted(set(VOCAB))]) + "\n"
+    )
     tokenizer = transformers.BertTokenizerFast(vocab_file=str(vocab))
     config = transformers.BertConfig(
         vocab_size=tokenizer.vocab_size,
@@ -91,7 +93,10 @@ def test_places_get_codes_and_unknown_types_are_dropped(models: dict[str, Path])
     loc.add_pipe("cnpolicy_neural_ner", config={"model": str(models["B-LOC"])})
     located = loc("湛江")
     entities = [s._.cnpolicy_entity for s in located.spans["entities"]]
-    assert [(e.label, e.text, e.code) for e in entities] == [("GPE", "湛", None), ("GPE", "江", None)]
+    assert [(e.label, e.text, e.code) for e in entities] == [
+        ("GPE", "湛", None),
+        ("GPE", "江", None),
+    ]
 
 
 def test_all_o_adds_nothing(models: dict[str, Path]) -> None:

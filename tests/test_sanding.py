@@ -475,6 +475,48 @@ def test_title_broken_mid_suffix_articles_run_together_and_keyworded_duties() ->
     assert record.warnings == ()
 
 
+COUNTY_HEADINGS = """
+关于印发青溪县农业农村局"三定"规定的通知
+青编〔2019〕9号
+县农业农村局:
+经县委、县政府同意,现将《青溪县农业农村局职能配置、内设机构和人员编制规定》印发给你们,请认真贯彻执行。
+中共青溪县委机构编制委员会
+二〇一九年三月二十日
+青溪县农业农村局职能配置、内设机构和人员编制规定
+根据《青溪县机构改革方案》,组建青溪县农业农村局,作为县政府工作部门,机构规格为正科级。县委农村工作领导小组办公室设在县农业农村局。
+一、主要职责
+1.统筹研究和组织实施"三农"工作的发展战略、中长期规划、重大政策。
+2.统筹推动发展农村社会事业、农村公共服务、农村文化、农村基础设施和乡村治理。
+3.负责种植业、畜牧业、渔业、农垦、农业机械化等农业各产业的监督管理。
+4.完成县委、县政府交办的其他任务。
+5.职能转变。县农业农村局要统筹实施乡村振兴战略。
+二、内设机构
+县农业农村局设下列内设股室:
+1.办公室:负责机关日常运转。
+2.计划财务股:负责农业投资管理。
+3.农村经营管理股:负责农村集体经济发展。
+4.种植业股:负责种植业发展。
+三、人员编制
+县农业农村局机关行政编制9名,工勤编制1名。局领导职数:局长1名、副局长2名;股级领导职数4名。
+四、附则
+本规定由中共青溪县委机构编制委员会办公室负责解释。本规定自印发之日起施行。
+"""
+
+
+def test_county_rules_in_headings_with_a_chinese_dated_cover_letter() -> None:
+    record = parse(COUNTY_HEADINGS)
+    assert (record.department, record.region) == ("青溪县农业农村局", "青溪县")
+    assert (record.nature, record.rank) == ("县政府工作部门", "正科级")
+    assert record.additional_names == ()  # 领导小组办公室设在… is not a 牌子
+    assert record.duties_count == 4 and record.has_function_transformation
+    assert [b.name for b in record.internal_bodies][:2] == ["办公室", "计划财务股"]
+    assert record.internal_bodies[0].duties == "负责机关日常运转。"
+    assert record.staffing == {"行政编制": 9, "工勤编制": 1}
+    assert record.leadership == {"局长": 1, "副局长": 2, "股级": 4}
+    assert record.effective_date == "2019-03-20"  # 自印发之日: 二〇一九年三月二十日
+    assert record.warnings == ()
+
+
 def test_a_malformed_pattern_file_is_an_error_naming_it() -> None:
     bundled = (Path(__file__).parent.parent / "extract" / "data" / PATTERNS_FILE).read_text("utf-8")
     assert read_patterns(bundled).rank.search("为正处级")

@@ -547,9 +547,9 @@ def check_pdf(path: Path, paragraphs: Sequence[str], header: str | None, page_st
     pages = pdf_body_lines(path, header, page_style)
     if len(pages) < 2:
         print(f"warning: {path.name} has only {len(pages)} page", file=sys.stderr)
-    joined = "".join(line.replace(" ", "") for page in pages for line in page)
+    joined = "".join(re.sub(r"\s", "", line) for page in pages for line in page)
     for text in block_texts(parse_blocks(paragraphs)):
-        if text.replace(" ", "") not in joined:
+        if re.sub(r"\s", "", text) not in joined:
             raise SampleSourceError(f"text not extracted back: {text[:40]!r}", source=str(path))
     lines = [line for page in pages for line in page]
     splits = [

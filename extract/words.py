@@ -1,0 +1,208 @@
+"""Word classes for subject finding: jieba's words and tags, corrected by data/subject_words.json.
+
+jieba tags policy words inconsistently (编制 as a verb, 清理 as an adjective, 县 as a particle),
+so the words the subject rules hinge on are listed in the data file and win over the tag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jieba.posseg
+
+from cnpolicy.extract.mentions import read_data
+
+Word = str
+# n noun, v verb, a modifier, d adverb, p preposition, c conjunction, u particle, f locative,
+# r pronoun, m numeral, q quoted or bracketed name, w punctuation
+Category = str
+
+# jieba tag → our category; anything unlisted (and unknown words) counts as a noun.
+TAG_CATEGORIES: dict[str, Category] = {
+    "v": "v", "vd": "v", "vi": "v", "vg": "v", "vn": "n", "a": "a", "ad": "d", "an": "n",
+    "i": "a", "d": "d", "p": "p", "c": "c", "u": "u", "uj": "u", "ul": "u", "uz": "u", "ug": "u",
+    "uv": "u", "ud": "u", "f": "f", "r": "r", "m": "m", "q": "m", "mq": "m", "y": "u", "e": "u",
+    "o": "u", "zg": "u",
+}  # fmt: skip
+OPENING_QUOTES = frozenset("“‘「『")
+CLOSING_QUOTES = frozenset("”’」』")
+# A quoted stretch of at most this many words is a name (“证照分离”), joined into one word.
+MAX_QUOTED_WORDS = 8
+# A bracketed stretch of at most this many words right after a noun belongs to it
+# (县(市、区), 乡镇(街道), 开发区(园区)); longer brackets are asides.
+MAX_BRACKETED_WORDS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The word lists of data/subject_words.json (each key documented there)."""
+
+    nouns: frozenset[str]
+    verbs: frozenset[str]
+    adverbs: frozenset[str]
+    prepositions: frozenset[str]
+    conjunctions: frozenset[str]
+    stop_after: frozenset[str]
+    trailing_links: frozenset[str]
+    leading_junk: frozenset[str]
+    split_prefixes: str
+    generic_heads: frozenset[str]
+    closing_heads: tuple[str, ...]
+    head_nouns: tuple[str, ...]
+    completion_verbs: frozenset[str]
+    after_leading: frozenset[str]
+    event_units: frozenset[str]
+    event_verbs: frozenset[str]
+    change_verbs: frozenset[str]
+    modifier_verbs: frozenset[str]
+    destination_verbs: frozenset[str]
+    measure_nouns: tuple[str, ...]
+    rate_verbs: frozenset[str]
+    comparison_words: frozenset[str]
+    suffixes: frozenset[str]
+    modal_words: frozenset[str]
+    level_words: tuple[str, ...]
+    layer_suffix: str
+    count_suffixes: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The word classes of data/subject_words.json."""
+    data = read_data("subject_words.json")
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(data[key])
+
+    return Lexicon(
+        nouns=words("nouns"),
+        verbs=words("verbs"),
+        adverbs=words("adverbs"),
+        prepositions=words("prepositions"),
+        conjunctions=words("conjunctions"),
+        stop_after=words("stop_after"),
+        trailing_links=words("trailing_links"),
+        leading_junk=words("leading_junk"),
+        split_prefixes=data["split_prefixes"],
+        generic_heads=words("generic_heads"),
+        closing_heads=tuple(data["closing_heads"]),
+        head_nouns=tuple(data["head_nouns"]),
+        completion_verbs=words("completion_verbs"),
+        after_leading=words("after_leading"),
+        event_units=words("event_units"),
+        event_verbs=words("event_verbs"),
+        change_verbs=words("change_verbs"),
+        modifier_verbs=words("modifier_verbs"),
+        destination_verbs=words("destination_verbs"),
+        measure_nouns=tuple(data["measure_nouns"]),
+        rate_verbs=words("rate_verbs"),
+        comparison_words=words("comparison_words"),
+        suffixes=words("suffixes"),
+        modal_words=words("modal_words"),
+        level_words=tuple(sorted(data["level_words"], key=len, reverse=True)),
+        layer_suffix=data["layer_suffix"],
+        count_suffixes=words("count_suffixes"),
+    )
+
+
+@lru_cache(maxsize=1)
+def tag_table() -> dict[str, str]:
+    """jieba's dictionary tags (a lookup, no tagging pass: the HMM tagger is too slow)."""
+    table: dict[str, str] = jieba.posseg.dt.word_tag_tab
+    return table
+
+
+class Words:
+    """Categorised words of a stretch of text, with the lexicon's corrections to jieba's tags."""
+
+    def __init__(self, words: list[Word], lexicon: Lexicon):
+        self.lex = lexicon
+        self.items = self._join_brackets(self._join_quotes(self._split(words)))
+        self.cats = [self.category(w) for w in self.items]
+
+    def _split(self, words: list[Word]) -> list[Word]:
+        """Split unknown words that start with an adverb (共设 → 共 设); join suffixes (办结 率)."""
+        out: list[Word] = []
+        table = tag_table()
+        lex = self.lex
+        for word in words:
+            if not word.strip():
+                continue
+            if word in lex.suffixes and out and out[-1][-1].isalnum():
+                out[-1] += word
+            elif (
+                len(word) > 1
+                and word[0] in lex.split_prefixes
+                and word not in table
+                and word not in lex.verbs
+                and word not in lex.nouns
+            ):
+                out.extend((word[0], word[1:]))
+            else:
+                out.append(word)
+        return out
+
+    @staticmethod
+    def _join_quotes(words: list[Word]) -> list[Word]:
+        """A short quoted stretch (“网上办”, “证照分离”) is one name-like word."""
+        out: list[Word] = []
+        index = 0
+        while index < len(words):
+            word = words[index]
+            if word in OPENING_QUOTES:
+                end = min(len(words), index + MAX_QUOTED_WORDS)
+                closing = next((j for j in range(index + 1, end) if words[j] in CLOSING_QUOTES), None)
+                if closing is not None:
+                    out.append("".join(words[index : closing + 1]))
+                    index = closing + 1
+                    continue
+            out.append(word)
+            index += 1
+        return out
+
+    def _join_brackets(self, words: list[Word]) -> list[Word]:
+        """`县 (市、区)` → 县(市、区): a short bracket after a word is part of it."""
+        out: list[Word] = []
+        index = 0
+        while index < len(words):
+            word = words[index]
+            if word == "(" and out and self.category(out[-1]) not in ("w", "m"):
+                end = min(len(words), index + MAX_BRACKETED_WORDS + 2)
+                closing = next((j for j in range(index + 1, end) if words[j] == ")"), None)
+                inside = "".join(words[index + 1 : closing]) if closing else ""
+                if closing is not None and inside and not any(c.isdigit() for c in inside):
+                    out[-1] += "".join(words[index : closing + 1])
+                    index = closing + 1
+                    continue
+            out.append(word)
+            index += 1
+        return out
+
+    def category(self, word: Word) -> Category:
+        lex = self.lex
+        for words, category in (
+            (lex.nouns, "n"),
+            (lex.modifier_verbs, "a"),
+            (lex.verbs, "v"),
+            (lex.adverbs, "d"),
+            (lex.prepositions, "p"),
+            (lex.conjunctions, "c"),
+        ):
+            if word in words:
+                return category
+        if word == "的":
+            return "u"
+        first = word[0]
+        if first.isdigit():
+            return "m"
+        if first in OPENING_QUOTES and len(word) > 1:
+            return "q"
+        if not first.isalnum():
+            return "w"
+        tag = tag_table().get(word)
+        return TAG_CATEGORIES.get(tag, "n") if tag else "n"
+
+
+def join(words: list[Word]) -> str:
+    return "".join(words).replace(" ", "")
