@@ -44,7 +44,7 @@ from cnpolicy.api.params import (
     search_params,
 )
 from cnpolicy.api.settings import Settings
-from cnpolicy.errors import CnpolicyError, StoreError
+from cnpolicy.errors import CnpolicyError, QueryError, StoreError
 from cnpolicy.search import export
 from cnpolicy.search.backend import MetricRequest, SandingRequest, Store
 
@@ -70,6 +70,17 @@ class ExportKind(StrEnum):
     metrics = "metrics"
     compare = "compare"
     sanding = "sanding"
+
+
+# Filters each export understands (the parameters of /search, /metrics, /compare, /sanding).
+EXPORT_FILTERS: dict[ExportKind, frozenset[str]] = {
+    ExportKind.documents: frozenset(
+        {"q", "region", "year", "date_from", "date_to", "type", "publisher", "collapse"}
+    ),
+    ExportKind.metrics: frozenset({"indicator", "region", "level", "min", "max", "year"}),
+    ExportKind.compare: frozenset({"indicator", "regions", "year"}),
+    ExportKind.sanding: frozenset({"region", "name", "kind", "body"}),
+}
 
 
 class ExportFormat(StrEnum):
@@ -167,16 +178,22 @@ async def export_file(
     kind: Kind = None,
     body: Body = None,
 ) -> FileResponse:
+    given = {
+        "q": q, "region": region, "regions": regions, "year": year, "date_from": date_from,
+        "date_to": date_to, "type": doc_type, "publisher": publisher, "collapse": collapse,
+        "indicator": indicator, "level": level, "min": min_value, "max": max_value,
+        "name": name, "kind": kind, "body": body,
+    }  # fmt: skip
+    check_export_filters(what, given)
     if what is ExportKind.documents:
         params = SearchParams(q, region, year, date_from, date_to, doc_type, publisher, collapse)
         selection: Any = params.request(limit=None, offset=0)
     elif what is ExportKind.metrics:
-        places = ",".join(p for p in (region, regions) if p)
         selection = metric_request(
-            indicator, places, level, min_value, max_value, year, limit=None, offset=0
+            indicator, region, level, min_value, max_value, year, limit=None, offset=0
         )
     elif what is ExportKind.compare:
-        selection = compare_params(indicator, regions or region, year)
+        selection = compare_params(indicator, regions, year)
     else:
         selection = sanding_request(region, name, kind, body, limit=None, offset=0)
     path = await run_in_threadpool(write_export, store, what, selection, format.value)
@@ -186,6 +203,18 @@ async def export_file(
         filename=f"cnpolicy-{what.value}.{format.value}",
         background=BackgroundTask(os.unlink, path),
     )
+
+
+def check_export_filters(what: ExportKind, given: dict[str, Any]) -> None:
+    """A filter that does not apply to this result set is an error, as in `cnpolicy export`."""
+    wrong = sorted(k for k, v in given.items() if v not in (None, "", False) and
+                   k not in EXPORT_FILTERS[what])  # fmt: skip
+    if wrong:
+        raise QueryError(
+            f"{', '.join(wrong)} do not apply to an export of {what.value}; "
+            f"expected some of {', '.join(sorted(EXPORT_FILTERS[what]))}",
+            field=wrong[0],
+        )
 
 
 def export_records(

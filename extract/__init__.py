@@ -23,20 +23,26 @@ def annotate(document: Document, options: ExtractOptions) -> Doc:
     doc._.cnpolicy_region = document.region
     doc._.cnpolicy_sections = document.sections
     doc._.cnpolicy_title = document.title
+    doc._.cnpolicy_date = document.date
+    doc._.cnpolicy_text = document.text
     for _name, component in nlp.pipeline:
         doc = component(doc)
     return doc
 
 
 def collect_entities(doc: Doc) -> tuple[Entity, ...]:
-    spans = doc.spans.get(ENTITIES_KEY, ())
-    records = [s._.cnpolicy_entity for s in spans if s._.cnpolicy_entity is not None]
+    records: list[Entity] = doc._.cnpolicy_entities or []
+    if not records:
+        spans = doc.spans.get(ENTITIES_KEY, ())
+        records = [s._.cnpolicy_entity for s in spans if s._.cnpolicy_entity is not None]
     return tuple(sorted(records, key=lambda e: (e.start, e.end)))
 
 
 def collect_metrics(doc: Doc) -> tuple[Metric, ...]:
-    spans = doc.spans.get(METRICS_KEY, ())
-    records = [s._.cnpolicy_metric for s in spans if s._.cnpolicy_metric is not None]
+    records: list[Metric] = doc._.cnpolicy_metrics or []
+    if not records:
+        spans = doc.spans.get(METRICS_KEY, ())
+        records = [s._.cnpolicy_metric for s in spans if s._.cnpolicy_metric is not None]
     return tuple(sorted(records, key=lambda m: (m.start, m.end)))
 
 

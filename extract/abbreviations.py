@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections import ChainMap
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -32,10 +33,10 @@ MAX_ORG_BODY = 16
 NORMALIZE_CACHE = 4096
 # A place missing from the gazetteer at the start of a name: two or three characters and a level
 # suffix (江州市市场监督管理局). Shorter is a level word, longer is a phrase.
+UNKNOWN_PLACE = re.compile(r"[\u4e00-\u9fff]{2,3}?[省市县区州旗]")
 # jieba's part-of-speech tags for names (places ns, people nr, other proper nouns nz, bodies nt,
 # abbreviations j): a place missing from the gazetteer may be one of these, never another word.
 NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "j"})
-UNKNOWN_PLACE = re.compile(r"[\u4e00-\u9fff]{2,3}?[省市县区州旗]")
 
 
 def is_cjk(char: str) -> bool:
@@ -45,6 +46,14 @@ def is_cjk(char: str) -> bool:
 def read_data(name: str) -> str:
     """The text of a file in extract/data."""
     return resources.files("cnpolicy.extract").joinpath("data").joinpath(name).read_text("utf-8")
+
+
+def read_json(name: str) -> Any:
+    """A JSON file in extract/data; ExtractError naming it when it is not valid JSON."""
+    try:
+        return json.loads(read_data(name))
+    except json.JSONDecodeError as exc:
+        raise ExtractError(f"invalid JSON: {exc}", source=f"extract/data/{name}") from exc
 
 
 def alternation(words: Iterable[str]) -> re.Pattern[str]:
@@ -82,6 +91,7 @@ class PlaceContext:
 
 
 def parse_suffixes(text: str) -> list[Suffix]:
+    """The suffix table (org_suffixes.txt); ExtractError naming the line that is malformed."""
     suffixes: list[Suffix] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
@@ -150,7 +160,7 @@ class OrgRules:
         self.national: dict[str, str] = dict(abbreviations["national"])
         self.national_re = alternation(self.national)
         self.exact: dict[str, str] = dict(abbreviations["exact"])
-        self.prefix = sorted(
+        self.prefix: list[tuple[str, str]] = sorted(
             abbreviations["prefix"].items(), key=lambda kv: len(kv[0]), reverse=True
         )
         self.forms_re = alternation([*self.exact, *abbreviations["prefix"]])
@@ -162,10 +172,10 @@ class OrgRules:
         """The (start, end) of every organisation name in the text; `places` from the gazetteer."""
         place_at = {m.start: m.end for m in places}
         masked = bytearray(len(text))
-        for m in places:
-            masked[m.start : m.end] = b"\x01" * (m.end - m.start)
-        for m in self.protected_re.finditer(text):
-            masked[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        for place in places:
+            masked[place.start : place.end] = b"\x01" * (place.end - place.start)
+        for word in self.protected_re.finditer(text):
+            masked[word.start() : word.end()] = b"\x01" * (word.end() - word.start())
         spans = [
             (m.start(), m.end())
             for m in self.national_re.finditer(text)
@@ -198,7 +208,7 @@ class OrgRules:
         chain_start: int,
         first: Suffix,
         last: Suffix,
-        place_at: dict[int, int],
+        place_at: MutableMapping[int, int],
         masked: bytearray,
         ends: set[int],
     ) -> int | None:
@@ -224,9 +234,9 @@ class OrgRules:
         return start if chain_start - start >= first.min_body and start < chain_start else None
 
     def _with_unknown_place(
-        self, text: str, start: int, end: int, place_at: dict[int, int], masked: bytearray
-    ) -> dict[int, int]:
-        """The places of `place_at`, or only a place missing from the gazetteer that starts the
+        self, text: str, start: int, end: int, place_at: MutableMapping[int, int], masked: bytearray
+    ) -> MutableMapping[int, int]:
+        """The places of `place_at`, and a place missing from the gazetteer that starts the
         name (after 中共), unless a known place overlaps it (规范|江州市 is no place 规范江州)."""
         for word in self.anchor_words:
             if text.startswith(word, start):
@@ -237,10 +247,16 @@ class OrgRules:
         unknown = self.leading_unknown_place(text[start:end])
         if unknown is None or any(masked[start : start + len(unknown)]):
             return place_at
-        return {start: start + len(unknown)}
+        return ChainMap({start: start + len(unknown)}, place_at)
 
     def _unknown_before_level(
-        self, text: str, start: int, run: int, end: int, place_at: dict[int, int], masked: bytearray
+        self,
+        text: str,
+        start: int,
+        run: int,
+        end: int,
+        place_at: MutableMapping[int, int],
+        masked: bytearray,
     ) -> int:
         """Where a name whose places begin with a level character really begins: at a place
         missing from the gazetteer that ends in it (规范|江州市…, not 州市…), else at `run`."""
@@ -260,7 +276,7 @@ class OrgRules:
         text: str,
         start: int,
         end: int,
-        place_at: dict[int, int],
+        place_at: MutableMapping[int, int],
         masked: bytearray,
         ends: set[int],
     ) -> int | None:
@@ -277,7 +293,7 @@ class OrgRules:
         return found
 
     def _last_anchor_run(
-        self, text: str, start: int, end: int, place_at: dict[int, int]
+        self, text: str, start: int, end: int, place_at: MutableMapping[int, int]
     ) -> int | None:
         """Where the last run of places and level words before the suffix begins (中共湛江市|委)."""
         run: int | None = None
@@ -293,7 +309,7 @@ class OrgRules:
             previous_end = index = anchor_end
         return run
 
-    def _anchor_end(self, text: str, index: int, place_at: dict[int, int]) -> int | None:
+    def _anchor_end(self, text: str, index: int, place_at: MutableMapping[int, int]) -> int | None:
         """The end of a place, a level character (市) or a word like 中共 starting at index."""
         if index >= len(text):
             return None
@@ -384,8 +400,9 @@ class OrgRules:
         if any(name.endswith(word) for word in self.level_blocked.get(name[-1], ())):
             return None
         stem = name[:-1]
-        if is_common_word(stem) or (len(stem) > 2 and is_common_word(stem[:2])):
-            return None  # 今天|市委, 规范|江州市: a word before a level word, not a place
+        pieces = [stem] + ([stem[:2], stem[1:]] if len(stem) > 2 else [])
+        if any(is_common_word(piece) for piece in pieces):
+            return None  # 今天|市委, 规范|江州市, 我|代表|市: words before a level word, no place
         return name
 
 
@@ -420,11 +437,9 @@ def chains(matches: Sequence[tuple[int, int, Suffix]]) -> list[tuple[int, int, S
 @lru_cache(maxsize=1)
 def load_org_rules() -> OrgRules:
     """The bundled ORG lexicons, parsed once per process."""
-    try:
-        context = json.loads(read_data(CONTEXT_FILE))
-        abbreviations = json.loads(read_data(ABBREVIATIONS_FILE))
-    except json.JSONDecodeError as exc:
-        raise ExtractError(f"invalid JSON: {exc}", source="extract/data") from exc
     return OrgRules(
-        parse_suffixes(read_data(SUFFIXES_FILE)), context, abbreviations, load_gazetteer()
+        parse_suffixes(read_data(SUFFIXES_FILE)),
+        read_json(CONTEXT_FILE),
+        read_json(ABBREVIATIONS_FILE),
+        load_gazetteer(),
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 import datetime
-import json
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -19,7 +18,6 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from cnpolicy.errors import ExtractError
 from cnpolicy.extract.abbreviations import (
     OrgRules,
     PlaceContext,
@@ -28,6 +26,7 @@ from cnpolicy.extract.abbreviations import (
     load_org_rules,
     place_context,
     read_data,
+    read_json,
 )
 from cnpolicy.extract.extensions import ENTITIES_KEY, register_extensions
 from cnpolicy.gazetteer import LEVEL_RANK, Division, Gazetteer, PlaceMention, load_gazetteer
@@ -55,13 +54,6 @@ CN_DAY = r"三十一?|二十[一二三四五六七八九]?|十[一二三四五�
 TOWN = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡)")
 
 
-def read_json(name: str) -> Any:
-    try:
-        return json.loads(read_data(name))
-    except json.JSONDecodeError as exc:
-        raise ExtractError(f"invalid JSON: {exc}", source=f"extract/data/{name}") from exc
-
-
 def small_number(text: str) -> int:
     """A month, day or year written in digits or Chinese numerals (十二 → 12, 二〇一九 → 2019)."""
     return int(text) if text.isdigit() else int(cn2an.cn2an(text, "normal"))
@@ -72,11 +64,8 @@ def parse_iso(value: str | None) -> tuple[int, int | None, int | None] | None:
     m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", (value or "").strip())
     if m is None:
         return None
-    return (
-        int(m.group(1)),
-        int(m.group(2)) if m.group(2) else None,
-        int(m.group(3)) if m.group(3) else None,
-    )
+    month, day = (int(g) if g else None for g in m.groups()[1:])
+    return int(m.group(1)), month, day
 
 
 def iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
@@ -115,19 +104,15 @@ class EntityRules:
     # --- lexicons -----------------------------------------------------------------------------
 
     def _load_policies(self, text: str) -> None:
-        self.policy_canonical: dict[str, str] = {}
-        for line in text.splitlines():
-            if line.strip() and not line.startswith("#"):
-                form, _, canonical = line.strip().partition("\t")
-                self.policy_canonical[policy_key(form)] = canonical or form
-        forms = [
-            line.split("\t")[0] for line in text.splitlines() if line.strip() and line[0] != "#"
-        ]
-        patterns = [
-            re.escape(form).replace(r"\+", "[+＋]").replace("、", "[、,，]?")
-            for form in sorted(forms, key=len, reverse=True)
-        ]
-        self.policy_re = re.compile("|".join(patterns))
+        lines = [line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"]
+        forms = dict(line.partition("\t")[::2] for line in lines)  # form → canonical or ""
+        self.policy_canonical = {policy_key(f): c or f for f, c in forms.items()}
+        self.policy_re = re.compile(
+            "|".join(
+                re.escape(form).replace(r"\+", "[+＋]").replace("、", "[、,，]?")
+                for form in sorted(forms, key=len, reverse=True)
+            )
+        )
 
     def _load_persons(self, data: dict[str, Any]) -> None:
         self.leaders: dict[str, str] = {}
@@ -180,10 +165,8 @@ class EntityRules:
             Entity(text[s:e], "ORG", s, e, self.orgs.normalize(text[s:e], context))
             for s, e in org_spans
         ]
-        leading = (
-            {self._leading_unknown(text, s, e, mentions) for s, e in org_spans} - unknown - {None}
-        )
-        extra += self._occurrences(text, {name for name in leading if name}, mentions)
+        leading = {self._leading_unknown(text, s, e, mentions) for s, e in org_spans}
+        extra += self._occurrences(text, {n for n in leading if n and n not in unknown}, mentions)
         places += [Entity(m.text, "GPE", m.start, m.end, m.text, None) for m in extra]
         found += places + self._towns(text, places)
         found += self.find_documents(text, org_spans)
@@ -274,21 +257,16 @@ class EntityRules:
                     found[m.start()] = Entity(m.group(), "GPE", m.start(), m.end(), m.group(), None)
         for word in self.town_government:
             for m in re.finditer(rf"(?:街道|镇|乡)(?={re.escape(word)})", text):
-                start = m.start() - 2
+                start = m.start() - 2  # two-character names unless a clause starts one earlier
                 if (
                     start > 0
                     and is_cjk(text[start - 1])
-                    and (start < 2 or not is_cjk(text[start - 2]))
+                    and not is_cjk(text[start - 2 : start - 1])
                 ):
                     start -= 1
-                name = text[start : m.end()]
-                if (
-                    start >= 0
-                    and all(map(is_cjk, name))
-                    and self._is_town(name)
-                    and start not in found
-                ):
-                    found[start] = Entity(name, "GPE", start, m.end(), name, None)
+                name = text[max(start, 0) : m.end()]
+                if start >= 0 and all(map(is_cjk, name)) and self._is_town(name):
+                    found.setdefault(start, Entity(name, "GPE", start, m.end(), name, None))
         return list(found.values())
 
     def _is_town(self, name: str) -> bool:
@@ -358,7 +336,12 @@ class EntityRules:
     def find_dates(
         self, text: str, base: tuple[int, int | None, int | None] | None
     ) -> list[Entity]:
-        """Dates, normalised to ISO at the precision written (see `_date` for missing years)."""
+        """Dates, normalised to ISO at the precision written (2019-03-25, 2021-07, 2019).
+
+        去年/今年 … count from `base`, the document's date (doc._.cnpolicy_date when the pipeline
+        sets it); without one their normalized is None. A date without a year (3月25日) takes the
+        year of the last dated mention before it, else the document's, else stays None.
+        """
         found: list[Entity] = []
         for m in ISO_DATE.finditer(text):
             normalized = iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -561,14 +544,15 @@ class EntityRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         region = doc._.cnpolicy_region or self.default_region
-        date = doc._.get("cnpolicy_date") if Doc.has_extension("cnpolicy_date") else None
-        entities = self.rules.recognize(doc.text, region=region, date=date)
+        date = doc._.cnpolicy_date
+        entities = self.rules.recognize(doc._.cnpolicy_text or doc.text, region=region, date=date)
         self.set_annotations(doc, entities)
         return doc
 
     def set_annotations(self, doc: Doc, entities: Sequence[Entity]) -> None:
         """Each entity as a span carrying its record; the longest non-overlapping ones as doc.ents."""
         spans = entity_spans(doc, entities)
+        doc._.cnpolicy_entities = [*(doc._.cnpolicy_entities or ()), *entities]
         group = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
         doc.spans[self.spans_key] = group + spans
         if self.annotate_ents:
@@ -576,19 +560,31 @@ class EntityRecognizer:
 
 
 def entity_spans(doc: Doc, entities: Sequence[Entity]) -> list[Span]:
-    """Spans for the entities. spaCy keys span extensions by character offsets, so an entity whose
-    token-expanded span equals another's gets the span of the tokens inside it instead."""
+    """Spans for the entities, each carrying its record. spaCy keys span extensions by character
+    offsets, so when an entity's token-expanded span is already another's, it gets the tokens
+    inside it, or a mix of both ends; an entity none of these can carry is left out."""
     spans: list[Span] = []
     used: set[tuple[int, int]] = set()
     for entity in sorted(entities, key=lambda e: (LABEL_PRIORITY[e.label], e.start - e.end)):
-        for mode in ("expand", "contract"):
-            span = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode=mode)
-            if span is not None and len(span) and (span.start_char, span.end_char) not in used:
+        for span in span_options(doc, entity):
+            if (span.start_char, span.end_char) not in used:
                 used.add((span.start_char, span.end_char))
                 span._.cnpolicy_entity = entity
                 spans.append(span)
                 break
     return sorted(spans, key=lambda s: (s.start, s.end))
+
+
+def span_options(doc: Doc, entity: Entity) -> list[Span]:
+    """Token spans for an entity, best first: covering it, inside it, then one end of each."""
+    wide = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode="expand")
+    if wide is None:
+        return []
+    narrow = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode="contract")
+    if narrow is None or not len(narrow):
+        return [wide]
+    mixed = [(wide.start, narrow.end), (narrow.start, wide.end)]
+    return [wide, narrow, *(Span(doc, a, b, label=entity.label) for a, b in mixed if a < b)]
 
 
 @Language.factory(

@@ -6,13 +6,16 @@ counts, `evaluate` runs the full pipeline over the documents, `run` prints the r
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
+from cnpolicy.config import Options
 from cnpolicy.errors import GoldFormatError
 from cnpolicy.records import Metric, Number
 
@@ -37,6 +40,8 @@ class GoldMetric:
     approx: str | None = None
     subject: str | None = None
     region: str | None = None
+    indicator: str | None = None
+    has_indicator: bool = False  # the line states an indicator (possibly null)
     source: str = ""
     line: int = 0
 
@@ -80,6 +85,8 @@ def parse_gold_line(raw: str, *, source: str, line: int) -> GoldMetric:
         approx=data.get("approx"),
         subject=data.get("subject"),
         region=data.get("region"),
+        indicator=data.get("indicator"),
+        has_indicator="indicator" in data,
         source=source,
         line=line,
     )
@@ -120,6 +127,8 @@ class Scores:
     region: int = 0
     before: int = 0
     changes: int = 0
+    indicator: int = 0
+    indicators: int = 0
     missed: list[GoldMetric] = field(default_factory=list)
     spurious: list[Metric] = field(default_factory=list)
     pairs: list[tuple[GoldMetric, Metric]] = field(default_factory=list)
@@ -147,7 +156,7 @@ class Scores:
 
     def rate(self, name: str) -> float:
         """Accuracy of a field on matched pairs (`before` on gold changes only)."""
-        total = self.changes if name == "before" else self.tp
+        total = {"before": self.changes, "indicator": self.indicators}.get(name, self.tp)
         return getattr(self, name) / total if total else 1.0
 
     def summary(self) -> dict[str, float | int]:
@@ -160,13 +169,15 @@ class Scores:
             "fn": self.fn,
             **{name: round(self.rate(name), 4) for name in RATE_FIELDS},
             "changes": self.changes,
+            "indicators": self.indicators,
         }
 
 
 COUNT_FIELDS = (
-    "tp", "fp", "fn", "subject", "subject_lenient", "kind", "approx", "region", "before", "changes"
-)
-RATE_FIELDS = ("subject", "subject_lenient", "kind", "approx", "region", "before")
+    "tp", "fp", "fn", "subject", "subject_lenient", "kind", "approx", "region", "before",
+    "changes", "indicator", "indicators",
+)  # fmt: skip
+RATE_FIELDS = ("subject", "subject_lenient", "kind", "approx", "region", "before", "indicator")
 
 
 def score(
@@ -181,6 +192,7 @@ def score(
     """
     gold = _unique(gold, key=lambda g: (g.quote, g.value, g.unit))
     predicted = _unique(predicted, key=lambda m: (m.start, m.end, m.value, m.unit))
+    locator = QuoteLocator(text) if text is not None else None
     used: set[int] = set()
     taken_spans: set[tuple[int, int]] = set()
     scores = Scores()
@@ -188,7 +200,7 @@ def score(
         candidates = [
             i for i, m in enumerate(predicted) if i not in used and _same_quantity(item, m)
         ]
-        best = _best_overlap(item, [(i, predicted[i]) for i in candidates], text, taken_spans)
+        best = _best_overlap(item, [(i, predicted[i]) for i in candidates], locator, taken_spans)
         if best is None:
             scores.missed.append(item)
             scores.fn += 1
@@ -230,12 +242,12 @@ def _equal(a: Number | None, b: Number | None) -> bool:
 def _best_overlap(
     gold: GoldMetric,
     candidates: list[tuple[int, Metric]],
-    text: str | None,
+    locator: QuoteLocator | None,
     taken: set[tuple[int, int]],
 ) -> tuple[int, tuple[int, int]] | None:
     best: tuple[int, int, tuple[int, int]] | None = None
     for index, metric in candidates:
-        for span in _quote_spans(gold.quote, metric, text):
+        for span in _quote_spans(gold.quote, metric, locator):
             if span in taken:
                 continue
             overlap = min(span[1], metric.end) - max(span[0], metric.start)
@@ -244,29 +256,32 @@ def _best_overlap(
     return (best[1], best[2]) if best else None
 
 
-def _quote_spans(quote: str, metric: Metric, text: str | None) -> list[tuple[int, int]]:
-    """Where the quote stands, in document offsets (line breaks in the text are skipped)."""
-    if text is not None:
-        return find_all(text, quote)
+def _quote_spans(
+    quote: str, metric: Metric, locator: QuoteLocator | None
+) -> list[tuple[int, int]]:
+    """Where the quote stands, in document offsets (else within the prediction's sentence)."""
+    if locator is not None:
+        return locator.find_all(quote)
     sentence_at = metric.start - metric.sentence.find(metric.text) if metric.text else 0
-    return [(sentence_at + s, sentence_at + e) for s, e in find_all(metric.sentence, quote)]
+    spans = QuoteLocator(metric.sentence).find_all(quote)
+    return [(sentence_at + s, sentence_at + e) for s, e in spans]
 
 
-def find_all(text: str, quote: str) -> list[tuple[int, int]]:
-    """Every occurrence of the quote, allowing line breaks (and spaces around them) inside it."""
-    flat_chars: list[str] = []
-    offsets: list[int] = []
-    for index, char in enumerate(text):
-        if char not in "\r\n":
-            flat_chars.append(char)
-            offsets.append(index)
-    flat = "".join(flat_chars)
-    spans: list[tuple[int, int]] = []
-    at = flat.find(quote)
-    while at >= 0 and quote:
-        spans.append((offsets[at], offsets[at + len(quote) - 1] + 1))
-        at = flat.find(quote, at + 1)
-    return spans
+class QuoteLocator:
+    """Finds quotes in a text with its line breaks removed (as ANNOTATION.md writes quotes)."""
+
+    def __init__(self, text: str):
+        self.offsets = [i for i, char in enumerate(text) if char not in "\r\n"]
+        self.flat = "".join(text[i] for i in self.offsets)
+
+    def find_all(self, quote: str) -> list[tuple[int, int]]:
+        """Every occurrence of the quote, as (start, end) offsets in the original text."""
+        spans: list[tuple[int, int]] = []
+        at = self.flat.find(quote) if quote else -1
+        while at >= 0:
+            spans.append((self.offsets[at], self.offsets[at + len(quote) - 1] + 1))
+            at = self.flat.find(quote, at + 1)
+        return spans
 
 
 def _count_pair(scores: Scores, gold: GoldMetric, metric: Metric) -> None:
@@ -284,3 +299,204 @@ def _count_pair(scores: Scores, gold: GoldMetric, metric: Metric) -> None:
     if gold.kind == "change" or gold.before is not None:
         scores.changes += 1
         scores.before += _equal(gold.before, metric.before)
+    if gold.has_indicator:
+        scores.indicators += 1
+        scores.indicator += gold.indicator == metric.indicator
+
+
+# --- running the pipeline over the documents --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    doc: str
+    source: str
+    scores: Scores
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    documents: tuple[DocumentResult, ...]
+
+    @property
+    def overall(self) -> Scores:
+        total = Scores()
+        for result in self.documents:
+            total = total + result.scores
+        return total
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": [
+                {
+                    "doc": r.doc,
+                    "source": r.source,
+                    **r.scores.summary(),
+                    "missed": [_gold_dict(g) for g in r.scores.missed],
+                    "spurious": [m.to_dict() for m in r.scores.spurious],
+                }
+                for r in self.documents
+            ],
+            "overall": self.overall.summary(),
+            "subject_match": "exact string match (subject_lenient: one contains the other)",
+        }
+
+
+def _gold_dict(gold: GoldMetric) -> dict[str, Any]:
+    return {"quote": gold.quote, "value": gold.value, "unit": gold.unit, "line": gold.line}
+
+
+def gold_files(gold_dir: Path) -> list[Path]:
+    """The *.jsonl files of the gold folder (a single file may be named instead)."""
+    if gold_dir.is_file():
+        return [gold_dir]
+    if not gold_dir.is_dir():
+        raise GoldFormatError("no such folder (expected a folder of *.jsonl gold files)",
+                              source=str(gold_dir))
+    files = sorted(gold_dir.glob("*.jsonl"))
+    if not files:
+        raise GoldFormatError("holds no *.jsonl gold files", source=str(gold_dir))
+    return files
+
+
+def find_document(stem: str, docs_dir: Path, *, exclude: Path) -> Path:
+    """The document named `stem` (any extension) under docs_dir, gold files left aside."""
+    from cnpolicy.pipeline import DOCUMENT_SUFFIXES
+
+    found = sorted(
+        p
+        for p in docs_dir.rglob(f"{stem}.*")
+        if p.is_file()
+        and p.suffix.lower() in DOCUMENT_SUFFIXES
+        and exclude not in p.parents
+        and not any(part.startswith(".") for part in p.relative_to(docs_dir).parts)
+    )
+    if not found:
+        raise GoldFormatError(
+            f"no document named {stem}.* (txt, html, pdf, docx) under {docs_dir}",
+            source=f"{stem}.jsonl",
+        )
+    return found[0]
+
+
+def evaluate(gold_dir: Path, docs_dir: Path | None = None, options: Options | None = None) -> Report:
+    """Run the full pipeline on each gold file's document and score it."""
+    from cnpolicy.pipeline import process_path
+
+    options = options or Options()
+    gold_root = gold_dir if gold_dir.is_dir() else gold_dir.parent
+    search = docs_dir or gold_root.parent
+    results = []
+    for path in gold_files(gold_dir):
+        gold = read_gold(path)
+        mismatched = [g for g in gold if g.doc != path.stem]
+        if mismatched:
+            raise GoldFormatError(
+                f"line says doc {mismatched[0].doc!r}, expected the file's stem {path.stem!r}",
+                source=f"{path}:{mismatched[0].line}",
+            )
+        source = find_document(path.stem, search, exclude=gold_root)
+        document = process_path(source, options)
+        scores = score(gold, document.metrics, text=document.text)
+        results.append(DocumentResult(path.stem, str(source), scores))
+    return Report(tuple(results))
+
+
+# --- the command ------------------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("gold_dir", type=Path, metavar="GOLD_DIR", help="folder of *.jsonl gold")
+    parser.add_argument(
+        "docs_dir",
+        type=Path,
+        nargs="?",
+        metavar="DOCS_DIR",
+        help="where the documents are, found by file stem (default: GOLD_DIR's parent folder)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: a report (tables on a terminal), last 4 lines the overall summary; json",
+    )
+    parser.add_argument(
+        "--no-details", action="store_true", help="do not list missed and spurious mentions"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    report = evaluate(args.gold_dir, args.docs_dir)
+    out = sys.stdout
+    if args.format == "json":
+        json.dump(report.to_dict(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif out.isatty():
+        print_rich(report, details=not args.no_details)
+    else:
+        print_plain(report, out, details=not args.no_details)
+    return 0
+
+
+def summary_lines(scores: Scores, documents: int) -> list[str]:
+    """The overall summary: exactly four lines (a hook prints `tail -n 4`)."""
+    s = scores
+    indicator = (
+        f"  indicator {s.rate('indicator'):.4f} (on {s.indicators} gold lines that state one)"
+        if s.indicators
+        else ""
+    )
+    return [
+        f"overall: {documents} documents, {s.tp + s.fn} gold, {s.tp + s.fp} predicted, "
+        f"{s.tp} matched",
+        f"precision {s.precision:.4f}  recall {s.recall:.4f}  F1 {s.f1:.4f}",
+        f"subject {s.rate('subject'):.4f} (exact string match; lenient "
+        f"{s.rate('subject_lenient'):.4f})  kind {s.rate('kind'):.4f}  "
+        f"approx {s.rate('approx'):.4f}",
+        f"region {s.rate('region'):.4f}  before {s.rate('before'):.4f} "
+        f"(on {s.changes} changes){indicator}",
+    ]
+
+
+def print_plain(report: Report, out: TextIO, *, details: bool = True) -> None:
+    for result in report.documents:
+        s = result.scores
+        out.write(
+            f"{result.doc}: P {s.precision:.4f}  R {s.recall:.4f}  F1 {s.f1:.4f}  "
+            f"subject {s.rate('subject'):.4f}  region {s.rate('region'):.4f}  "
+            f"({s.tp} matched, {s.fn} missed, {s.fp} spurious)\n"
+        )
+        if details:
+            for line in detail_lines(s):
+                out.write(f"  {line}\n")
+    for line in summary_lines(report.overall, len(report.documents)):
+        out.write(line + "\n")
+
+
+def detail_lines(scores: Scores) -> list[str]:
+    lines = [f"missed   {g.quote}  ({g.value} {g.unit}, line {g.line})" for g in scores.missed]
+    lines += [f"spurious {m.text}  ({m.value} {m.unit}, at {m.start})" for m in scores.spurious]
+    return lines
+
+
+def print_rich(report: Report, *, details: bool = True) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title="metric extraction against gold")
+    for column in ("document", "P", "R", "F1", "subject", "region", "matched", "missed", "spurious"):
+        table.add_column(column, justify="left" if column == "document" else "right")
+    for result in report.documents:
+        s = result.scores
+        table.add_row(
+            result.doc, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}",
+            f"{s.rate('subject'):.3f}", f"{s.rate('region'):.3f}", str(s.tp), str(s.fn), str(s.fp),
+        )  # fmt: skip
+    console.print(table)
+    if details:
+        for result in report.documents:
+            for line in detail_lines(result.scores):
+                console.print(f"[dim]{result.doc}[/dim] {line}", highlight=False)
+    for line in summary_lines(report.overall, len(report.documents)):
+        console.print(line, highlight=False)

@@ -1,7 +1,8 @@
 """The custom spaCy extensions cnpolicy's components read and write (registered once, idempotent).
 
-Doc-level context in (`doc._.cnpolicy_region`, `doc._.cnpolicy_sections`, `doc._.cnpolicy_title`),
-records out on spans (`span._.cnpolicy_metric` in `doc.spans["metrics"]`, `span._.cnpolicy_entity`).
+Context in (`doc._.cnpolicy_region`, `_sections`, `_title`, `_date`, `_text`); records out on
+spans (`span._.cnpolicy_metric` in `doc.spans["metrics"]`, `span._.cnpolicy_entity`) and in full
+in `doc._.cnpolicy_metrics` / `doc._.cnpolicy_entities`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,13 @@ def register_extensions() -> None:
         ("cnpolicy_region", None),
         ("cnpolicy_sections", ()),
         ("cnpolicy_title", None),
+        ("cnpolicy_date", None),
+        # The document text, so components need not rebuild `doc.text` from tokens.
+        ("cnpolicy_text", None),
+        # Records set by the components, in full (a span's `_` is keyed by its offsets, so two
+        # records on the same token span would share one slot; these lists lose nothing).
+        ("cnpolicy_entities", None),
+        ("cnpolicy_metrics", None),
     ):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)

@@ -14,7 +14,8 @@ from cnpolicy.errors import ExtractError
 from cnpolicy.extract.mentions import read_data
 
 RULE_KEYS = frozenset(
-    {"subject_any", "subject_none", "action_any", "unit_any", "kind_any", "context_any"}
+    {"subject_any", "subject_none", "action_any", "unit_any", "kind_any", "context_any",
+     "context_none"}
 )
 
 
@@ -26,17 +27,19 @@ class Rule:
     unit_any: tuple[str, ...] = ()
     kind_any: tuple[str, ...] = ()
     context_any: tuple[str, ...] = ()
+    context_none: tuple[str, ...] = ()
 
     def matches(
         self, *, subject: str, action: str | None, unit: str, kind: str, context: str
     ) -> bool:
         return (
-            (not self.subject_any or any(w in subject for w in self.subject_any))
-            and not any(w in subject for w in self.subject_none)
-            and (not self.action_any or action in self.action_any)
-            and (not self.unit_any or unit in self.unit_any)
+            (not self.unit_any or unit in self.unit_any)
             and (not self.kind_any or kind in self.kind_any)
+            and (not self.action_any or action in self.action_any)
+            and (not self.subject_any or any(w in subject for w in self.subject_any))
+            and not any(w in subject for w in self.subject_none)
             and (not self.context_any or any(w in context for w in self.context_any))
+            and not any(w in context for w in self.context_none)
         )
 
 
@@ -54,21 +57,38 @@ class Taxonomy:
     indicators: tuple[Indicator, ...]
     actions: dict[str, str]  # word → canonical action
     action_pattern: re.Pattern[str]
+    _flat: tuple[tuple[str, Rule], ...] = ()
+
+    def __post_init__(self) -> None:
+        flat = tuple((i.id, rule) for i in self.indicators for rule in i.rules)
+        object.__setattr__(self, "_flat", flat)
 
     def assign(
         self, *, subject: str | None, action: str | None, unit: str, kind: str, context: str
     ) -> str | None:
         """The first indicator whose rules match, else None."""
-        for indicator in self.indicators:
-            for rule in indicator.rules:
-                if rule.matches(
-                    subject=subject or "", action=action, unit=unit, kind=kind, context=context
-                ):
-                    return indicator.id
+        text = subject or ""
+        for indicator_id, rule in self.flat_rules:
+            if rule.unit_any and unit not in rule.unit_any:
+                continue
+            if rule.kind_any and kind not in rule.kind_any:
+                continue
+            if rule.action_any and action not in rule.action_any:
+                continue
+            if rule.matches(subject=text, action=action, unit=unit, kind=kind, context=context):
+                return indicator_id
         return None
 
-    def find_action(self, before: str, after: str) -> str | None:
-        """The action nearest before the number in its clause, else the first one after it."""
+    @property
+    def flat_rules(self) -> tuple[tuple[str, Rule], ...]:
+        return self._flat
+
+    def find_action(self, before: str, after: str, subject: str | None = None) -> str | None:
+        """The action nearest before the number in its clause (outside the subject's own
+        words: 审批 in 审批事项 is not what was done), else the first one after it."""
+        if subject and subject in before:
+            at = before.rfind(subject)
+            before = before[:at] + " " * len(subject) + before[at + len(subject) :]
         found = list(self.action_pattern.finditer(before))
         if found:
             return self.actions[found[-1].group()]

@@ -16,9 +16,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import jieba.posseg
+
 from cnpolicy.errors import ExtractError
 from cnpolicy.extract.numbers import (
     ARABIC,
+    CN_DIGITS,
     NUMERAL,
     RANGE,
     NumberFormatError,
@@ -34,10 +37,16 @@ MAX_SHARE = 10
 # How far back (characters) to look for an unclosed quote or book-title mark: longer quoted
 # passages hold real metrics, and titles longer than this are rare enough to not matter.
 QUOTE_WINDOW = 40
+# How far back to look for the start of a clause (longer clauses are cut there).
+CLAUSE_WINDOW = 80
 # How far back to look for 电话/传真/ICP before a number.
 PHONE_WINDOW = 8
 # Digits in a row from which a bare number is a code or a phone number, not a count.
 CODE_DIGITS = 7
+# How far after `三个` to look for the word that makes it a slogan.
+SLOGAN_LOOKAHEAD = 8
+# jieba tags of that word: a plain verb or adjective (突出, 集中, 维护), not a noun-like verb.
+SLOGAN_TAGS = frozenset({"v", "a", "vi", "ad", "d"})
 # Characters that may not follow 成 when it is a share (成为, 成立, 成员, 成果 …).
 SHARE_BLOCKERS = "立员果本就效功熟绩交型长都品份分色年人"
 
@@ -59,6 +68,7 @@ class Mention:
     approx: Approx | None = None
     before: Number | None = None
     before_start: int | None = None
+    before_end: int | None = None  # end of the first mention of a change (39个 in 39个X整合为11个)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +93,15 @@ class Rules:
     name_words_after: tuple[str, ...]
     determiners: frozenset[str]
     name_before_max: int
+    name_units: frozenset[str]
     strict_change: re.Pattern[str]
     slogan_quote_max: int
     slogan_joiners: str
-    quote_open: str
-    quote_close: str
-    title_open: str
-    title_close: str
+    open_quote: re.Pattern[str]
+    close_quote: re.Pattern[str]
+    open_title: re.Pattern[str]
+    clause_tail: re.Pattern[str]
+    bare_before: re.Pattern[str]
     clause_breaks: str
     sentence_breaks: str
 
@@ -114,6 +126,12 @@ def _approx_map(groups: dict[str, Any]) -> dict[str, Approx]:
     return {w: kind for kind, words in groups.items() if not kind.startswith("_") for w in words}
 
 
+def _unclosed(opening: str, closing: str) -> re.Pattern[str]:
+    """An opening mark with no closing mark after it, up to the end of the searched window."""
+    opening, closing = opening.replace('"', ""), closing.replace('"', "")
+    return re.compile(f"[{re.escape(opening)}][^{re.escape(closing)}]*$")
+
+
 @lru_cache(maxsize=1)
 def load_rules() -> Rules:
     """The mention rules from data/units.json and data/metric_patterns.json."""
@@ -126,7 +144,9 @@ def load_rules() -> Rules:
     before = _approx_map(patterns["qualifiers_before"])
     inside = _approx_map(patterns["qualifiers_inside"])
     after = _approx_map(patterns["qualifiers_after"])
+    starts = "".join(sorted({w[0] for w in before} | set(CN_DIGITS) | {"十", "拾", "百"}))
     mention = re.compile(
+        rf"(?=[\d{re.escape(starts)}])"
         rf"(?P<pre>{_alternation(list(before))})?"
         rf"(?:百分之(?P<pct>{NUMERAL})"
         rf"|(?P<num>{RANGE})[ \t]?(?P<inside>{_alternation(list(inside))})?[ \t]?"
@@ -157,18 +177,27 @@ def load_rules() -> Rules:
         name_words_after=tuple(patterns["name_words_after"]),
         determiners=frozenset(patterns["determiner_numerals"]),
         name_before_max=int(patterns["name_before_max"]),
+        name_units=frozenset(patterns["name_units"]),
         strict_change=re.compile(
             rf"[^{breaks}、\d]{{0,{gap}}}?(?:{_alternation(strict)})$"
         ),
         slogan_quote_max=int(patterns["slogan_quote_max"]),
         slogan_joiners=patterns["slogan_joiners"],
-        quote_open=patterns["quote_open"],
-        quote_close=patterns["quote_close"],
-        title_open=patterns["title_open"],
-        title_close=patterns["title_close"],
+        open_quote=_unclosed(patterns["quote_open"], patterns["quote_close"]),
+        close_quote=re.compile(f"[{re.escape(patterns['quote_close'])}]"),
+        open_title=_unclosed(patterns["title_open"], patterns["title_close"]),
+        clause_tail=re.compile(rf"[^{breaks}]*$"),
+        bare_before=re.compile(rf"({NUMERAL})((?:了)?[^\d{breaks}]{{1,4}})$"),
         clause_breaks=patterns["clause_breaks"],
         sentence_breaks=patterns["sentence_breaks"],
     )
+
+
+@lru_cache(maxsize=1)
+def word_tags() -> dict[str, str]:
+    """jieba's dictionary tags (a lookup, no tagging pass: the HMM tagger is too slow)."""
+    table: dict[str, str] = jieba.posseg.dt.word_tag_tab
+    return table
 
 
 class Boundaries:
@@ -235,7 +264,8 @@ def _from_match(text: str, match: re.Match[str], rules: Rules) -> Mention | None
     except NumberFormatError:
         return None
     if kind == "share":
-        if quantity.value > MAX_SHARE or text[unit_end : unit_end + 1] in SHARE_BLOCKERS:
+        following = text[unit_end : unit_end + 1]
+        if quantity.value > MAX_SHARE or (following and following in SHARE_BLOCKERS):
             return None
         quantity = Quantity(
             as_number(quantity.value * 10),
@@ -288,8 +318,13 @@ def is_excluded(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool
         _frequency,
         _determiner,
         _name_after,
+        _slogan_count,
+        _office_name,
     )
-    return any(check(text, m, rules, bounds) for check in checks)
+    for check in checks:
+        if check(text, m, rules, bounds):
+            return True
+    return False
 
 
 def _glued_into_word(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
@@ -315,24 +350,21 @@ def _ordinal(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
 
 
 def _inside_title(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
-    window = text[max(0, m.number_start - QUOTE_WINDOW) : m.number_start]
-    opened = max(window.rfind(c) for c in rules.title_open)
-    closed = max(window.rfind(c) for c in rules.title_close)
-    return opened > closed
+    """Inside 《…》: part of a document's title (《三年行动计划》)."""
+    window_start = max(0, m.number_start - QUOTE_WINDOW)
+    return rules.open_title.search(text, window_start, m.number_start) is not None
 
 
 def _short_quote(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
     """Inside a short quoted phrase (“十四五”, “三化”): a name or a slogan."""
     window_start = max(0, m.number_start - QUOTE_WINDOW)
-    window = text[window_start : m.number_start]
-    opened = max(window.rfind(c) for c in rules.quote_open if c != '"')
-    closed = max(window.rfind(c) for c in rules.quote_close if c != '"')
-    if opened <= closed:
+    opened = rules.open_quote.search(text, window_start, m.number_start)
+    if opened is None:
         return False
-    open_at = window_start + opened
-    ends = [text.find(c, m.number_start) for c in rules.quote_close if c != '"']
-    close_at = min((e for e in ends if e >= 0), default=-1)
-    return close_at >= 0 and close_at - open_at - 1 <= rules.slogan_quote_max
+    closing = rules.close_quote.search(text, m.number_start, m.number_start + QUOTE_WINDOW)
+    if closing is None:
+        return False
+    return closing.start() - opened.start() - 1 <= rules.slogan_quote_max
 
 
 def _slogan_joined(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
@@ -357,7 +389,7 @@ def _frequency(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
     """每年一次, 五年一次: a rule of frequency, not a count of events."""
     if m.unit not in rules.frequency_units:
         return False
-    before = text[max(0, m.number_start - 8) : m.number_start]
+    before = text[_clause_start(text, m.start, rules) : m.number_start]
     return any(p.search(before) for p in rules.frequency)
 
 
@@ -383,8 +415,37 @@ def _name_after(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool
     return is_chinese_numeral(m.numeral) and text.startswith(rules.name_words_after, m.unit_end)
 
 
+def _slogan_count(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
+    """`三个突出`, `四个集中`: a Chinese numeral + 个 + a bare verb ending the phrase is a slogan."""
+    if m.unit != "个" or not is_chinese_numeral(m.numeral):
+        return False
+    words = bounds.words(text, m.end, min(len(text), m.end + SLOGAN_LOOKAHEAD))
+    if not words:
+        return False
+    first_end = words[0][1]
+    tag = word_tags().get(text[m.end : first_end], "")
+    after = text[first_end : first_end + 1]
+    ends_phrase = not after or not (after.isalnum() or after in "“‘「『")
+    return tag in SLOGAN_TAGS and ends_phrase
+
+
+def _office_name(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
+    """`立法二处`, `综合一科`: a numbered office, not a count of offices."""
+    if m.unit not in rules.name_units or not is_chinese_numeral(m.numeral) or m.approx:
+        return False
+    previous = text[m.start - 1 : m.start] if m.start else ""
+    after = text[m.end : m.end + 1]
+    return _is_cjk(previous) and not _is_cjk(after)
+
+
+def _is_cjk(char: str) -> bool:
+    return bool(char) and "\u4e00" <= char <= "\u9fff"
+
+
 def _clause_start(text: str, offset: int, rules: Rules) -> int:
-    return max(text.rfind(c, 0, offset) for c in rules.clause_breaks) + 1
+    """Where the clause holding `offset` starts (looking back at most CLAUSE_WINDOW)."""
+    match = rules.clause_tail.search(text, max(0, offset - CLAUSE_WINDOW), offset)
+    return match.start() if match else offset
 
 
 # --- changes ----------------------------------------------------------------------------------
@@ -399,10 +460,10 @@ def merge_changes(text: str, mentions: list[Mention], rules: Rules) -> list[Ment
     for mention in mentions:
         previous = merged[-1] if merged else None
         change = _as_change(text, previous, mention, rules)
-        if change is not None:
+        if change is not None and previous is not None and change.start == previous.start:
             merged[-1] = change
         else:
-            merged.append(mention)
+            merged.append(change or mention)
     return merged
 
 
@@ -426,6 +487,7 @@ def _as_change(text: str, previous: Mention | None, after: Mention, rules: Rules
                 start=previous.start,
                 before=previous.value,
                 before_start=previous.number_start,
+                before_end=previous.end,
                 kind="change",
             )
     return _bare_before(text, after, rules)
@@ -434,7 +496,7 @@ def _as_change(text: str, previous: Mention | None, after: Mention, rules: Rules
 def _bare_before(text: str, after: Mention, rules: Rules) -> Mention | None:
     """`从61减到49个`: the first number written without its unit."""
     head = text[max(0, after.start - 20) : after.start]
-    verb = re.search(rf"({NUMERAL})((?:了)?[^\d{re.escape(rules.clause_breaks)}]{{1,4}})$", head)
+    verb = rules.bare_before.search(head)
     if verb is None or not rules.change_verbs.fullmatch(verb.group(2)):
         return None
     number_start = after.start - len(head) + verb.start(1)

@@ -7,6 +7,7 @@ word boundaries, region and sections. Mentions: extract/mentions.py; subjects: e
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from cnpolicy.extract.indicators import Taxonomy, load_taxonomy
 from cnpolicy.extract.mentions import Boundaries, Mention, Rules, load_rules, scan_mentions
 from cnpolicy.extract.pipeline import _initialise_jieba as initialise_jieba
 from cnpolicy.extract.subjects import (
+    Before,
     distribute,
     is_generic,
     subject_after,
@@ -29,23 +31,33 @@ from cnpolicy.extract.subjects import (
     with_level,
 )
 from cnpolicy.extract.words import Lexicon, Words, load_lexicon
-from cnpolicy.gazetteer import Gazetteer, load_gazetteer
+from cnpolicy.gazetteer import Gazetteer, PlaceMention, load_gazetteer
 from cnpolicy.records import Metric, MetricKind, Region, Section
 
 __all__ = ["MetricsComponent", "find_metrics", "make_metrics"]
 
+# How far before the number (characters) a subject is looked for: the longest gold subjects
+# with their clause's lead-in run to about 30 characters; beyond that is another thought.
+MAX_BEFORE_CHARS = 40
+# How far after the measure word: the longest noun phrases after it run to about 20.
+MAX_AFTER_CHARS = 30
 # How far into a clause a place name may start and still be what the clause is about
 # (廉江市设立…, 其中汕尾市…): 3 characters leave room for 其中/在/各 before it.
 PLACE_AT_CLAUSE_START = 3
+# The longest place name looked for at a clause start (内蒙古自治区 is 6; 10 leaves room).
+PLACE_MAX_CHARS = 10
 # Words that point back at the document's own place (我市精简…): the document region applies.
 OWN_PLACE = re.compile(r"我市|本市|全市|我省|全省|我县|全县|我区|全区|我州")
 # A place followed by these before the figure is one of a list of places being counted
 # (在翠屏区、南溪区、江安县3个县(区)…), not the place the clause is about.
 PLACE_LIST_MARKS = ("、", "等")
+# `下沉到县(区)一线的约占68%`: a share of the thing counted before (its relative clause + it).
+SHARE_OF = "占"
 # Section titles longer than this are headings of prose, not a place heading.
 MAX_PLACE_HEADING = 12
 # 的X中 / 当中 / 之中 closing a clause: a topic (新设置的机构中, …事业单位当中) for the sentence.
 TOPIC_CLAUSE = re.compile(r"(?:的(?P<head>[\u4e00-\u9fff]{1,6}?)(?<![当之])中|当中|之中)$")
+NO_BEFORE = Before(None)
 KINDS: dict[str, MetricKind] = {
     "count": "count",
     "percent": "percent",
@@ -105,6 +117,29 @@ def find_metrics(
     return [extractor.metric(m) for m in mentions]
 
 
+@lru_cache(maxsize=8)
+def _break_pattern(chars: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(chars)}]")
+
+
+@lru_cache(maxsize=2)
+def _level_pattern(levels: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in levels))
+
+
+def _break_offsets(text: str, chars: str) -> list[int]:
+    """Offsets of every break character, in order (one regex pass per text)."""
+    return [m.start() for m in _break_pattern(chars).finditer(text)]
+
+
+def _around(breaks: list[int], offset: int, low: int, high: int) -> tuple[int, int]:
+    """The stretch between the breaks around `offset`, kept within [low, high]."""
+    index = bisect.bisect_left(breaks, offset)
+    start = breaks[index - 1] + 1 if index else 0
+    end = breaks[index] if index < len(breaks) else high
+    return max(start, low), min(end, high)
+
+
 class _Extractor:
     """Builds Metric records for mentions in text order, keeping per-sentence state."""
 
@@ -124,24 +159,19 @@ class _Extractor:
         self.lexicon = lexicon
         self.taxonomy = taxonomy
         self.gazetteer: Gazetteer = load_gazetteer()
+        self.sentence_breaks = _break_offsets(text, rules.sentence_breaks)
+        self.clause_breaks = _break_offsets(text, rules.clause_breaks)
+        self.places: dict[int, list[PlaceMention]] = {}
         self.sentence_start = -1
         self.state = SentenceState(limit=0)
 
     # --- text structure ---------------------------------------------------------------------
 
     def _sentence_bounds(self, offset: int) -> tuple[int, int]:
-        text, breaks = self.text, self.rules.sentence_breaks
-        start = max(text.rfind(c, 0, offset) for c in breaks) + 1
-        ends = [text.find(c, offset) for c in breaks]
-        end = min((e for e in ends if e >= 0), default=len(text))
-        return start, end
+        return _around(self.sentence_breaks, offset, 0, len(self.text))
 
     def _clause_bounds(self, offset: int, low: int, high: int) -> tuple[int, int]:
-        text, breaks = self.text, self.rules.clause_breaks
-        start = max(low, max(text.rfind(c, low, offset) for c in breaks) + 1)
-        ends = [text.find(c, offset, high) for c in breaks]
-        end = min((e for e in ends if e >= 0), default=high)
-        return start, end
+        return _around(self.clause_breaks, offset, low, high)
 
     def _words(self, start: int, end: int) -> Words:
         pieces = self.bounds.words(self.text, start, end)
@@ -161,7 +191,7 @@ class _Extractor:
         kind = KINDS["change" if m.before is not None else m.kind]
         before_text = self.text[clause_start : m.start]
         after_text = self.text[m.end : max(after_end, m.end)]
-        action = self.taxonomy.find_action(before_text, after_text)
+        action = self.taxonomy.find_action(before_text, after_text, subject)
         clause_text = self.text[clause_start : max(after_end, m.end)]
         self.state.limit, self.state.last_end = limit, m.end
         return Metric(
@@ -187,18 +217,21 @@ class _Extractor:
     def _subject(self, m: Mention, clause_start: int, after_end: int) -> tuple[str | None, int]:
         state = self.state
         percent = m.kind == "percent"
-        before = subject_before(
-            self._words(max(clause_start, state.limit), m.start),
-            kind=m.kind,
-            unit=m.unit,
-            topic=self._topic(m),
-        )
         after, used_end = None, m.end
-        if not percent or (before.subject is None and not before.distributed):
-            after_words = self._words(m.end, after_end)
-            after, used = subject_after(after_words, unit=m.unit, percent=percent)
-            if after:
-                used_end = m.end + len("".join(after_words.items[:used]))
+        if m.before_end is not None:
+            after, _ = subject_after(self._words(m.before_end, m.number_start), unit=m.unit)
+        if after is None and not percent:
+            after, used_end = self._after(m, after_end)
+        before = NO_BEFORE
+        if after is None or is_generic(after, self.lexicon):
+            before = subject_before(
+                self._words(max(clause_start, state.limit, m.start - MAX_BEFORE_CHARS), m.start),
+                kind=m.kind,
+                unit=m.unit,
+                topic=self._topic(m),
+            )
+        if after is None and percent and before.subject is None and not before.distributed:
+            after, used_end = self._after(m, after_end, percent=True)
         subject = after
         if after and is_generic(after, self.lexicon) and before.relative:
             subject = before.relative + after
@@ -208,11 +241,20 @@ class _Extractor:
         carried = state.subject or self._topic(m)
         if subject is None and carried:
             subject = with_level(before.level, carried, self.lexicon) if before.level else carried
+        share_of = SHARE_OF in self.text[m.start : m.number_start]
+        if share_of and before.relative and carried:
+            subject = before.relative + carried
         if before.rate_verb and subject and not subject.endswith(before.rate_verb):
             subject += before.rate_verb
         state.subject = subject.removesuffix(before.rate_verb or "\0") if subject else None
         subject = self._with_level_topic(subject)
         return subject, max(used_end, m.end)
+
+    def _after(self, m: Mention, after_end: int, *, percent: bool = False) -> tuple[str | None, int]:
+        """The noun phrase after the unit, and where it ends."""
+        words = self._words(m.end, min(after_end, m.end + MAX_AFTER_CHARS))
+        after, used = subject_after(words, unit=m.unit, percent=percent)
+        return after, (m.end + len("".join(words.items[:used]))) if after else m.end
 
     def _with_level_topic(self, subject: str | None) -> str | None:
         """A clause that is only `市级层面` puts its level on the sentence's subjects."""
@@ -261,13 +303,11 @@ class _Extractor:
     # --- level and region -------------------------------------------------------------------
 
     def _level(self, sent_start: int, end: int) -> str | None:
-        sentence = self.text[sent_start:end]
-        best: tuple[int, str] | None = None
-        for level in self.lexicon.level_words:
-            at = sentence.rfind(level)
-            if at >= 0 and (best is None or at > best[0]):
-                best = (at, level.removeprefix("各"))
-        return best[1] if best else None
+        """The last level word (市级, 县级, 镇街 …) in the sentence up to the metric."""
+        found = None
+        for match in _level_pattern(self.lexicon.level_words).finditer(self.text, sent_start, end):
+            found = match.group()
+        return found.removeprefix("各") if found else None
 
     def _region(self, m: Mention, clause_start: int, sent_start: int) -> Region | None:
         """The place the figure is about: a place leading its clause or sentence, else the
@@ -286,9 +326,11 @@ class _Extractor:
 
     def _place_at(self, start: int, end: int, within: str | None) -> Region | None:
         """A place leading the clause as its agent (廉江市设立…), not one of a list (A、B3个县)."""
-        window = self.text[start : min(end, start + PLACE_AT_CLAUSE_START + 10)]
-        for found in self.gazetteer.find(window):
-            if found.start > PLACE_AT_CLAUSE_START:
+        if start not in self.places:
+            window = self.text[start : start + PLACE_AT_CLAUSE_START + PLACE_MAX_CHARS]
+            self.places[start] = self.gazetteer.find(window)[:1]
+        for found in self.places[start]:
+            if found.start > PLACE_AT_CLAUSE_START or start + found.end > end:
                 break
             between = self.text[start + found.end : end]
             if any(mark in between for mark in PLACE_LIST_MARKS):

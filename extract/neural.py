@@ -21,7 +21,7 @@ from cnpolicy.errors import ModelLoadError
 from cnpolicy.extract.abbreviations import read_data
 from cnpolicy.extract.extensions import ENTITIES_KEY, register_extensions
 from cnpolicy.gazetteer import load_gazetteer
-from cnpolicy.records import Entity
+from cnpolicy.records import Entity, Region
 
 EXTRA = "pip install 'cnpolicy[neural]'"
 LABELS_FILE = "neural_labels.json"
@@ -63,8 +63,9 @@ def load_model(name: str, *, allow_download: bool = False) -> tuple[Any, Any]:
             f"the neural NER component needs transformers and torch: {EXTRA} ({exc})",
             field="neural_model",
         ) from exc
-    from transformers.utils import logging as hf_logging
+    from transformers.utils import logging
 
+    hf_logging: Any = logging  # its functions carry no type hints
     bars = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()  # no loading bars on the CLI's stderr
     try:
@@ -146,12 +147,17 @@ class NeuralEntityRecognizer:
         self.batch_size = batch_size
         self.label_map = load_label_map()
         self.tokenizer, self.model = load_model(model, allow_download=allow_download)
+        # Never more characters per input than the model takes tokens (less [CLS] and [SEP]), so
+        # that truncation cannot drop text unseen.
+        longest = int(getattr(self.tokenizer, "model_max_length", 0) or 0)
+        self.chunk_chars = min(CHUNK_CHARS, longest - 2) if 2 < longest < 100_000 else CHUNK_CHARS
         self.id2label: dict[int, str] = {
             int(k): str(v) for k, v in self.model.config.id2label.items()
         }
 
     def __call__(self, doc: Doc) -> Doc:
-        entities = self.to_entities(doc, self.predict(doc.text))
+        text = doc.text
+        entities = self.to_entities(text, doc._.cnpolicy_region, self.predict(text))
         self.set_annotations(doc, entities)
         return doc
 
@@ -159,7 +165,7 @@ class NeuralEntityRecognizer:
         """The model's entities over the whole text, chunk by chunk."""
         import torch
 
-        pieces = list(chunks(text))
+        pieces = list(chunks(text, self.chunk_chars))
         found: list[Prediction] = []
         for first in range(0, len(pieces), self.batch_size):
             batch = pieces[first : first + self.batch_size]
@@ -182,22 +188,23 @@ class NeuralEntityRecognizer:
                 ]
         return found
 
-    def to_entities(self, doc: Doc, predictions: Sequence[Prediction]) -> list[Entity]:
+    def to_entities(
+        self, text: str, region: Region | None, predictions: Sequence[Prediction]
+    ) -> list[Entity]:
         """Our records for the predictions of a type we know (GPE gets its code in context)."""
-        region = doc._.cnpolicy_region
         within = region.code if region is not None else None
         gazetteer = load_gazetteer()
         entities = []
         for p in predictions:
             label = self.label_map.get(p.type)
-            text = doc.text[p.start : p.end]
-            if label is None or not any(c.isalnum() for c in text):
+            name = text[p.start : p.end]
+            if label is None or not any(c.isalnum() for c in name):
                 continue  # a type we do not use, or only punctuation
             code = normalized = None
             if label == "GPE":
-                place = gazetteer.lookup(text, within=within)
+                place = gazetteer.lookup(name, within=within)
                 code, normalized = (place.code, place.name) if place else (None, None)
-            entities.append(Entity(text, label, p.start, p.end, normalized, code))
+            entities.append(Entity(name, label, p.start, p.end, normalized, code))
         return entities
 
     def set_annotations(self, doc: Doc, entities: Sequence[Entity]) -> None:

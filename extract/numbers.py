@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 import cn2an
 
@@ -57,6 +58,7 @@ class Quantity:
     value_max: Number | None = None
 
 
+@lru_cache(maxsize=4096)
 def parse_number(text: str) -> Number:
     """One numeral (Arabic, Chinese or mixed) → its value: `两千二百七十` → 2270, `1.2万` → 12000."""
     raw = text.strip()
@@ -79,6 +81,7 @@ def _parse_chinese(text: str) -> Number:
     return as_number(float(value))
 
 
+@lru_cache(maxsize=4096)
 def parse_quantity(text: str) -> Quantity:
     """A numeral or a range: `2-3` → (2, 3), `两三` → (2, 3), `三四十` → (30, 40), `五` → (5, None)."""
     raw = text.strip()

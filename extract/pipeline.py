@@ -1,4 +1,4 @@
-"""Build the spaCy pipeline: blank Chinese with the jieba segmenter, our user dictionary, our components.
+"""Build the spaCy pipeline: blank Chinese, jieba-segmented, our user dictionary, our components.
 
 The pipeline is built once per process (`get_nlp`) and reused; building it loads jieba's dictionary.
 """
@@ -16,6 +16,7 @@ from cnpolicy.config import ExtractOptions
 from cnpolicy.extract.extensions import register_extensions
 
 USER_DICT = "userdict.txt"
+TOKENIZER = "cnpolicy.jieba_tokenizer.v1"
 
 
 def load_user_dictionary() -> None:
@@ -43,10 +44,10 @@ def build_nlp(options: ExtractOptions) -> Language:
     """A fresh pipeline with the components the options ask for."""
     _initialise_jieba()
     register_extensions()
-    # Importing the component modules registers their factories with spaCy.
-    from cnpolicy.extract import entities, metrics  # noqa: F401
+    # Importing the component modules registers their factories (and our tokenizer) with spaCy.
+    from cnpolicy.extract import entities, metrics, tokenizer  # noqa: F401
 
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
     if options.entities:
         nlp.add_pipe("cnpolicy_entities")
     if options.neural_model:

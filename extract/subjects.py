@@ -20,6 +20,10 @@ MAX_COMPARISON_WORDS = 5
 # Nouns that a verb directly before them turns into a compound rather than an object
 # when they stand alone after it (划转职责, 回归职能): the verb stays in the subject.
 BARE_OBJECTS = ("职责", "职能", "事项", "权限")
+# Brackets and quotes that `balance` pairs up.
+MARKS = "()“”‘’「」《》"
+# Words that make a leading number a date (2019 年度, 2020 年): dropped with it.
+DATE_WORDS = frozenset({"年", "年度", "月", "年底", "年初", "年末"})
 
 
 # --- after the measure word ---------------------------------------------------------------------
@@ -60,6 +64,10 @@ def _noun_phrase(words: Words, index: int) -> list[int]:
     while index < len(items):
         word, cat = items[index], cats[index]
         following = cats[index + 1] if index + 1 < len(items) else "w"
+        if word == "、" and _joins_admin_units(words, index, taken):
+            taken.append(index)
+            index += 1
+            continue
         if cat in ("w", "m", "f", "r", "d") or word in lex.stop_after:
             break
         if word == "的":
@@ -83,6 +91,14 @@ def _noun_phrase(words: Words, index: int) -> list[int]:
             break
         index += 1
     return taken
+
+
+def _joins_admin_units(words: Words, index: int, taken: list[int]) -> bool:
+    """`区、县(市)`: a 、 between two kinds of division inside one counted phrase."""
+    units = words.lex.admin_units
+    if not taken or index + 1 >= len(words.items):
+        return False
+    return words.items[taken[-1]] in units and words.items[index + 1] in units
 
 
 def _closes(word: Word, lex: Lexicon) -> bool:
@@ -161,7 +177,7 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
     rate_verb = _rate_verb(phrase, lex, unit)
     distributed = _strip_trailing(phrase, lex)
     if not distributed:
-        cut = _last_list_break(phrase.items)
+        cut = _last_list_break(phrase.items, phrase.cats)
         phrase = _Phrase(phrase.items[cut:], phrase.cats[cut:])
         _strip_leading(phrase, lex)
     if not phrase.items:
@@ -171,7 +187,7 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
         _strip_leading(phrase, lex)
         text = _finish(phrase.items, lex, "percent")
         return Before(text or None, distributed, relative=text + "的" if text else None)
-    if unit in lex.event_units:
+    if unit in lex.event_units and phrase.items[-1] not in lex.change_verbs:
         while phrase.items and phrase.items[0] in lex.event_verbs:
             phrase = _Phrase(phrase.items[1:], phrase.cats[1:])
         return Before(_finish(phrase.items, lex, kind) or None, distributed)
@@ -203,7 +219,11 @@ def _strip_trailing(phrase: _Phrase, lex: Lexicon) -> bool:
     while phrase.items and changed:
         changed = False
         last, cat = phrase.items[-1], phrase.cats[-1]
-        if last in lex.trailing_links or last in lex.comparison_words or (
+        if len(phrase.items) > 1 and phrase.items[-2] == "每":
+            del phrase.items[-2:], phrase.cats[-2:]
+            changed = True
+            continue
+        if last in lex.trailing_links or cat == "f" or last in lex.comparison_words or (
             cat in ("w", "d", "u", "p") and last != "的" and not last.endswith(")")
         ):
             distributed = distributed or last == "分别"
@@ -227,23 +247,27 @@ def _comparison_start(phrase: _Phrase, lex: Lexicon) -> int | None:
     return None
 
 
-def _last_list_break(items: list[Word]) -> int:
+def _last_list_break(items: list[Word], cats: list[Category]) -> int:
     """Just past the last 、 that is not inside brackets."""
     depth = 0
     for i in range(len(items) - 1, -1, -1):
         depth += items[i].count(")") - items[i].count("(")
-        if items[i] == "、" and depth <= 0:
+        if items[i] == "、" and depth <= 0 and not (i and cats[i - 1] == "a"):
             return i + 1
     return 0
 
 
 def _strip_leading(phrase: _Phrase, lex: Lexicon) -> None:
-    while phrase.items and (
+    while phrase.items and phrase.items[0] not in lex.comparison_words and (
         phrase.items[0] in lex.leading_junk
-        or phrase.cats[0] in ("w", "p", "d", "c", "u", "m")
+        or phrase.items[0] in lex.adverbs
+        or phrase.cats[0] in ("w", "p", "c", "u", "m", "f")
         or _is_date(phrase.items[0])
     ):
+        digits = phrase.cats[0] == "m"
         del phrase.items[0], phrase.cats[0]
+        if digits and phrase.items and phrase.items[0] in DATE_WORDS:
+            del phrase.items[0], phrase.cats[0]
     while phrase.items and phrase.cats[-1] == "w":
         del phrase.items[-1], phrase.cats[-1]
 
@@ -268,6 +292,8 @@ def _choose(phrase: _Phrase, lex: Lexicon, topic: str | None) -> list[Word]:
             return [*items, topic]
         rest = _Phrase(head, cats[:verb])
         _strip_trailing(rest, lex)
+        if _predicate(rest.items, rest.cats, lex) is not None:
+            return _choose(rest, lex, None)
         return _after_first_of(rest.items)
     if items[verb] in lex.destination_verbs:
         return _after_first_of(items[:verb])
@@ -287,7 +313,7 @@ def _predicate(items: list[Word], cats: list[Category], lex: Lexicon) -> int | N
     if not verbs:
         return None
     last_of = max((i for i, w in enumerate(items) if w == "的"), default=-1)
-    free = [i for i in verbs if i > last_of]
+    free = [i for i in verbs if i > last_of and (last_of < 0 or i == len(items) - 1)]
     return free[-1] if free else verbs[0]
 
 
@@ -299,6 +325,7 @@ def _is_modifier(items: list[Word], cats: list[Category], i: int, lex: Lexicon) 
         or (i + 2 < len(items) and cats[i + 1] == "c" and cats[i + 2] == "v")
         or previous in lex.modal_words
         or following.startswith(lex.measure_nouns)
+        or (bool(following) and following.endswith(lex.measure_nouns))
     )
 
 
@@ -347,16 +374,19 @@ def _finish(items: list[Word], lex: Lexicon, kind: str) -> str:
     if kind in ("count", "change") and len(words) > 1 and words[-1] in lex.count_suffixes:
         words = words[:-1]
     text = join(words)
-    for level in lex.level_words:
-        marker = level + lex.layer_suffix
-        if text.startswith(marker):
-            text = level + text[len(marker) :]
-            break
+    if lex.layer_suffix in text:
+        for level in lex.level_words:
+            marker = level + lex.layer_suffix
+            if text.startswith(marker):
+                text = level + text[len(marker) :]
+                break
     return balance(text)
 
 
 def balance(text: str) -> str:
     """Strip brackets and quotes that open or close nothing (a clause cut through “…”)."""
+    if not any(mark in text for mark in MARKS):
+        return text
     pairs = (("(", ")"), ("“", "”"), ("‘", "’"), ("「", "」"), ("《", "》"))
     changed = True
     while text and changed:

@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import jieba.posseg
-
-from cnpolicy.extract.mentions import read_data
+from cnpolicy.extract.mentions import read_data, word_tags
 
 Word = str
 # n noun, v verb, a modifier, d adverb, p preposition, c conjunction, u particle, f locative,
@@ -52,6 +50,7 @@ class Lexicon:
     head_nouns: tuple[str, ...]
     completion_verbs: frozenset[str]
     after_leading: frozenset[str]
+    admin_units: frozenset[str]
     event_units: frozenset[str]
     event_verbs: frozenset[str]
     change_verbs: frozenset[str]
@@ -90,6 +89,7 @@ def load_lexicon() -> Lexicon:
         head_nouns=tuple(data["head_nouns"]),
         completion_verbs=words("completion_verbs"),
         after_leading=words("after_leading"),
+        admin_units=words("admin_units"),
         event_units=words("event_units"),
         event_verbs=words("event_verbs"),
         change_verbs=words("change_verbs"),
@@ -106,11 +106,9 @@ def load_lexicon() -> Lexicon:
     )
 
 
-@lru_cache(maxsize=1)
 def tag_table() -> dict[str, str]:
-    """jieba's dictionary tags (a lookup, no tagging pass: the HMM tagger is too slow)."""
-    table: dict[str, str] = jieba.posseg.dt.word_tag_tab
-    return table
+    """jieba's dictionary tags (shared with extract/mentions.py)."""
+    return word_tags()
 
 
 class Words:
@@ -118,8 +116,14 @@ class Words:
 
     def __init__(self, words: list[Word], lexicon: Lexicon):
         self.lex = lexicon
-        self.items = self._join_brackets(self._join_quotes(self._split(words)))
-        self.cats = [self.category(w) for w in self.items]
+        items = self._split(words)
+        raw = "".join(items)
+        if any(mark in raw for mark in OPENING_QUOTES):
+            items = self._join_quotes(items)
+        if "(" in raw:
+            items = self._join_brackets(items)
+        self.items = items
+        self.cats = [category_of(w, lexicon) for w in items]
 
     def _split(self, words: list[Word]) -> list[Word]:
         """Split unknown words that start with an adverb (共设 → 共 设); join suffixes (办结 率)."""
@@ -180,28 +184,47 @@ class Words:
         return out
 
     def category(self, word: Word) -> Category:
-        lex = self.lex
-        for words, category in (
-            (lex.nouns, "n"),
-            (lex.modifier_verbs, "a"),
-            (lex.verbs, "v"),
-            (lex.adverbs, "d"),
-            (lex.prepositions, "p"),
-            (lex.conjunctions, "c"),
-        ):
-            if word in words:
-                return category
-        if word == "的":
-            return "u"
-        first = word[0]
-        if first.isdigit():
-            return "m"
-        if first in OPENING_QUOTES and len(word) > 1:
-            return "q"
-        if not first.isalnum():
-            return "w"
-        tag = tag_table().get(word)
-        return TAG_CATEGORIES.get(tag, "n") if tag else "n"
+        return category_of(word, self.lex)
+
+
+_CATEGORY_CACHE: dict[str, Category] = {}
+# Words whose category is remembered; past this the cache is cleared (memory stays flat).
+MAX_CACHED_WORDS = 200_000
+
+
+def category_of(word: Word, lex: Lexicon) -> Category:
+    """The word's category: the lexicon's lists first, then jieba's tag (memoised)."""
+    found = _CATEGORY_CACHE.get(word)
+    if found is None:
+        found = _categorise(word, lex)
+        if len(_CATEGORY_CACHE) > MAX_CACHED_WORDS:
+            _CATEGORY_CACHE.clear()
+        _CATEGORY_CACHE[word] = found
+    return found
+
+
+def _categorise(word: Word, lex: Lexicon) -> Category:
+    for words, category in (
+        (lex.nouns, "n"),
+        (lex.modifier_verbs, "a"),
+        (lex.verbs, "v"),
+        (lex.adverbs, "d"),
+        (lex.prepositions, "p"),
+        (lex.conjunctions, "c"),
+    ):
+        if word in words:
+            return category
+    if word == "的":
+        return "u"
+    first = word[0]
+    if first.isdigit():
+        return "m"
+    if first in OPENING_QUOTES and len(word) > 1:
+        return "q"
+    if not first.isalnum():
+        return "w"
+    tag = tag_table().get(word)
+    return TAG_CATEGORIES.get(tag, "n") if tag else "n"
 
 
 def join(words: list[Word]) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from functools import lru_cache
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from cnpolicy.errors import QueryError, StoreError
 from cnpolicy.gazetteer import Division, code_prefix, load_gazetteer
@@ -64,7 +64,9 @@ def resolve_region(text: str) -> RegionFilter:
     # is still what a user typing it in a filter means; the higher level wins (吉林省).
     namesakes = short_names().get(given)
     if namesakes:
-        return RegionFilter(given, prefix=code_prefix(gazetteer.choose(namesakes, within=None).code))
+        return RegionFilter(
+            given, prefix=code_prefix(gazetteer.choose(namesakes, within=None).code)
+        )
     return RegionFilter(given, name=given)
 
 
@@ -441,7 +443,7 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

@@ -128,12 +128,13 @@ def term_variants(term: Term) -> Variants:
         return ()
     fine: list[str] = []
     for token in precise:
-        fine.extend(fine_tokens(token) if len(token) > 2 else [token])
+        pieces = fine_tokens(token) if len(token) > 2 else [token]
+        # A finer cut that leaves a single character (湛江市 → 湛江 + 市) is not used: such a
+        # character is in nearly every document, so the phrase costs a scan of its positions,
+        # and where documents cut it so (湛江市场) it is not the word anyway.
+        fine.extend(pieces if all(len(p) > 1 for p in pieces) else [token])
     variants = [tuple(precise)]
-    # A finer cut that leaves single characters (湛江市 → 湛江 + 市) is not offered: such a
-    # character is in nearly every document, so the phrase costs a scan of its positions, and
-    # the places where the cut differs (湛江市场) are not the word anyway.
-    if fine != precise and all(len(piece) > 1 for piece in fine):
+    if fine != precise:
         variants.append(tuple(fine))
     return tuple(variants)
 

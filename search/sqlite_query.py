@@ -186,33 +186,53 @@ def _limit(limit: int | None, offset: int) -> tuple[str, list[Any]]:
     return " LIMIT ? OFFSET ?", [-1 if limit is None else limit, offset]
 
 
+def snippet_column(table: str) -> str:
+    return f"snippet({table}, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '{ELLIPSIS}', {SNIPPET_TOKENS})"
+
+
 def ranked_sql(
-    expression: str, filters: Filters, *, ranked: bool, limit: int | None, offset: int
+    expression: str,
+    filters: Filters,
+    *,
+    ranked: bool,
+    snippets: bool,
+    limit: int | None,
+    offset: int,
 ) -> tuple[str, list[Any]]:
-    """Row numbers and scores of one page of matches: best first, or newest first unranked."""
+    """One page of matches (row number, score, snippet or NULL): best first, or newest first.
+
+    Ranked without a join is the shape FTS5 sorts by itself (ORDER BY rank), so the snippet
+    column is computed for the returned rows only; after a join SQLite sorts every match, so
+    snippets are left to a second query (SNIPPET_SQL) per hit.
+    """
     dates, date_params = _date_clause(filters)
     page, page_params = _limit(limit, offset)
     if ranked and not filters.needs_join:
-        # The shape FTS5 sorts by itself (ORDER BY rank with LIMIT), computing snippets for
-        # the returned rows only.
-        sql = "SELECT rowid, rank FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank"
+        snippet = snippet_column("documents_fts") if snippets else "NULL"
+        sql = (
+            f"SELECT rowid, rank, {snippet} FROM documents_fts WHERE documents_fts MATCH ? "
+            "ORDER BY rank"
+        )
         return sql + page, [expression, *page_params]
     order = "f.rank" if ranked else "d.date IS NULL, d.date DESC, d.id"
     score = "f.rank" if ranked else "0.0"
     sql = (
-        f"SELECT f.rowid, {score} FROM documents_fts f JOIN documents d ON d.num = f.rowid "
+        f"SELECT f.rowid, {score}, NULL FROM documents_fts f JOIN documents d ON d.num = f.rowid "
         f"WHERE documents_fts MATCH ?{dates} ORDER BY {order}"
     )
     return sql + page, [expression, *date_params, *page_params]
 
 
 def facet_sql(expression: str, filters: Filters) -> tuple[str, list[Any]]:
-    """Match counts by region, year and type in one pass (their sum is the total)."""
+    """The facet cell (region, year, type) of every match, as one comma-separated string.
+
+    Counting them in Python is 4x faster than GROUP BY in SQL (no temporary B-tree), and the
+    join reads only the narrow documents table, by row number, in the order FTS5 yields them.
+    """
     dates, date_params = _date_clause(filters)
     sql = (
-        "SELECT d.region_name, d.year, d.doc_type, count(*) FROM documents_fts f "
-        "JOIN documents d ON d.num = f.rowid "
-        f"WHERE documents_fts MATCH ?{dates} GROUP BY 1, 2, 3"
+        "SELECT group_concat(d.cell) FROM documents_fts f CROSS JOIN documents d "
+        f"ON d.num = f.rowid WHERE documents_fts MATCH ?{dates}"
     )
     return sql, [expression, *date_params]
 
@@ -229,13 +249,9 @@ def count_sql(expression: str, filters: Filters) -> tuple[str, list[Any]]:
 
 
 SNIPPET_SQL = (
-    "SELECT snippet(documents_fts, 1, ?, ?, ?, ?) FROM documents_fts "
+    f"SELECT {snippet_column('documents_fts')} FROM documents_fts "
     "WHERE documents_fts MATCH ? AND rowid = ?"
 )
-
-
-def snippet_params(expression: str, rowid: int) -> list[Any]:
-    return [MARK_OPEN, MARK_CLOSE, ELLIPSIS, SNIPPET_TOKENS, expression, rowid]
 
 
 # --- metrics and 三定 SQL ------------------------------------------------------------------

@@ -56,6 +56,12 @@ def region_from(
     )
 
 
+def facet_key(document: Document) -> tuple[str | None, int | None, str]:
+    """What a document is counted under in facets: region name, year, type."""
+    region = document.region
+    return (region.name if region else None, document_year(document), document.doc_type)
+
+
 def document_row(document: Document) -> Row:
     raw = document.text if ZWSP in document.text else None
     return (

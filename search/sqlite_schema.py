@@ -21,8 +21,15 @@ RANK_FUNCTION = "bm25(4.0, 1.0, 0.5, 0.0)"
 
 V1 = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE facet_cells (
+    id INTEGER PRIMARY KEY,
+    region_name TEXT,
+    year INTEGER,
+    doc_type TEXT NOT NULL
+);
 CREATE TABLE documents (
     num INTEGER PRIMARY KEY,
+    cell INTEGER NOT NULL REFERENCES facet_cells (id),
     id TEXT NOT NULL UNIQUE,
     source TEXT NOT NULL,
     format TEXT NOT NULL,

@@ -11,6 +11,7 @@ import json
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,6 @@ from cnpolicy.search.sqlite_query import (
     placeholders,
     ranked_sql,
     sanding_sql,
-    snippet_params,
 )
 from cnpolicy.search.sqlite_rows import (
     DOCUMENT_COLUMNS,
@@ -59,6 +59,7 @@ from cnpolicy.search.sqlite_rows import (
     SANDING_COLUMNS,
     document_row,
     entity_rows,
+    facet_key,
     insert_sql,
     metric_rows,
     read_document,
@@ -121,8 +122,13 @@ def _connect(path: Path) -> sqlite3.Connection:
 class SqliteStore(Store):
     """The embedded store in one file; safe to share between threads (one lock)."""
 
-    def __init__(self, path: str | Path, *, create: bool = True):
+    def __init__(
+        self, path: str | Path, *, create: bool = True, batch_documents: int = BATCH_DOCUMENTS
+    ):
         self.path = Path(path)
+        self.batch_documents = batch_documents
+        self._cells: dict[tuple[Any, ...], int] = {}
+        self._cell_values: dict[int, tuple[Any, ...]] = {}
         if not create and not self.path.is_file():
             raise StoreError("no store here; run `cnpolicy index PATH...` first", source=str(path))
         self._connection = _connect(self.path)
@@ -162,6 +168,9 @@ class SqliteStore(Store):
         connection = self._connection
         with self._lock:
             pending, started = 0, time.monotonic()
+            # Reads while writing go through the page cache only: memory-mapped pages would
+            # count towards the writer's memory as the file grows.
+            connection.execute("PRAGMA mmap_size = 0")
             try:
                 for item in documents:
                     prepared = prepare(item)
@@ -174,16 +183,21 @@ class SqliteStore(Store):
                     else:
                         failures.append(IndexFailure(prepared.document.source, error))
                     pending += 1
-                    if pending >= BATCH_DOCUMENTS or time.monotonic() - started > BATCH_SECONDS:
+                    if (
+                        pending >= self.batch_documents
+                        or time.monotonic() - started > BATCH_SECONDS
+                    ):
                         connection.execute("COMMIT")
             except sqlite3.Error as error:
                 if connection.in_transaction:
                     connection.execute("ROLLBACK")
+                    self._cells.clear()
                 raise StoreError(f"indexing failed: {error}", source=str(self.path)) from None
             finally:
                 # Only whole documents are in the open transaction (each one a savepoint).
                 if connection.in_transaction:
                     connection.execute("COMMIT")
+                connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         return IndexReport(indexed, tuple(failures))
 
     def _write_one(self, prepared: Prepared) -> str | None:
@@ -195,10 +209,12 @@ class SqliteStore(Store):
         except DOCUMENT_ERRORS as error:
             connection.execute("ROLLBACK TO document")
             connection.execute("RELEASE document")
+            self._cells.clear()  # a cell added by the rolled-back document is gone
             return f"not indexed: {type(error).__name__}: {error}"
         except BaseException:
             connection.execute("ROLLBACK TO document")
             connection.execute("RELEASE document")
+            self._cells.clear()
             raise
         connection.execute("RELEASE document")
         return None
@@ -211,7 +227,8 @@ class SqliteStore(Store):
         if row is not None:
             self._delete_num(row[0])
         cursor = connection.execute(
-            insert_sql("documents", DOCUMENT_COLUMNS), document_row(document)
+            insert_sql("documents", ("cell", *DOCUMENT_COLUMNS)),
+            (self._cell(document), *document_row(document)),
         )
         num = cursor.lastrowid
         assert num is not None
@@ -233,6 +250,23 @@ class SqliteStore(Store):
             )
             for table, rows in sanding_child_rows(num, document.sanding).items():
                 connection.executemany(insert_sql(table, SANDING_CHILD_COLUMNS[table]), rows)
+
+    def _cell(self, document: Document) -> int:
+        """The facet cell (region name, year, type) of a document, added when new."""
+        key = facet_key(document)
+        found = self._cells.get(key)
+        if found is None:
+            row = self._connection.execute(
+                "SELECT id FROM facet_cells WHERE region_name IS ? AND year IS ? AND doc_type = ?",
+                key,
+            ).fetchone()
+            if row is None:
+                cursor = self._connection.execute(
+                    "INSERT INTO facet_cells (region_name, year, doc_type) VALUES (?, ?, ?)", key
+                )
+                row = (cursor.lastrowid,)
+            found = self._cells[key] = int(row[0])
+        return found
 
     def _delete_num(self, num: int) -> None:
         self._connection.execute("DELETE FROM documents_fts WHERE rowid = ?", (num,))
@@ -346,15 +380,17 @@ class SqliteStore(Store):
             filters = build_filters(request, region, years)
             expression = match_expression(query, filters)
             ranked = bool(query.must)
+            with_snippets = request.snippets and ranked
             sql, params = ranked_sql(
-                expression, filters, ranked=ranked, limit=request.limit, offset=request.offset
-            )
+                expression, filters, ranked=ranked, snippets=with_snippets, limit=request.limit,
+                offset=request.offset,
+            )  # fmt: skip
             page = self._run(sql, params).fetchall()
             if request.facets:
                 total, facets = self._facets(expression, filters)
             else:
                 total, facets = int(self._run(*count_sql(expression, filters)).fetchone()[0]), {}
-            hits = self._hits(page, expression, query, with_snippets=request.snippets and ranked)
+            hits = self._hits(page, expression, query, with_snippets=with_snippets)
         return SearchResult(total=total, hits=hits, facets=facets)
 
     def bare_match(self, expression: str, limit: int = 10) -> list[tuple[int, float]]:
@@ -364,14 +400,25 @@ class SqliteStore(Store):
             return [(int(r), float(s)) for r, s in self._run(sql, (expression, limit)).fetchall()]
 
     def _facets(self, expression: str, filters: Filters) -> tuple[int, dict[str, dict[str, int]]]:
+        joined = self._run(*facet_sql(expression, filters)).fetchone()[0]
+        cells = Counter(int(c) for c in joined.split(",")) if joined else Counter()
+        names = self._cell_names(cells)
         counts: dict[str, dict[str, int]] = {"region": {}, "year": {}, "doc_type": {}}
-        total = 0
-        for region, year, doc_type, n in self._run(*facet_sql(expression, filters)):
-            total += n
-            for facet, key in (("region", region), ("year", year), ("doc_type", doc_type)):
+        for cell, n in cells.items():
+            for facet, key in zip(("region", "year", "doc_type"), names[cell], strict=True):
                 if key is not None:
                     counts[facet][str(key)] = counts[facet].get(str(key), 0) + n
+        total = sum(cells.values())
         return total, {name: top_values(values) for name, values in counts.items()}
+
+    def _cell_names(self, cells: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+        """Region, year and type of each facet cell (cached; re-read when one is new)."""
+        if any(c not in self._cell_values for c in cells):
+            self._cell_values = {
+                int(r[0]): tuple(r[1:])
+                for r in self._run("SELECT id, region_name, year, doc_type FROM facet_cells")
+            }
+        return self._cell_values
 
     def _hits(
         self, page: list[Any], expression: str, query: CompiledQuery, *, with_snippets: bool
@@ -386,9 +433,9 @@ class SqliteStore(Store):
         ).fetchall()
         by_num = {int(r[0]): r for r in rows}
         hits = []
-        for num, rank in page:
+        for num, rank, raw in page:
             row = by_num[int(num)]
-            found = self._snippet(int(num), expression, query) if with_snippets else None
+            found = self._snippet(int(num), raw, expression, query) if with_snippets else None
             hits.append(
                 Hit(
                     id=row[1],
@@ -405,9 +452,12 @@ class SqliteStore(Store):
             )
         return tuple(hits)
 
-    def _snippet(self, num: int, expression: str, query: CompiledQuery) -> str | None:
-        row = self._run(SNIPPET_SQL, snippet_params(expression, num)).fetchone()
-        raw = row[0] if row else None
+    def _snippet(
+        self, num: int, raw: str | None, expression: str, query: CompiledQuery
+    ) -> str | None:
+        if raw is None:
+            row = self._run(SNIPPET_SQL, (expression, num)).fetchone()
+            raw = row[0] if row else None
         rendered = snippets.render(raw) if raw is not None else None
         if rendered is not None and snippets.has_mark(rendered):
             return rendered

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -142,7 +143,7 @@ class Writer:
             if name in values:
                 return values[name]
             if name == "dept":
-                return self.place.name + self.rng.choice(self.data["departments"])["name"]
+                return self.place.name + str(self.rng.choice(self.data["departments"])["name"])
             if name == "n_cn":
                 return cn_number(self.rng.randint(3, 6))
             if name == "level":
@@ -150,7 +151,8 @@ class Writer:
             return self.pick({"goal": "goals", "subject": "subjects", "action": "actions",
                               "object": "objects", "measure": "measures"}[name])  # fmt: skip
 
-        return _SLOT.sub(slot, template)
+        # NFKC, as ingest normalises every text: the records match what the pipeline would give.
+        return unicodedata.normalize("NFKC", _SLOT.sub(slot, template))
 
     def pick_level(self) -> str:
         kind = "county" if self.place.level == "county" else "city"
@@ -242,7 +244,7 @@ def report(seed: int, index: int) -> Document:
     builder.add(writer_intro + "\n")
     headings = rng.sample(writer.data["headings"], rng.randint(*SECTIONS))
     for number, heading in enumerate(headings, start=1):
-        line = f"{cn_number(number)}、{heading}"
+        line = unicodedata.normalize("NFKC", f"{cn_number(number)}、{heading}")
         start = builder.add(line + "\n")
         for _ in range(rng.randint(*PARAGRAPHS)):
             writer.paragraph(builder)
@@ -298,7 +300,7 @@ def sanding(seed: int, index: int) -> Document:
         f"第六条 本规定由{interpreter}负责解释，其调整由{interpreter}按规定程序办理。",
         f"第七条 本规定自{effective[:4]}年{int(effective[5:7])}月{int(effective[8:])}日起施行。",
     ]
-    text = "\n".join(lines)
+    text = unicodedata.normalize("NFKC", "\n".join(lines))
     record = Sanding(
         department=name, region=place.name, doc=f"{index:07d}", nature=nature, rank=rank,
         duties=duties, duties_count=len(duties), internal_bodies=bodies, staffing=staffing,
@@ -320,7 +322,7 @@ def document_at(index: int, *, seed: int = 0) -> Document:
     if roll < SANDING_SHARE + DUPLICATE_SHARE and index > 0:
         original = report(seed, rng.randrange(max(0, index - DUPLICATE_WINDOW), index))
         editor = rng.choice(phrases()["editors"])
-        text = f"{original.text}\n（责任编辑：{editor}）"
+        text = unicodedata.normalize("NFKC", f"{original.text}\n（责任编辑：{editor}）")
         return replace(
             original, id=content_id(text), source=f"synth/{seed}/{index:07d}.txt", text=text,
             publisher=Writer(rng, *_place(rng)).fill(rng.choice(phrases()["publishers"])),

@@ -198,6 +198,8 @@ def test_export_documents_compare_and_sanding(client: TestClient) -> None:
         ({"what": "metrics", "format": "docx"}, "format"),
         ({"format": "csv"}, "what"),
         ({"what": "compare"}, "indicator"),
+        ({"what": "sanding", "indicator": SENT_DOWN}, "indicator"),
+        ({"what": "documents", "q": "改革", "level": "city"}, "level"),
     ],
 )
 def test_export_parameter_errors(client: TestClient, params: dict[str, str], field: str) -> None:

@@ -174,13 +174,13 @@ def metric_samples() -> list[str]:
 
 
 def sample_files() -> set[str]:
-    """Every document in corpora/ (answer files, scripts and 三定 samples aside)."""
+    """Every document in corpora/ (answer files, scripts, 三定 samples and the held-out set aside)."""
     return {
         path.relative_to(CORPORA).as_posix()
         for path in CORPORA.rglob("*")
         if path.is_file()
         and path.suffix in DOCUMENT_SUFFIXES
-        and path.relative_to(CORPORA).parts[0] not in ("gold", SANDING_DIR)
+        and path.relative_to(CORPORA).parts[0] not in ("gold", SANDING_DIR, "heldout")
     }
 
 

@@ -23,14 +23,15 @@ TAGS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-MISC"]
 VOCAB = "天气很好今天我们去看一看开会了市委组织部张三湛江廉江局。,"
 
 
-def build_model(folder: Path, favoured: str) -> Path:
+def build_model(folder: Path, favoured: str, max_length: int | None = None) -> Path:
     """A tiny token classifier that tags every character `favoured`, saved to `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     vocab = folder / "vocab.txt"
     vocab.write_text(
         "\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *sorted(set(VOCAB))]) + "\n"
     )
-    tokenizer = transformers.BertTokenizerFast(vocab_file=str(vocab))
+    limit = {"model_max_length": max_length} if max_length else {}
+    tokenizer = transformers.BertTokenizerFast(vocab_file=str(vocab), **limit)
     config = transformers.BertConfig(
         vocab_size=tokenizer.vocab_size,
         hidden_size=32,
@@ -97,6 +98,13 @@ def test_places_get_codes_and_unknown_types_are_dropped(models: dict[str, Path])
         ("GPE", "湛", None),
         ("GPE", "江", None),
     ]
+
+
+def test_long_texts_are_cut_to_what_the_model_takes(tmp_path: Path) -> None:
+    model = build_model(tmp_path / "short", "B-PER", max_length=16)
+    text = "天气很好今天我们去看一看" * 9  # 108 characters, inputs of at most 14
+    doc = pipeline(model, rules=False)(text)
+    assert [start for _, _, start, _ in records(doc)] == list(range(len(text)))
 
 
 def test_all_o_adds_nothing(models: dict[str, Path]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -195,8 +196,7 @@ def test_documents_read_back_as_written(store: Store) -> None:
 
 def test_reindexing_replaces_a_document_and_its_records(store: Store) -> None:
     original = DOCS["reports/zhanjiang.txt"]
-    changed = Document(**{**{f: getattr(original, f) for f in original.__slots__},  # type: ignore[attr-defined]
-                          "title": "新标题", "metrics": original.metrics[:1]})  # fmt: skip
+    changed = replace(original, title="新标题", metrics=original.metrics[:1])
     store.index([changed])
     assert store.count() == 7
     assert store.get(original.id).title == "新标题"
@@ -334,8 +334,8 @@ def test_duplicates_can_be_collapsed(store: Store) -> None:
 
 def test_an_empty_query_lists_newest_first(store: Store) -> None:
     listed = store.search(SearchRequest(text="", region="广东省", limit=20))
-    dates = [h.date for h in listed.hits]
-    assert dates == sorted(dates, reverse=True) and len(dates) == 5
+    dates = [h.date or "" for h in listed.hits]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 5 and all(dates)
     assert all(not h.snippets for h in listed.hits)
 
 

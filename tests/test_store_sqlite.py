@@ -20,7 +20,7 @@ from cnpolicy.ingest.dedup import content_id
 from cnpolicy.records import Document, Entity, Metric, Region, Section
 from cnpolicy.search.backend import SearchRequest
 from cnpolicy.search.sqlite_schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
-from cnpolicy.search.sqlite_store import BATCH_DOCUMENTS, SqliteStore
+from cnpolicy.search.sqlite_store import SqliteStore
 from cnpolicy.search.synth import generate
 from tests.test_store_backend import sample_documents
 
@@ -106,7 +106,7 @@ def test_a_failed_migration_leaves_the_old_version(tmp_path: Path) -> None:
 def test_not_a_store(tmp_path: Path) -> None:
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not a database, just text " * 200)
-    with pytest.raises(StoreError, match="junk.db"):
+    with pytest.raises(StoreError, match=r"junk\.db"):
         SqliteStore(junk)
     with pytest.raises(StoreError, match="cnpolicy index"):
         SqliteStore(tmp_path / "missing.db", create=False)
@@ -146,29 +146,32 @@ KILLED_WRITER = textwrap.dedent(
 
     def documents():
         for n, document in enumerate(generate(100000, seed=7)):
-            if n % 50 == 0:
-                print(n, flush=True)
+            print(n, flush=True)
             yield document
 
-    SqliteStore(sys.argv[1]).index(documents())
+    SqliteStore(sys.argv[1], batch_documents=int(sys.argv[2])).index(documents())
     """
 )
 
 
-@pytest.mark.slow
+KILL_BATCH = 10
+
+
 def test_a_killed_writer_loses_nothing_committed(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     writer = subprocess.Popen(
-        [sys.executable, "-c", KILLED_WRITER, str(path)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", KILLED_WRITER, str(path), str(KILL_BATCH)],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert writer.stdout is not None
     for line in writer.stdout:
-        if int(line) >= BATCH_DOCUMENTS + 100:
+        if int(line) >= 3 * KILL_BATCH + KILL_BATCH // 2:  # in the middle of the fourth batch
             break
     writer.send_signal(signal.SIGKILL)
     writer.wait()
     count = consistent(path)
-    assert count >= BATCH_DOCUMENTS  # the first batch was committed before the kill
+    assert count >= 3 * KILL_BATCH  # three batches were committed before the kill
     expected = list(generate(count, seed=7))
     with SqliteStore(path) as store:
         assert store.count() == count

@@ -1,0 +1,316 @@
+"""The metric extractor (extract/metrics.py, mentions.py, subjects.py, indicators.py): what counts
+as a metric, its value, unit, kind, qualifier, change, subject, place and indicator."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cnpolicy.extract.indicators import load_taxonomy
+from cnpolicy.extract.metrics import Context, find_metrics
+from cnpolicy.extract.pipeline import build_nlp
+from cnpolicy.gazetteer import load_gazetteer
+from cnpolicy.records import Metric, Region, Section
+
+
+def region(name: str) -> Region:
+    found = load_gazetteer().lookup(name)
+    assert found is not None, name
+    return found
+
+
+def metrics_in(text: str, *, place: str | None = None, sections: tuple[Section, ...] = ()) -> list[Metric]:
+    context = Context(region=region(place) if place else None, sections=sections)
+    found = find_metrics(text, context=context)
+    for metric in found:
+        assert text[metric.start : metric.end] == metric.text
+    return found
+
+
+def only(text: str, **kwargs: object) -> Metric:
+    found = metrics_in(text, **kwargs)  # type: ignore[arg-type]
+    assert len(found) == 1, [m.text for m in found]
+    return found[0]
+
+
+# --- numbers, units, qualifiers -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "kind", "approx"),
+    [
+        ("市级设党政机构49个", 49, "个", "count", None),
+        ("下划900多名编制", 900, "名", "count", "more_than"),
+        ("召开专题会议10余次", 10, "次", "count", "more_than"),
+        ("编制精简率14.8%", 14.8, "%", "percent", None),
+        ("精简比例近六成", 60, "%", "percent", "nearly"),
+        ("七成以上的单位完成改革", 70, "%", "percent", "more_than"),
+        ("超过70%的事项网上可办", 70, "%", "percent", "more_than"),
+        ("精简比例百分之十五", 15, "%", "percent", None),
+        ("满意率提高3.6个百分点", 3.6, "个百分点", "percent", None),
+        ("节约财政资金3.6亿元", 360_000_000, "元", "amount", None),
+        ("调配干部1.2万名", 12000, "名", "count", None),
+        ("新增绿地2.3万平方米", 23000, "平方米", "amount", None),
+        ("回归行政职能两千二百七十项", 2270, "项", "count", None),
+        ("设置科室不超过20个", 20, "个", "count", "at_most"),
+        ("参会人员约80人", 80, "人", "count", "about"),
+        ("抽调人员50人左右", 50, "人", "count", "about"),
+        ("每个部门所属单位3个以内", 3, "个", "count", "at_most"),
+        ("配备执法人员不少于5名", 5, "名", "count", "more_than"),
+        ("将近三成的编制", 30, "%", "percent", "nearly"),
+        ("共有2270行政职能回归机关", 2270, "项", "count", None),
+    ],
+)
+def test_values_units_and_qualifiers(
+    text: str, value: float, unit: str, kind: str, approx: str | None
+) -> None:
+    metric = only(text)
+    assert (metric.value, metric.unit, metric.kind, metric.approx) == (value, unit, kind, approx)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [("统一设置2-3个事业单位", 2, 3), ("每个乡镇设2至3个办公室", 2, 3), ("抽调两三个部门", 2, 3),
+     ("整合三四十个单位", 30, 40)],
+)  # fmt: skip
+def test_ranges(text: str, low: int, high: int) -> None:
+    metric = only(text)
+    assert (metric.value, metric.value_max) == (low, high)
+
+
+@pytest.mark.parametrize(
+    ("text", "before", "after", "unit"),
+    [
+        ("市级机构从61个减到49个", 61, 49, "个"),
+        ("内设机构由37个整合为21个", 37, 21, "个"),
+        ("管理面积从30平方公里扩容至226平方公里", 30, 226, "平方公里"),
+        ("办理时间由12个工作日压缩至3.5个工作日", 12, 3.5, "个工作日"),
+        ("事业单位由原来的1034个精简为616个", 1034, 616, "个"),
+        ("将全市原有的39个开发区整合为11个", 39, 11, "个"),
+        ("派出机构从20减少到12个", 20, 12, "个"),
+    ],
+)
+def test_changes_are_one_metric_spanning_both_numbers(
+    text: str, before: float, after: float, unit: str
+) -> None:
+    metric = only(text)
+    assert (metric.kind, metric.before, metric.value, metric.unit) == ("change", before, after, unit)
+    assert str(before).removesuffix(".0") in metric.text
+    assert str(after) in metric.text
+
+
+def test_a_range_is_not_a_change() -> None:
+    metric = only("统一设置2至3个事业单位")
+    assert metric.kind == "count" and metric.before is None
+
+
+def test_a_percentage_describing_a_cut_is_a_percent() -> None:
+    metric = only("编制数压减了35%")
+    assert (metric.kind, metric.value) == ("percent", 35)
+
+
+# --- not metrics ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # dates and durations as time
+        "2019年机构改革全面启动", "3月25日前完成", "2021年7月印发方案", "去年以来成效明显",
+        "三天后召开全会", "一周后领导班子到位", "近一年半来取得阶段性成果", "3个月内完成挂牌",
+        # document numbers, codes, phone numbers
+        "鄂州编字〔2020〕6号", "按照省委37号文件要求", "联系电话:027-87235482", "鄂ICP备13009157号",
+        # ordinals and list markers
+        "第二次会议审议通过", "一是加强组织领导", "(三)强化督查问责", "第一条 为了规范机构设置",
+        # names and slogans
+        "党的十九届三中全会", "编制“十四五”规划", "深入开展“七五”普法", "出台“1+8”改革方案",
+        "聚焦“10+1”个重点领域", "构建一中心四平台", "推行双随机一公开", "制定三定规定",
+        "实行“四个集中”", "做到工作学习两不误", "单位一把手负总责", "提供一站式服务",
+        "实行一个窗口受理", "坚持三个突出", "市十七届人大三次会议", "实现“1+1>2”的效果",
+        "印发《三年行动计划》", "成立立法二处",
+        # frequencies as a rule, articles
+        "每年一次", "五年一次", "每年组织业务培训不少于2次", "一类事项原则上由一个部门统筹",
+    ],
+)  # fmt: skip
+def test_not_metrics(text: str) -> None:
+    assert metrics_in(text) == []
+
+
+def test_outcome_durations_are_metrics_but_time_is_not() -> None:
+    assert only("审批时限压缩至3个工作日").value == 3
+    assert metrics_in("3个工作日后公布结果") == []
+
+
+def test_long_quoted_passages_keep_their_metrics() -> None:
+    found = metrics_in("按“综合科室压减30%,业务科室压减15%”的原则压减编制")
+    assert [m.value for m in found] == [30, 15]
+
+
+# --- subjects -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("下划900多名编制用于充实基层", "编制"),
+        ("需人员转隶的34个单位全部完成转隶", "需人员转隶的单位"),
+        ("市级设党政机构49个", "市级党政机构"),
+        ("市级内设机构减少20个", "市级内设机构"),
+        ("共计核减内设机构113个", "内设机构"),
+        ("收回领导职数183个", "领导职数"),
+        ("市政府办等16家单位维持不变", "单位"),
+        ("实现326项审批事项即来即办", "审批事项"),
+        ("落实137项“证照分离”事项", "“证照分离”事项"),
+        ("下设7个以市委领导为组长的专项小组", "专项小组"),
+        ("全市10个县(市、区)全部完成", "县(市、区)"),
+        ("年度目标任务完成率达100%", "年度目标任务完成率"),
+        ("地区生产总值增长6.8%", "地区生产总值增长"),
+        ("城镇登记失业率控制在2%以内", "城镇登记失业率"),
+        ("行政职能回归行政机关1048项", "行政职能"),
+        ("市县两级党政机关划转职责共计857项", "划转职责"),
+        ("配备执法车辆210辆", "执法车辆"),
+        ("新增城市绿地186万平方米", "新增城市绿地"),
+    ],
+)
+def test_subjects(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
+def test_subject_carries_over_an_elliptical_list() -> None:
+    found = metrics_in("涉改的249个承担行政职能的事业单位当中,保留139个,撤销66个,合并44个。")
+    assert [m.value for m in found] == [249, 139, 66, 44]
+    assert {m.subject for m in found} == {"承担行政职能的事业单位"}
+
+
+def test_subject_carries_over_to_a_bare_count_but_not_across_sentences() -> None:
+    found = metrics_in("市级设党政机构40个,比改革前减少8个。保留9个。")
+    assert [m.subject for m in found[:2]] == ["市级党政机构", "市级党政机构"]
+    assert found[2].subject is None
+
+
+def test_distributed_subjects() -> None:
+    found = metrics_in("其中,水利系统机构、编制精简比例分别达40.5%、18.2%")
+    assert [m.subject for m in found] == ["水利系统机构精简比例", "水利系统编制精简比例"]
+
+
+def test_topic_clause_completes_the_subject() -> None:
+    found = metrics_in("新设置的机构中,市级与省对应38个")
+    assert found[0].subject == "市级与省对应机构"
+
+
+# --- actions, levels, places, indicators ------------------------------------------------------------
+
+
+def test_actions_and_levels() -> None:
+    metric = only("市县两级撤销事业单位12个")
+    assert (metric.action, metric.level) == ("撤销", "市县两级")
+    assert only("编制5个").action is None
+
+
+def test_region_defaults_to_the_document() -> None:
+    metric = only("精简机构12个", place="湛江市")
+    assert metric.region == region("湛江市")
+    assert only("精简机构12个").region is None
+
+
+def test_a_place_leading_the_clause_takes_the_metric() -> None:
+    metric = only("廉江市设立工作局3个", place="湛江市")
+    assert metric.region is not None and metric.region.name == "廉江市"
+    assert metric.region.code is not None and metric.region.code.startswith("4408")
+
+
+def test_a_list_of_places_being_counted_does_not_move_the_metric() -> None:
+    metric = only("在廉江市、雷州市等2个县级市开展试点", place="湛江市")
+    assert metric.region == region("湛江市")
+
+
+def test_a_city_section_of_a_round_up_takes_its_metrics() -> None:
+    text = "全省精简机构100个。\n汕尾市\n全市撤销事业单位30个。\n梅州市\n全市合并事业单位7个。"
+    sections = (
+        Section("汕尾市", 1, text.index("汕尾市"), text.index("梅州市"), "standalone"),
+        Section("梅州市", 1, text.index("梅州市"), len(text), "standalone"),
+    )
+    found = metrics_in(text, place="广东省", sections=sections)
+    assert [m.region.name if m.region else None for m in found] == ["广东省", "汕尾市", "梅州市"]
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("市级设党政机构49个", "institutions.party_government"),
+        ("市级机构从61个减到49个", "institutions.party_government"),
+        ("共计核减内设机构113个", "internal_bodies.reduced"),
+        ("编制精简率14.8%", "staffing.reduction_rate"),
+        ("下划900多名编制用于充实基层", "staffing.sent_down"),
+        ("向乡镇下放县级执法权限326项", "powers.devolved"),
+        ("市县两级划转职责共计857项", "duties.transferred"),
+        ("行政职能回归2270项", "functions.returned"),
+        ("组建综合执法队伍104支", "enforcement.teams"),
+        ("撤销事业单位137个", "public_institutions.abolished"),
+        ("合并事业单位44个", "public_institutions.merged"),
+        ("保留事业单位139个", "public_institutions.retained"),
+        ("议事协调机构精简比例达到30%", "coordination_bodies.reduction_rate"),
+        ("核减领导职数198名", "leading_posts.reduced"),
+    ],
+)
+def test_indicators(text: str, indicator: str) -> None:
+    assert only(text).indicator == indicator
+
+
+@pytest.mark.parametrize("text", ["召开专题会议10余次", "梳理55条政治标准", "新增市场主体6.9万户"])
+def test_no_indicator_where_none_fits(text: str) -> None:
+    assert only(text).indicator is None
+
+
+def test_every_indicator_has_labels_and_rules() -> None:
+    taxonomy = load_taxonomy()
+    ids = [i.id for i in taxonomy.indicators]
+    assert len(ids) == len(set(ids))
+    for indicator in taxonomy.indicators:
+        assert indicator.label_zh and indicator.label_en and indicator.unit and indicator.rules
+
+
+# --- offsets and the component -------------------------------------------------------------------------
+
+
+FILLER = st.text(alphabet="的了和在对机构改革工作推进,。、\n ", max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(FILLER, st.integers(min_value=1, max_value=99_999), FILLER)
+def test_offsets_index_the_text(before: str, number: int, after: str) -> None:
+    text = f"{before}精简机构{number}个{after}"
+    found = find_metrics(text)
+    assert any(m.value == number and m.unit == "个" for m in found)
+    for metric in found:
+        assert text[metric.start : metric.end] == metric.text
+        assert metric.text in text[metric.start - 0 :]
+        assert metric.sentence in text
+
+
+def test_component_through_spacy() -> None:
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.add_pipe("cnpolicy_metrics")
+    doc = nlp.make_doc("改革后,市级设党政机构49个,精简率14.8%。")
+    doc._.cnpolicy_region = region("湛江市")
+    doc = nlp.get_pipe("cnpolicy_metrics")(doc)
+    spans = list(doc.spans["metrics"])
+    records = [s._.cnpolicy_metric for s in spans]
+    assert [r.value for r in records] == [49, 14.8]
+    for span, record in zip(spans, records, strict=True):
+        assert span.start_char <= record.start and record.end <= span.end_char
+        assert doc.text[record.start : record.end] == record.text
+        assert record.region == region("湛江市")
+
+
+def test_component_config_and_project_pipeline() -> None:
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    component = nlp.add_pipe("cnpolicy_metrics", config={"spans_key": "numbers"})
+    doc = nlp("减少20个")
+    assert "numbers" in doc.spans and "metrics" not in doc.spans
+    assert component.spans_key == "numbers"
+    from cnpolicy.config import ExtractOptions
+
+    assert "cnpolicy_metrics" in build_nlp(ExtractOptions(entities=False)).pipe_names

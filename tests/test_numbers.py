@@ -1,0 +1,127 @@
+"""Numbers as policy texts write them: Arabic, Chinese, mixed, ranges, 百分之 (extract/numbers.py)."""
+
+from __future__ import annotations
+
+import cn2an
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cnpolicy.errors import ExtractError
+from cnpolicy.extract.numbers import (
+    NumberFormatError,
+    Quantity,
+    is_chinese_numeral,
+    parse_number,
+    parse_percent_words,
+    parse_quantity,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("49", 49),
+        ("14.8", 14.8),
+        ("1,200", 1200),
+        ("两千二百七十", 2270),
+        ("十四点八", 14.8),
+        ("一百零五", 105),
+        ("十", 10),
+        ("三十", 30),
+        ("二〇一九", 2019),
+        ("2.3万", 23000),
+        ("1.2万", 12000),
+        ("3.6亿", 360_000_000),
+        ("5128.4亿", 512_840_000_000),
+        ("一千二百", 1200),
+    ],
+)
+def test_parse_number(text: str, value: float) -> None:
+    assert parse_number(text) == value
+
+
+def test_integral_values_are_ints() -> None:
+    assert isinstance(parse_number("1.2万"), int)
+    assert isinstance(parse_number("两千二百七十"), int)
+    assert isinstance(parse_number("14.8"), float)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "三定", "第", "12a", "百", "万"])
+def test_parse_number_rejects_non_numerals(text: str) -> None:
+    with pytest.raises(NumberFormatError):
+        parse_number(text)
+
+
+def test_number_errors_are_extract_errors_that_name_the_text() -> None:
+    with pytest.raises(ExtractError, match="abc"):
+        parse_number("abc")
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("2-3", 2, 3),
+        ("2至3", 2, 3),
+        ("2~3", 2, 3),
+        ("两三", 2, 3),
+        ("三四", 3, 4),
+        ("三五", 3, 5),
+        ("三四十", 30, 40),
+        ("十五六", 15, 16),
+        ("两三百", 200, 300),
+    ],
+)
+def test_parse_quantity_ranges(text: str, low: int, high: int) -> None:
+    assert parse_quantity(text) == Quantity(low, high)
+
+
+@pytest.mark.parametrize(("text", "value"), [("五", 5), ("二十三", 23), ("12", 12)])
+def test_parse_quantity_single_values_have_no_high_end(text: str, value: int) -> None:
+    assert parse_quantity(text) == Quantity(value, None)
+
+
+def test_a_falling_range_is_an_error() -> None:
+    with pytest.raises(NumberFormatError, match="rise"):
+        parse_quantity("5-3")
+
+
+def test_percent_words() -> None:
+    assert parse_percent_words("百分之十五") == 15
+    assert parse_percent_words("百分之十八点六") == 18.6
+    with pytest.raises(NumberFormatError):
+        parse_percent_words("十五")
+
+
+def test_is_chinese_numeral() -> None:
+    assert is_chinese_numeral("三十")
+    assert not is_chinese_numeral("30")
+    assert not is_chinese_numeral("1.2万")
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_chinese_numerals_round_trip(n: int) -> None:
+    assert parse_number(cn2an.an2cn(n)) == n
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_arabic_integers_round_trip(n: int) -> None:
+    assert parse_number(str(n)) == n
+    assert parse_number(f"{n:,}") == n
+
+
+@given(st.integers(min_value=1, max_value=99_999), st.sampled_from(["万", "亿"]))
+def test_wan_and_yi_multiply(n: int, big: str) -> None:
+    scale = 10_000 if big == "万" else 100_000_000
+    assert parse_number(f"{n}{big}") == n * scale
+
+
+@given(st.integers(min_value=0, max_value=99_999), st.integers(min_value=1, max_value=9))
+def test_one_decimal_place_is_exact(whole: int, tenth: int) -> None:
+    assert parse_number(f"{whole}.{tenth}") == pytest.approx(whole + tenth / 10)
+    assert parse_number(f"{whole}.{tenth}万") == whole * 10_000 + tenth * 1000
+
+
+@given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=1, max_value=10**6))
+def test_arabic_ranges_keep_both_ends(low: int, width: int) -> None:
+    assert parse_quantity(f"{low}-{low + width}") == Quantity(low, low + width)

@@ -1,0 +1,135 @@
+"""The embedded store's query builders (pure): exact FTS5 expressions, tags and SQL."""
+
+from __future__ import annotations
+
+from cnpolicy.records import Document, Region
+from cnpolicy.search.backend import (
+    MetricRequest,
+    RegionFilter,
+    SandingRequest,
+    SearchRequest,
+    resolve_region,
+)
+from cnpolicy.search.query import compile_text
+from cnpolicy.search.sqlite_query import (
+    Filters,
+    bare_expression,
+    build_filters,
+    document_tags,
+    match_expression,
+    metrics_sql,
+    quote_phrase,
+    ranked_sql,
+    sanding_sql,
+    text_tag,
+    year_span,
+)
+
+W = "{title body sub}"
+
+
+def test_phrases_are_quoted_with_quotes_doubled() -> None:
+    assert quote_phrase(["机构", "改革"]) == '"机构 改革"'
+    assert quote_phrase(['a"b']) == '"a""b"'
+
+
+def test_match_expression_combines_clauses_tags_and_exclusions() -> None:
+    query = compile_text("机构改革 长春 OR 广州 -湛江")
+    filters = Filters(tag_groups=(("rc44",), ("y2019", "y2020")), excluded_tags=("dup",))
+    assert match_expression(query, filters) == (
+        f'(((({W} : ("机构 改革"))) AND (({W} : ("长春")) OR ({W} : ("广州"))) '
+        "AND (tags : (rc44)) AND (tags : (y2019 OR y2020))) "
+        f'NOT ({W} : ("湛江"))) NOT (tags : (dup))'
+    )
+
+
+def test_no_words_and_no_filters_match_every_document() -> None:
+    assert match_expression(compile_text(""), Filters()) == "(tags : (all))"
+    assert (
+        match_expression(compile_text("-湛江"), Filters())
+        == f'((tags : (all))) NOT ({W} : ("湛江"))'
+    )
+
+
+def test_bare_expression_has_the_words_only() -> None:
+    assert bare_expression(compile_text("长春市人民政府")) == (
+        f'(({W} : ("长春市 人民政府" OR "长春市 人民 政府")))'
+    )
+
+
+def test_filters_become_tag_groups() -> None:
+    request = SearchRequest(text="x", region="广东省", year_from=2018, doc_type="notice", publisher="湛江日报",
+                            collapse_duplicates=True)  # fmt: skip
+    filters = build_filters(request, resolve_region("广东省"), (2015, 2020))
+    assert filters == Filters(
+        tag_groups=(("rc44",), ("y2018", "y2019", "y2020"), (text_tag("t", "notice"),),
+                    (text_tag("p", "湛江日报"),)),
+        excluded_tags=("dup",),
+    )  # fmt: skip
+
+
+def test_a_year_range_outside_the_store_selects_nothing() -> None:
+    assert year_span(1990, 1995, (2015, 2020)) is None
+    assert year_span(None, 2016, (2015, 2020)) == (2015, 2016)
+    filters = build_filters(SearchRequest(year_from=1990, year_to=1991), None, (2015, 2020))
+    assert filters.tag_groups == (("y0",),)
+
+
+def test_date_bounds_narrow_the_years_and_need_a_join() -> None:
+    filters = build_filters(
+        SearchRequest(date_from="2019-03-01", date_to="2020-02-01"), None, (2015, 2024)
+    )
+    assert filters.tag_groups == (("y2019", "y2020"),)
+    assert filters.needs_join
+    sql, params = ranked_sql("E", filters, ranked=True, snippets=True, limit=10, offset=0)
+    assert "d.date >= ?" in sql and "snippet(" not in sql
+    assert params == ["E", "2019-03-01", "2020-02-01", 10, 0]
+
+
+def test_document_tags() -> None:
+    document = Document(
+        id="a", source="s", format="txt", text="t", date="2019-09-06", publisher="湛江日报",
+        region=Region("赤坎区", "440802", "广东省", "county"), doc_type="reform_report",
+        duplicate_of="b",
+    )  # fmt: skip
+    assert document_tags(document).split() == [
+        "all", text_tag("t", "reform_report"), "rc44", "rc4408", "rc440802",
+        text_tag("rn", "赤坎区"), "y2019", text_tag("p", "湛江日报"), "dup",
+    ]  # fmt: skip
+    exact_repeat = Document(id="a", source="s", format="txt", text="t", duplicate_of="a")
+    assert "dup" not in document_tags(exact_repeat).split()
+
+
+def test_ranked_page_lets_fts5_sort_and_snippet_only_the_page() -> None:
+    sql, params = ranked_sql("E", Filters(), ranked=True, snippets=True, limit=10, offset=20)
+    assert sql.startswith("SELECT rowid, rank, snippet(documents_fts, 1,")
+    assert sql.endswith(
+        "FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?"
+    )
+    assert params == ["E", 10, 20]
+    listed, _ = ranked_sql("E", Filters(), ranked=False, snippets=False, limit=None, offset=0)
+    assert "ORDER BY d.date IS NULL, d.date DESC, d.id LIMIT ? OFFSET ?" in listed
+
+
+def test_metric_sql_filters_and_orders() -> None:
+    request = MetricRequest(indicators=("a", "b"), level="市级", min_value=1, year_to=2020, limit=5)
+    sql, params = metrics_sql(request, [RegionFilter("广东", prefix="44"), RegionFilter("江州市", name="江州市")],
+                              count=False)  # fmt: skip
+    assert (
+        "WHERE m.indicator IN (?, ?) AND ((m.region_code >= ? AND m.region_code < ?) OR m.region_name = ?)"
+        in sql
+    )
+    assert sql.endswith("ORDER BY d.date IS NULL, d.date DESC, d.id, m.ord LIMIT ? OFFSET ?")
+    assert params == ["a", "b", "44", "44:", "江州市", "市级", 1, 2020, 5, 0]
+    count, count_params = metrics_sql(MetricRequest(), [], count=True)
+    assert (
+        count == "SELECT count(*) FROM metrics m JOIN documents d ON d.num = m.doc"
+        and count_params == []
+    )
+
+
+def test_sanding_sql() -> None:
+    sql, params = sanding_sql(SandingRequest(name="市场", body="办公室", limit=None), RegionFilter("湛江", prefix="4408"),
+                              count=False)  # fmt: skip
+    assert "instr(s.department, ?) > 0" in sql and "instr(b.name, ?) > 0" in sql
+    assert params == ["4408", "4408:", "市场", "市场", "办公室", -1, 0]

@@ -1,0 +1,217 @@
+"""The web interface in a real browser: Chromium (Debian's) driven by Playwright, against uvicorn.
+
+Skipped, with the reason, when Playwright or /usr/bin/chromium is missing (scripts/test.sh
+installs chromium when it can). A failing test leaves a screenshot in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from cnpolicy.api.app import create_app
+from cnpolicy.api.settings import Settings
+from tests.conftest import REPO
+from tests.test_api_support import (
+    REPORTS,
+    SENT_DOWN,
+    filled_store,
+    running_server,
+    sample_documents,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Route, ViewportSize
+
+pytestmark = pytest.mark.browser
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+ARTIFACTS = REPO / "test-artifacts"
+# Milliseconds a page element may take to appear: uploads run the extraction pipeline, whose
+# first use in a process loads jieba's dictionary (a few seconds on a slow machine).
+UPLOAD_TIMEOUT_MS = 60_000
+PHONE: ViewportSize = {"width": 390, "height": 800}
+UPLOAD_TEXT = (
+    "柳州市深化机构改革工作综述\n"
+    "2020年以来，柳州市按照自治区党委部署推进机构改革，全市精简机构9个，下划编制260名充实基层。\n"
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = filled_store(tmp_path_factory.mktemp("browser") / "store.db")
+    with running_server(create_app(store, settings=Settings(page_size=2))) as url:
+        yield url
+    store.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh page that refuses every request off the test server, screenshotted on failure."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened: Page = context.new_page()
+    outside: list[str] = []
+
+    def only_loopback(route: Route) -> None:
+        if route.request.url.startswith("http://127.0.0.1:"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    opened.route("**/*", only_loopback)
+    failed_before = request.session.testsfailed
+    yield opened
+    if request.session.testsfailed > failed_before:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        opened.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    context.close()
+    assert outside == [], f"the page asked for outside resources: {outside}"
+
+
+def no_horizontal_scroll(page: Page) -> bool:
+    width: bool = page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
+    )
+    return width
+
+
+def test_search_filter_and_page(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/ui/search")
+    page.fill("input[name=q]", "机构改革")
+    page.click("#search-form button[type=submit]")
+    page.wait_for_selector(".hit")
+    assert f"共 {len(REPORTS)} 篇" in page.inner_text("#result-count")
+    assert page.locator(".hit").count() == 2  # page size 2
+    assert page.locator(".snippet mark").first.inner_text() == "机构改革"
+    page.click(".pager a:text('2')")
+    page.wait_for_url(re.compile(r"page=2"))
+    assert page.locator(".hit").count() == 2
+    hubei = [r.city for r in REPORTS if r.city in ("咸宁市", "襄阳市")]
+    page.click(f"[data-facet-value='{hubei[0]}']")
+    page.wait_for_url(re.compile(r"region="))
+    titles = page.locator(".hit h3").all_inner_texts()
+    assert titles == [f"{hubei[0]}扎实推进机构改革工作纪实"]
+    body_font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "WenQuanYi Micro Hei" in body_font
+
+
+def test_document_page_highlights_metrics_and_shows_records(page: Page, base_url: str) -> None:
+    document = sample_documents()[0]
+    page.goto(f"{base_url}/ui/search?q={document.title}")
+    page.click(f"a[href='/ui/documents/{document.id}']")
+    page.wait_for_selector(".doc-text")
+    assert page.inner_text("#doc-title") == document.title
+    marks = page.locator(".doc-text mark.metric")
+    assert marks.all_inner_texts() == [m.text for m in document.metrics]
+    card = page.locator("#record-card")
+    assert card.is_hidden()
+    marks.first.hover()
+    card.wait_for(state="visible")
+    assert str(document.metrics[0].value) in card.inner_text()
+    assert (document.metrics[0].indicator or "") in card.inner_text()
+    page.locator(".doc-text mark.entity").first.click()
+    assert "ORG" in card.inner_text() or "GPE" in card.inner_text()
+    page.keyboard.press("Escape")
+    card.wait_for(state="hidden")
+    rows = page.locator("#metrics tbody tr")
+    assert rows.count() == len(document.metrics)
+
+
+def test_compare_bars_link_to_their_quotes(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/ui/compare")
+    page.fill("#indicator", SENT_DOWN)
+    page.click("#compare-form button[type=submit]")
+    page.wait_for_selector(".bars .bar")
+    bars = page.locator(".bars .bar")
+    assert bars.count() == len(REPORTS)
+    widths = {}
+    for i in range(bars.count()):
+        label = page.locator(".bar-row").nth(i).locator(".bar-label").inner_text()
+        box = bars.nth(i).bounding_box()
+        assert box is not None, label
+        widths[label] = box["width"]
+    by_city = {r.city: r.sent_down for r in REPORTS}
+    largest = max(by_city, key=lambda c: by_city[c])
+    smallest = min(by_city, key=lambda c: by_city[c])
+    ratio = widths[smallest] / widths[largest]
+    assert ratio == pytest.approx(by_city[smallest] / by_city[largest], abs=0.02)
+    with page.expect_download() as download:
+        page.click("#download-csv")
+    assert download.value.suggested_filename.endswith(".csv")
+    row = page.locator(".bar-row").filter(has_text=largest)
+    row.locator(".bar").click()
+    page.wait_for_selector(".doc-text mark.selected")
+    assert page.locator(".doc-text mark.selected").inner_text() == f"{by_city[largest]}名"
+
+
+def test_upload_shows_progress_and_per_file_results(browser: Browser, tmp_path: Path) -> None:
+    store = filled_store(tmp_path / "upload.db")
+    before = store.count()
+    good = tmp_path / "liuzhou.txt"
+    good.write_text(UPLOAD_TEXT, encoding="gb18030")
+    bad = tmp_path / "picture.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    with running_server(create_app(store)) as url:
+        context = browser.new_context()
+        page = context.new_page()
+        try:
+            page.goto(f"{url}/ui/upload")
+            page.set_input_files("#files", [str(good), str(bad)])
+            page.click("#upload-button")
+            page.wait_for_selector(".upload-item.ok a", timeout=UPLOAD_TIMEOUT_MS)
+            page.wait_for_selector(".upload-item.failed", timeout=UPLOAD_TIMEOUT_MS)
+            items = page.locator(".upload-item")
+            assert items.count() == 2
+            assert "picture.txt" in page.inner_text(".upload-item.failed")
+            assert "(415)" in page.inner_text(".upload-item.failed .status")
+            assert page.locator(".upload-item.ok progress").get_attribute("value") == "100"
+            assert store.count() == before + 1
+            page.click(".upload-item.ok a")
+            page.wait_for_selector(".doc-text")
+            assert "柳州市" in page.inner_text(".doc-text")
+        except BaseException:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "upload.png"), full_page=True)
+            raise
+        finally:
+            context.close()
+    store.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/ui/search?q=机构改革", "/ui/compare?indicator=" + SENT_DOWN, "/ui/upload", "/docs"],
+)
+def test_pages_fit_a_phone_screen(page: Page, base_url: str, path: str) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(base_url + path)
+    assert no_horizontal_scroll(page)
+    assert page.locator(".site-nav").is_visible()
+
+
+def test_document_page_fits_a_phone_screen(page: Page, base_url: str) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base_url}/ui/documents/{sample_documents()[-1].id}")
+    assert no_horizontal_scroll(page)
+    assert page.locator("#sanding").is_visible()
