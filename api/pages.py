@@ -51,7 +51,7 @@ def search_values(params: SearchParams) -> dict[str, Any]:
         "date_to": params.date_to,
         "type": params.doc_type,
         "publisher": params.publisher,
-        "collapse": params.collapse,
+        "collapse_duplicates": params.collapse,
     }
 
 

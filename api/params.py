@@ -172,9 +172,11 @@ def search_params(
     date_to: DateTo = None,
     doc_type: DocType = None,
     publisher: Publisher = None,
-    collapse: Collapse = False,
+    collapse_duplicates: Collapse = False,
 ) -> SearchParams:
-    return SearchParams(q, region, year, date_from, date_to, doc_type, publisher, collapse)
+    return SearchParams(
+        q, region, year, date_from, date_to, doc_type, publisher, collapse_duplicates
+    )
 
 
 def metric_request(

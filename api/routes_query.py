@@ -75,7 +75,7 @@ class ExportKind(StrEnum):
 # Filters each export understands (the parameters of /search, /metrics, /compare, /sanding).
 EXPORT_FILTERS: dict[ExportKind, frozenset[str]] = {
     ExportKind.documents: frozenset(
-        {"q", "region", "year", "date_from", "date_to", "type", "publisher", "collapse"}
+        {"q", "region", "year", "date_from", "date_to", "type", "publisher", "collapse_duplicates"}
     ),
     ExportKind.metrics: frozenset({"indicator", "region", "level", "min", "max", "year"}),
     ExportKind.compare: frozenset({"indicator", "regions", "year"}),
@@ -169,7 +169,7 @@ async def export_file(
     date_to: DateTo = None,
     doc_type: DocType = None,
     publisher: Publisher = None,
-    collapse: Collapse = False,
+    collapse_duplicates: Collapse = False,
     indicator: Indicators = None,
     level: Level = None,
     min_value: MinValue = None,
@@ -180,13 +180,16 @@ async def export_file(
 ) -> FileResponse:
     given = {
         "q": q, "region": region, "regions": regions, "year": year, "date_from": date_from,
-        "date_to": date_to, "type": doc_type, "publisher": publisher, "collapse": collapse,
+        "date_to": date_to, "type": doc_type, "publisher": publisher,
+        "collapse_duplicates": collapse_duplicates,
         "indicator": indicator, "level": level, "min": min_value, "max": max_value,
         "name": name, "kind": kind, "body": body,
     }  # fmt: skip
     check_export_filters(what, given)
     if what is ExportKind.documents:
-        params = SearchParams(q, region, year, date_from, date_to, doc_type, publisher, collapse)
+        params = SearchParams(
+            q, region, year, date_from, date_to, doc_type, publisher, collapse_duplicates
+        )
         selection: Any = params.request(limit=None, offset=0)
     elif what is ExportKind.metrics:
         selection = metric_request(

@@ -134,12 +134,14 @@ class Scores:
     pairs: list[tuple[GoldMetric, Metric]] = field(default_factory=list)
 
     def __add__(self, other: Scores) -> Scores:
-        return Scores(
-            *(getattr(self, n) + getattr(other, n) for n in COUNT_FIELDS),
+        total = Scores(
             missed=[*self.missed, *other.missed],
             spurious=[*self.spurious, *other.spurious],
             pairs=[*self.pairs, *other.pairs],
         )
+        for name in COUNT_FIELDS:
+            setattr(total, name, getattr(self, name) + getattr(other, name))
+        return total
 
     @property
     def precision(self) -> float:
@@ -256,9 +258,7 @@ def _best_overlap(
     return (best[1], best[2]) if best else None
 
 
-def _quote_spans(
-    quote: str, metric: Metric, locator: QuoteLocator | None
-) -> list[tuple[int, int]]:
+def _quote_spans(quote: str, metric: Metric, locator: QuoteLocator | None) -> list[tuple[int, int]]:
     """Where the quote stands, in document offsets (else within the prediction's sentence)."""
     if locator is not None:
         return locator.find_all(quote)
@@ -287,10 +287,10 @@ class QuoteLocator:
 def _count_pair(scores: Scores, gold: GoldMetric, metric: Metric) -> None:
     scores.tp += 1
     scores.pairs.append((gold, metric))
-    predicted_subject = metric.subject or ""
+    expected, predicted = gold.subject or "", metric.subject or ""
     scores.subject += gold.subject == metric.subject
-    scores.subject_lenient += bool(gold.subject and predicted_subject) and (
-        gold.subject in predicted_subject or predicted_subject in (gold.subject or "")
+    scores.subject_lenient += bool(expected and predicted) and (
+        expected in predicted or predicted in expected
     )
     scores.kind += gold.kind == metric.kind
     scores.approx += gold.approx == metric.approx
@@ -351,8 +351,9 @@ def gold_files(gold_dir: Path) -> list[Path]:
     if gold_dir.is_file():
         return [gold_dir]
     if not gold_dir.is_dir():
-        raise GoldFormatError("no such folder (expected a folder of *.jsonl gold files)",
-                              source=str(gold_dir))
+        raise GoldFormatError(
+            "no such folder (expected a folder of *.jsonl gold files)", source=str(gold_dir)
+        )
     files = sorted(gold_dir.glob("*.jsonl"))
     if not files:
         raise GoldFormatError("holds no *.jsonl gold files", source=str(gold_dir))
@@ -379,7 +380,9 @@ def find_document(stem: str, docs_dir: Path, *, exclude: Path) -> Path:
     return found[0]
 
 
-def evaluate(gold_dir: Path, docs_dir: Path | None = None, options: Options | None = None) -> Report:
+def evaluate(
+    gold_dir: Path, docs_dir: Path | None = None, options: Options | None = None
+) -> Report:
     """Run the full pipeline on each gold file's document and score it."""
     from cnpolicy.pipeline import process_path
 
@@ -485,7 +488,17 @@ def print_rich(report: Report, *, details: bool = True) -> None:
 
     console = Console()
     table = Table(title="metric extraction against gold")
-    for column in ("document", "P", "R", "F1", "subject", "region", "matched", "missed", "spurious"):
+    for column in (
+        "document",
+        "P",
+        "R",
+        "F1",
+        "subject",
+        "region",
+        "matched",
+        "missed",
+        "spurious",
+    ):
         table.add_column(column, justify="left" if column == "document" else "right")
     for result in report.documents:
         s = result.scores

@@ -14,8 +14,15 @@ from cnpolicy.errors import ExtractError
 from cnpolicy.extract.mentions import read_data
 
 RULE_KEYS = frozenset(
-    {"subject_any", "subject_none", "action_any", "unit_any", "kind_any", "context_any",
-     "context_none"}
+    {
+        "subject_any",
+        "subject_none",
+        "action_any",
+        "unit_any",
+        "kind_any",
+        "context_any",
+        "context_none",
+    }
 )
 
 

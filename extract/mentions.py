@@ -8,6 +8,7 @@ data/metric_patterns.json.
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import re
 from collections.abc import Sequence
@@ -112,7 +113,9 @@ def read_data(name: str) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as error:
-        raise ExtractError(f"cannot read the lexicon ({error})", source=f"extract/data/{name}")
+        raise ExtractError(
+            f"cannot read the lexicon ({error})", source=f"extract/data/{name}"
+        ) from None
     if not isinstance(data, dict):
         raise ExtractError("expected a JSON object", source=f"extract/data/{name}")
     return data
@@ -122,8 +125,23 @@ def _alternation(words: Sequence[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+APPROX_KINDS: tuple[Approx, ...] = ("more_than", "nearly", "about", "at_most")
+
+
 def _approx_map(groups: dict[str, Any]) -> dict[str, Approx]:
-    return {w: kind for kind, words in groups.items() if not kind.startswith("_") for w in words}
+    """Qualifier word → approx kind; a group named other than the four is a lexicon error."""
+    found: dict[str, Approx] = {}
+    for name, words in groups.items():
+        if name.startswith("_"):
+            continue
+        kind = next((k for k in APPROX_KINDS if k == name), None)
+        if kind is None:
+            raise ExtractError(
+                f"qualifier group {name!r} is not one of {list(APPROX_KINDS)}",
+                source="extract/data/metric_patterns.json",
+            )
+        found.update(dict.fromkeys(words, kind))
+    return found
 
 
 def _unclosed(opening: str, closing: str) -> re.Pattern[str]:
@@ -137,10 +155,15 @@ def load_rules() -> Rules:
     """The mention rules from data/units.json and data/metric_patterns.json."""
     units = read_data("units.json")
     patterns = read_data("metric_patterns.json")
-    unit_kinds = {u: kind for kind in ("count", "amount", "percent", "duration", "share")
-                  for u in units[kind]}
-    implicit_units = {noun: unit for unit, nouns in units["implicit"].items()
-                      if not unit.startswith("_") for noun in nouns}
+    unit_kinds = {
+        u: kind for kind in ("count", "amount", "percent", "duration", "share") for u in units[kind]
+    }
+    implicit_units = {
+        noun: unit
+        for unit, nouns in units["implicit"].items()
+        if not unit.startswith("_")
+        for noun in nouns
+    }
     before = _approx_map(patterns["qualifiers_before"])
     inside = _approx_map(patterns["qualifiers_inside"])
     after = _approx_map(patterns["qualifiers_after"])
@@ -178,9 +201,7 @@ def load_rules() -> Rules:
         determiners=frozenset(patterns["determiner_numerals"]),
         name_before_max=int(patterns["name_before_max"]),
         name_units=frozenset(patterns["name_units"]),
-        strict_change=re.compile(
-            rf"[^{breaks}、\d]{{0,{gap}}}?(?:{_alternation(strict)})$"
-        ),
+        strict_change=re.compile(rf"[^{breaks}、\d]{{0,{gap}}}?(?:{_alternation(strict)})$"),
         slogan_quote_max=int(patterns["slogan_quote_max"]),
         slogan_joiners=patterns["slogan_joiners"],
         open_quote=_unclosed(patterns["quote_open"], patterns["quote_close"]),
@@ -219,7 +240,7 @@ class Boundaries:
         cuts = self.sorted_starts
         low, high = bisect.bisect_right(cuts, start), bisect.bisect_left(cuts, end)
         points = [start, *cuts[low:high], end]
-        return [(a, b) for a, b in zip(points, points[1:], strict=False) if b > a]
+        return [(a, b) for a, b in itertools.pairwise(points) if b > a]
 
 
 # --- scanning ---------------------------------------------------------------------------------
@@ -321,10 +342,7 @@ def is_excluded(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool
         _slogan_count,
         _office_name,
     )
-    for check in checks:
-        if check(text, m, rules, bounds):
-            return True
-    return False
+    return any(check(text, m, rules, bounds) for check in checks)
 
 
 def _glued_into_word(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:

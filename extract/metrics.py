@@ -22,6 +22,7 @@ from cnpolicy.extract.extensions import METRICS_KEY, register_extensions
 from cnpolicy.extract.indicators import Taxonomy, load_taxonomy
 from cnpolicy.extract.mentions import Boundaries, Mention, Rules, load_rules, scan_mentions
 from cnpolicy.extract.pipeline import _initialise_jieba as initialise_jieba
+from cnpolicy.extract.tokenizer import USE_HMM
 from cnpolicy.extract.subjects import (
     Before,
     distribute,
@@ -91,7 +92,7 @@ class SentenceState:
 def jieba_boundaries(text: str) -> Boundaries:
     """Word boundaries from a jieba pass with our user dictionary (when no Doc is at hand)."""
     initialise_jieba()
-    spans = [(start, end) for _word, start, end in jieba.tokenize(text)]
+    spans = [(start, end) for _word, start, end in jieba.tokenize(text, HMM=USE_HMM)]
     return Boundaries([s for s, _ in spans], [e for _, e in spans])
 
 
@@ -185,7 +186,7 @@ class _Extractor:
             self.sentence_start = sent_start
             self.state = SentenceState(limit=sent_start)
             self.state.topics = self._topics(sent_start, m.start)
-        clause_start, clause_end = self._clause_bounds(m.start, sent_start, sent_end)
+        clause_start, _ = self._clause_bounds(m.start, sent_start, sent_end)
         _, after_end = self._clause_bounds(max(m.end - 1, m.start), sent_start, sent_end)
         subject, limit = self._subject(m, clause_start, max(after_end, m.end))
         kind = KINDS["change" if m.before is not None else m.kind]
@@ -250,7 +251,9 @@ class _Extractor:
         subject = self._with_level_topic(subject)
         return subject, max(used_end, m.end)
 
-    def _after(self, m: Mention, after_end: int, *, percent: bool = False) -> tuple[str | None, int]:
+    def _after(
+        self, m: Mention, after_end: int, *, percent: bool = False
+    ) -> tuple[str | None, int]:
         """The noun phrase after the unit, and where it ends."""
         words = self._words(m.end, min(after_end, m.end + MAX_AFTER_CHARS))
         after, used = subject_after(words, unit=m.unit, percent=percent)
@@ -361,8 +364,9 @@ class _Extractor:
 class MetricsComponent:
     """Finds metrics in the Doc's text and stores them as spans with `span._.cnpolicy_metric`."""
 
-    def __init__(self, nlp: Language, name: str = "cnpolicy_metrics", *, spans_key: str,
-                 overwrite: bool):
+    def __init__(
+        self, nlp: Language, name: str = "cnpolicy_metrics", *, spans_key: str, overwrite: bool
+    ):
         self.nlp = nlp
         self.name = name
         self.spans_key = spans_key

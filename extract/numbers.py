@@ -24,7 +24,18 @@ BIG_MULTIPLIERS = {"万": 10_000, "亿": 100_000_000}
 # Separators between the two ends of a range: 2-3个, 2~3个, 2至3个, 2到3个.
 RANGE_SEPARATORS = "-~～—–至到"
 # Pairs of adjacent digits that make an approximate range (两三个, 三四十个, 十五六个).
-_DIGIT_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGIT_VALUES = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 # 三五 (three to five) is the one common range whose ends are not adjacent digits.
 _LOOSE_PAIRS = frozenset({("三", "五")})
 _MULTIPLIER_VALUES = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
@@ -32,9 +43,7 @@ _MULTIPLIER_VALUES = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
 ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 ARABIC_BIG = rf"(?:{ARABIC})(?:[万亿]{{1,2}})?"
 # A Chinese numeral must hold a digit or start with 十 (十五, 十个): bare 百/千/万 are words.
-CHINESE = (
-    rf"(?:[{CN_DIGITS}]|十|拾)[{CN_DIGITS}{CN_MULTIPLIERS}]*(?:点[{CN_DIGITS}]+)?"
-)
+CHINESE = rf"(?:[{CN_DIGITS}]|十|拾)[{CN_DIGITS}{CN_MULTIPLIERS}]*(?:点[{CN_DIGITS}]+)?"
 NUMERAL = rf"(?:{ARABIC_BIG}|{CHINESE})"
 RANGE = rf"{NUMERAL}(?:\s*[{RANGE_SEPARATORS}]\s*{NUMERAL})?"
 

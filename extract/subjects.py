@@ -223,8 +223,11 @@ def _strip_trailing(phrase: _Phrase, lex: Lexicon) -> bool:
             del phrase.items[-2:], phrase.cats[-2:]
             changed = True
             continue
-        if last in lex.trailing_links or cat == "f" or last in lex.comparison_words or (
-            cat in ("w", "d", "u", "p") and last != "的" and not last.endswith(")")
+        if (
+            last in lex.trailing_links
+            or cat == "f"
+            or last in lex.comparison_words
+            or (cat in ("w", "d", "u", "p") and last != "的" and not last.endswith(")"))
         ):
             distributed = distributed or last == "分别"
             del phrase.items[-1], phrase.cats[-1]
@@ -258,11 +261,15 @@ def _last_list_break(items: list[Word], cats: list[Category]) -> int:
 
 
 def _strip_leading(phrase: _Phrase, lex: Lexicon) -> None:
-    while phrase.items and phrase.items[0] not in lex.comparison_words and (
-        phrase.items[0] in lex.leading_junk
-        or phrase.items[0] in lex.adverbs
-        or phrase.cats[0] in ("w", "p", "c", "u", "m", "f")
-        or _is_date(phrase.items[0])
+    while (
+        phrase.items
+        and phrase.items[0] not in lex.comparison_words
+        and (
+            phrase.items[0] in lex.leading_junk
+            or phrase.items[0] in lex.adverbs
+            or phrase.cats[0] in ("w", "p", "c", "u", "m", "f")
+            or _is_date(phrase.items[0])
+        )
     ):
         digits = phrase.cats[0] == "m"
         del phrase.items[0], phrase.cats[0]

@@ -156,7 +156,9 @@ class Words:
             word = words[index]
             if word in OPENING_QUOTES:
                 end = min(len(words), index + MAX_QUOTED_WORDS)
-                closing = next((j for j in range(index + 1, end) if words[j] in CLOSING_QUOTES), None)
+                closing = next(
+                    (j for j in range(index + 1, end) if words[j] in CLOSING_QUOTES), None
+                )
                 if closing is not None:
                     out.append("".join(words[index : closing + 1]))
                     index = closing + 1

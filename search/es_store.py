@@ -233,7 +233,12 @@ class EsStore(Store):
 
     def _bulk(self, batch: list[Prepared], docs_index: str, metrics_index: str) -> dict[str, str]:
         """Send one batch; the error of each document that (or one of whose metrics) failed."""
-        actions = [a for p in batch for a in bulk_actions(p, docs_index, metrics_index)]
+        actions: list[dict[str, Any]] = []
+        owner: dict[str, str] = {}  # action id → its document's id
+        for prepared in batch:
+            for action in bulk_actions(prepared, docs_index, metrics_index):
+                actions.append(action)
+                owner[action["_id"]] = prepared.document.id
         failed: dict[str, str] = {}
         for ok, item in helpers.streaming_bulk(
             self.client, actions, chunk_size=len(actions), raise_on_error=False,
@@ -244,11 +249,7 @@ class EsStore(Store):
             if ok:
                 continue
             result = next(iter(item.values()))
-            doc_id = (
-                str(result.get("_id", "")).rsplit("-", 1)[0]
-                if result.get("_index") == metrics_index
-                else str(result.get("_id", ""))
-            )
+            doc_id = owner.get(str(result.get("_id")), str(result.get("_id")))
             failed.setdefault(doc_id, f"not indexed: {result.get('error', result)}")
         return failed
 

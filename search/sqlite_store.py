@@ -386,11 +386,19 @@ class SqliteStore(Store):
                 offset=request.offset,
             )  # fmt: skip
             page = self._run(sql, params).fetchall()
-            if request.facets:
-                total, facets = self._facets(expression, filters)
+            hits, cells = self._hits(page, expression, query, with_snippets=with_snippets)
+            if request.offset == 0 and request.limit is not None and len(page) < request.limit:
+                # Every match is on this page: count them here rather than match again.
+                total, facets = (
+                    len(page),
+                    self._count_cells(Counter(cells)) if request.facets else {},
+                )
+            elif request.facets:
+                joined = self._run(*facet_sql(expression, filters)).fetchone()[0]
+                cells = [int(c) for c in joined.split(",")] if joined else []
+                total, facets = len(cells), self._count_cells(Counter(cells))
             else:
                 total, facets = int(self._run(*count_sql(expression, filters)).fetchone()[0]), {}
-            hits = self._hits(page, expression, query, with_snippets=with_snippets)
         return SearchResult(total=total, hits=hits, facets=facets)
 
     def bare_match(self, expression: str, limit: int = 10) -> list[tuple[int, float]]:
@@ -399,17 +407,15 @@ class SqliteStore(Store):
         with self._lock:
             return [(int(r), float(s)) for r, s in self._run(sql, (expression, limit)).fetchall()]
 
-    def _facets(self, expression: str, filters: Filters) -> tuple[int, dict[str, dict[str, int]]]:
-        joined = self._run(*facet_sql(expression, filters)).fetchone()[0]
-        cells = Counter(int(c) for c in joined.split(",")) if joined else Counter()
+    def _count_cells(self, cells: Counter[int]) -> dict[str, dict[str, int]]:
+        """Facet counts from the number of matches in each facet cell."""
         names = self._cell_names(cells)
         counts: dict[str, dict[str, int]] = {"region": {}, "year": {}, "doc_type": {}}
         for cell, n in cells.items():
             for facet, key in zip(("region", "year", "doc_type"), names[cell], strict=True):
                 if key is not None:
                     counts[facet][str(key)] = counts[facet].get(str(key), 0) + n
-        total = sum(cells.values())
-        return total, {name: top_values(values) for name, values in counts.items()}
+        return {name: top_values(values) for name, values in counts.items()}
 
     def _cell_names(self, cells: Iterable[int]) -> dict[int, tuple[Any, ...]]:
         """Region, year and type of each facet cell (cached; re-read when one is new)."""
@@ -422,13 +428,15 @@ class SqliteStore(Store):
 
     def _hits(
         self, page: list[Any], expression: str, query: CompiledQuery, *, with_snippets: bool
-    ) -> tuple[Hit, ...]:
+    ) -> tuple[tuple[Hit, ...], list[int]]:
+        """The page's hits, and the facet cell of each."""
         if not page:
-            return ()
+            return (), []
         nums = [int(r[0]) for r in page]
         rows = self._run(
             "SELECT num, id, title, date, doc_type, source, publisher, duplicate_of, region_name, "
-            f"region_code, province, region_level FROM documents WHERE num IN ({placeholders(len(nums))})",
+            "region_code, province, region_level, cell FROM documents "
+            f"WHERE num IN ({placeholders(len(nums))})",
             nums,
         ).fetchall()
         by_num = {int(r[0]): r for r in rows}
@@ -450,7 +458,7 @@ class SqliteStore(Store):
                     duplicate_of=row[7],
                 )
             )
-        return tuple(hits)
+        return tuple(hits), [int(by_num[int(r[0])][12]) for r in page]
 
     def _snippet(
         self, num: int, raw: str | None, expression: str, query: CompiledQuery

@@ -25,7 +25,9 @@ from cnpolicy.records import Metric, Region
 TEXT = "改革后,市级设党政机构49个,比改革前减少12个。另设机构49个。"
 
 
-def metric(text: str, value: float, unit: str = "个", *, at: int | None = None, **fields: object) -> Metric:
+def metric(
+    text: str, value: float, unit: str = "个", *, at: int | None = None, **fields: object
+) -> Metric:
     start = TEXT.index(text) if at is None else at
     defaults: dict[str, object] = {"kind": "count", "sentence": TEXT}
     defaults.update(fields)
@@ -33,7 +35,13 @@ def metric(text: str, value: float, unit: str = "个", *, at: int | None = None,
 
 
 def gold(quote: str, value: float, unit: str = "个", **fields: object) -> GoldMetric:
-    values: dict[str, object] = {"doc": "d", "quote": quote, "value": value, "unit": unit, "kind": "count"}
+    values: dict[str, object] = {
+        "doc": "d",
+        "quote": quote,
+        "value": value,
+        "unit": unit,
+        "kind": "count",
+    }
     values.update(fields)
     return GoldMetric(**values)  # type: ignore[arg-type]
 
@@ -211,7 +219,7 @@ def test_a_missing_document_is_an_error(small_set: Path, tmp_path: Path) -> None
 def test_a_line_for_another_document_is_an_error(small_set: Path) -> None:
     path = small_set / "gold" / "sample.jsonl"
     path.write_text('{"doc": "other", "quote": "x", "value": 1, "unit": "个", "kind": "count"}')
-    with pytest.raises(GoldFormatError, match="sample.jsonl:1"):
+    with pytest.raises(GoldFormatError, match=r"sample\.jsonl:1"):
         evaluate(small_set / "gold", small_set / "docs")
 
 

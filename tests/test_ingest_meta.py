@@ -45,10 +45,20 @@ def test_shared_documents_match_meta(stem: str, expected: dict[str, str]) -> Non
         assert document.publisher == expected["publisher"]
 
 
+HELDOUT = CORPORA / "heldout"
+
+
 def corpora_cases() -> list[tuple[str, dict[str, str]]]:
-    if not CORPORA_META.is_file():
-        return []
-    return sorted(json.loads(CORPORA_META.read_text("utf-8")).items())
+    """Samples listed in corpora/meta.json and in the held-out set's own meta.json."""
+    cases = []
+    for folder in (CORPORA, HELDOUT):
+        meta = folder / "meta.json"
+        if meta.is_file():
+            prefix = folder.relative_to(CORPORA).as_posix()
+            for name, expected in json.loads(meta.read_text("utf-8")).items():
+                key = f"{prefix}/{name}" if prefix != "." else name
+                cases.append((key, expected))
+    return sorted(cases)
 
 
 @pytest.mark.parametrize(("name", "expected"), corpora_cases())

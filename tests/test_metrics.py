@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnpolicy.extract.indicators import load_taxonomy
-from cnpolicy.extract.metrics import Context, find_metrics
+from cnpolicy.extract.metrics import Context, MetricsComponent, find_metrics
 from cnpolicy.extract.pipeline import build_nlp
 from cnpolicy.gazetteer import load_gazetteer
 from cnpolicy.records import Metric, Region, Section
@@ -21,7 +21,9 @@ def region(name: str) -> Region:
     return found
 
 
-def metrics_in(text: str, *, place: str | None = None, sections: tuple[Section, ...] = ()) -> list[Metric]:
+def metrics_in(
+    text: str, *, place: str | None = None, sections: tuple[Section, ...] = ()
+) -> list[Metric]:
     context = Context(region=region(place) if place else None, sections=sections)
     found = find_metrics(text, context=context)
     for metric in found:
@@ -96,7 +98,12 @@ def test_changes_are_one_metric_spanning_both_numbers(
     text: str, before: float, after: float, unit: str
 ) -> None:
     metric = only(text)
-    assert (metric.kind, metric.before, metric.value, metric.unit) == ("change", before, after, unit)
+    assert (metric.kind, metric.before, metric.value, metric.unit) == (
+        "change",
+        before,
+        after,
+        unit,
+    )
     assert str(before).removesuffix(".0") in metric.text
     assert str(after) in metric.text
 
@@ -310,7 +317,7 @@ def test_component_config_and_project_pipeline() -> None:
     component = nlp.add_pipe("cnpolicy_metrics", config={"spans_key": "numbers"})
     doc = nlp("减少20个")
     assert "numbers" in doc.spans and "metrics" not in doc.spans
-    assert component.spans_key == "numbers"
+    assert isinstance(component, MetricsComponent) and component.spans_key == "numbers"
     from cnpolicy.config import ExtractOptions
 
     assert "cnpolicy_metrics" in build_nlp(ExtractOptions(entities=False)).pipe_names

@@ -1,0 +1,54 @@
+"""Quality gate: metric extraction against the gold sets must stay above pinned floors.
+
+Floors are what was measured when they were pinned, rounded down a little (see each constant).
+The shared development set (../shared/corpus) is skipped when absent; our own annotated
+samples (corpora/gold) are checked when present.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cnpolicy.extract.evaluate import Scores, evaluate
+
+# Shared set (3 real reform reports, 96 gold metrics), measured: F1 1.000, subject 0.917
+# (exact match), region 1.000, every change's before right. The issue's floors are F1 0.95,
+# subject 0.90, region 0.95; ours sit just under what we measured.
+SHARED_FLOORS = {"f1": 0.98, "subject": 0.90, "region": 0.98, "before": 1.0}
+# corpora/ (11 samples in txt, HTML, PDF, DOCX written by us, 204 gold metrics), measured:
+# F1 1.000, subject 0.902, region 1.000, before 1.000, indicator 0.909.
+CORPORA_FLOORS = {"f1": 0.97, "subject": 0.87, "region": 0.97, "before": 0.95, "indicator": 0.85}
+
+
+def rates(scores: Scores) -> dict[str, float]:
+    return {
+        "f1": scores.f1,
+        **{name: scores.rate(name) for name in ("subject", "region", "before", "indicator")},
+    }
+
+
+def check(scores: Scores, floors: dict[str, float]) -> None:
+    measured = rates(scores)
+    below = {
+        name: round(measured[name], 4) for name, floor in floors.items() if measured[name] < floor
+    }
+    missed = [g.quote for g in scores.missed]
+    spurious = [m.text for m in scores.spurious]
+    assert not below, f"below the floors {floors}: {below}; missed {missed}; spurious {spurious}"
+
+
+def test_shared_development_set(shared_corpus: Path) -> None:
+    report = evaluate(shared_corpus / "gold", shared_corpus / "reform")
+    assert report.overall.tp > 0
+    check(report.overall, SHARED_FLOORS)
+
+
+def test_our_annotated_samples(corpora: Path) -> None:
+    gold = corpora / "gold"
+    if not any(gold.glob("*.jsonl")):
+        pytest.skip(f"no annotated samples in {gold} yet")
+    report = evaluate(gold, corpora)
+    assert report.overall.tp > 0
+    check(report.overall, CORPORA_FLOORS)
