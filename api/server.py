@@ -113,7 +113,7 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         app = create_app(store, settings=settings)
         print(
-            f"cnpolicy serve: {settings.store_label} ({store.count()} documents) on "
+            f"cnpolicy serve: {settings.store_label} ({store.count()} documents), starting on "
             f"http://{args.host}:{args.port}/  (API docs at /docs)",
             file=sys.stderr,
         )
@@ -121,8 +121,13 @@ def run_serve(args: argparse.Namespace) -> int:
             app, host=args.host, port=args.port, log_level=args.log_level, server_header=False
         )
         server = uvicorn.Server(config)
-        server.run()
-        if not server.started:
+        try:
+            server.run()
+        except SystemExit:  # uvicorn exits when it cannot bind
+            started = False
+        else:
+            started = server.started
+        if not started:
             raise ConfigError(
                 f"could not listen on {args.host}:{args.port} (in use, or not an address here)",
                 field="--port",

@@ -25,6 +25,12 @@ TAG_CATEGORIES: dict[str, Category] = {
 }  # fmt: skip
 OPENING_QUOTES = frozenset("“‘「『")
 CLOSING_QUOTES = frozenset("”’」』")
+# Characters that stand alone as grammar (particles, pronouns, numerals, measure words):
+# never joined with a neighbouring single character.
+FUNCTION_CHARS = frozenset(
+    "的了着过和与及或在对把将从由为等共各均已再并即比较每个项名家次期条人件处所支批类种"
+    "是有也都还又就才被让给向于以及其该此这那之所而且但则一二三四五六七八九十百千万亿两"
+)
 # A quoted stretch of at most this many words is a name (“证照分离”), joined into one word.
 MAX_QUOTED_WORDS = 8
 # A bracketed stretch of at most this many words right after a noun belongs to it
@@ -143,9 +149,38 @@ class Words:
                 and word not in lex.nouns
             ):
                 out.extend((word[0], word[1:]))
+            elif self._joins_single(out, word):
+                out[-1] += word
             else:
                 out.append(word)
         return out
+
+    def _joins_single(self, out: list[Word], word: Word) -> bool:
+        """Two single characters the dictionary does not know as words (出 清) make one word:
+        the segmenter runs without its HMM, which would have joined them."""
+        if len(word) != 1 or not out or len(out[-1]) != 1:
+            return False
+        return self._free_char(word) and self._free_char(out[-1])
+
+    def _free_char(self, char: Word) -> bool:
+        lex = self.lex
+        return (
+            "\u4e00" <= char <= "\u9fff"
+            and char not in FUNCTION_CHARS
+            and char not in lex.split_prefixes
+            and all(
+                char not in words
+                for words in (
+                    lex.nouns,
+                    lex.verbs,
+                    lex.adverbs,
+                    lex.prepositions,
+                    lex.conjunctions,
+                    lex.suffixes,
+                    lex.admin_units,
+                )
+            )  # fmt: skip
+        )
 
     @staticmethod
     def _join_quotes(words: list[Word]) -> list[Word]:

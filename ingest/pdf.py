@@ -41,6 +41,11 @@ POSITION_TOLERANCE = 6.0
 # CJK lines fall short by up to two characters when a closing mark may not start the next
 # line or an opening mark may not end this one (避头尾), and digits are narrower than hanzi.
 RIGHT_MARGIN_EMS = 2.5
+# A line after a finished sentence is a heading (not the paragraph's wrapped tail) when it has
+# no punctuation, at most 20 characters, and ends at least 4 characters short of the margin.
+HEADING_GAP_EMS = 4.0
+MAX_HEADING_CHARS = 20
+HEADING_PUNCTUATION = re.compile(r"[,。;:!?、,;:!?]")
 # The right margin is this percentile of the line ends of the body text: most prose lines
 # are full, while hanging punctuation pushes a few past the margin.
 RIGHT_MARGIN_PERCENTILE = 0.9
@@ -281,6 +286,14 @@ def join_paragraphs(pages: list[list[Line]]) -> list[str]:
     return paragraphs
 
 
+def is_heading_line(line: Line, frame: Geometry) -> bool:
+    """A short line with no punctuation that stops well short of the right margin."""
+    em = max(frame.size, 1.0)
+    text = line.text.strip()
+    short = line.x1 < frame.right - HEADING_GAP_EMS * em and len(text) <= MAX_HEADING_CHARS
+    return short and not HEADING_PUNCTUATION.search(text)
+
+
 def continues(previous: Line, line: Line, frame: Geometry) -> bool:
     """Whether `line` carries on the paragraph `previous` ends (see the module constants)."""
     if starts_paragraph(line.text):
@@ -295,6 +308,8 @@ def continues(previous: Line, line: Line, frame: Geometry) -> bool:
     em = max(frame.size, 1.0)
     reaches_right = previous.x1 >= frame.right - RIGHT_MARGIN_EMS * em
     if reaches_right and line.x0 <= frame.left + INDENT_EMS * em:
+        if ends_sentence(previous.text) and is_heading_line(line, frame):
+            return False  # "…综述如下。" then a standalone heading such as a city's name
         return frame.indented or not ends_sentence(previous.text)
     wide = previous.x1 - previous.x0 >= frame.right - frame.left - CENTRED_WRAP_EMS * em
     centred_wrap = wide and _is_centred(previous, frame) and _is_centred(line, frame)

@@ -41,7 +41,6 @@ from cnpolicy.search.query import CompiledQuery, compile_text
 from cnpolicy.search.segment import strip_separators
 from cnpolicy.search.sqlite_query import (
     SNIPPET_SQL,
-    Filters,
     build_filters,
     count_sql,
     document_tags,

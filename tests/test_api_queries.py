@@ -70,6 +70,8 @@ def test_search_filters_and_pages(client: TestClient) -> None:
     first = client.get("/search", params={"q": "机构改革", "limit": 2}).json()
     second = client.get("/search", params={"q": "机构改革", "limit": 2, "offset": 2}).json()
     assert not {h["id"] for h in first["hits"]} & {h["id"] for h in second["hits"]}
+    collapsed = client.get("/search", params={"q": "机构改革", "collapse_duplicates": "true"})
+    assert collapsed.json()["total"] == len(REPORTS)  # the samples hold no republications
     nothing = client.get("/search", params={"q": "不存在的词语组合xyz"}).json()
     assert nothing["total"] == 0 and nothing["hits"] == []
 

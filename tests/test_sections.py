@@ -47,3 +47,18 @@ def test_inline_headings_need_a_chain() -> None:
     assert titles == ["一、编清单、明职责", "二、高标准、促运转"]
     lone = "标题\n按照 一、二类事业单位分类推进。"
     assert find_sections(lone, first_line=1) == ()
+
+
+def test_round_up_pdfs_keep_every_city_heading() -> None:
+    from cnpolicy.ingest import ingest_bytes
+    from tests.conftest import CORPORA
+
+    expected = {
+        "reform/zhejiang-2019.pdf": ["杭州市", "宁波市", "温州市", "湖州市"],
+        "heldout/anhui-2021.pdf": ["合肥市", "芜湖市", "蚌埠市", "安庆市", "阜阳市", "滁州市"],
+    }
+    for name, cities in expected.items():
+        path = CORPORA / name
+        document = ingest_bytes(path.read_bytes(), source=str(path))
+        titles = [s.title for s in document.sections if s.marker == "standalone"]
+        assert [t for t in titles if t in cities] == cities, name

@@ -315,6 +315,8 @@ def test_year_type_and_publisher_filters(store: Store) -> None:
 
 def test_facets_count_the_matches(store: Store) -> None:
     result = store.search(SearchRequest(text="编制", limit=1))
+    whole_page = store.search(SearchRequest(text="编制", limit=50))  # every match on one page
+    assert (whole_page.total, whole_page.facets) == (result.total, result.facets)
     assert sum(result.facets["doc_type"].values()) == result.total
     assert result.facets["region"]["湛江市"] == sum(
         1 for d in sample_documents() if d.region == ZHANJIANG and "编制" in d.text
