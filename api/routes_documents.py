@@ -100,8 +100,8 @@ async def create_documents(
     summary="A document with all its records",
     responses={404: ERROR_RESPONSES[404]},
 )
-def read_document(doc_id: DocId, store: StoreDep) -> dict[str, Any]:
-    return store.get(doc_id).to_dict()
+def read_document(doc_id: DocId, store: StoreDep) -> JSONResponse:
+    return JSONResponse(store.get(doc_id).to_dict())
 
 
 @router.get(

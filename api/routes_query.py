@@ -93,8 +93,8 @@ class ExportFormat(StrEnum):
 @router.get("/search", summary="Full-text search with filters and facets", responses=ERRORS)
 def search(
     store: StoreDep, params: SearchDep, limit: Limit = 10, offset: Offset = 0
-) -> dict[str, Any]:
-    return store.search(params.request(limit=limit, offset=offset)).to_dict()
+) -> JSONResponse:
+    return JSONResponse(store.search(params.request(limit=limit, offset=offset)).to_dict())
 
 
 @router.get("/metrics", summary="Extracted statistics, with their quotes", responses=ERRORS)
@@ -108,11 +108,11 @@ def metrics(
     year: Year = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> JSONResponse:
     request = metric_request(
         indicator, region, level, min_value, max_value, year, limit=limit, offset=offset
     )
-    return store.metrics(request).to_dict()
+    return JSONResponse(store.metrics(request).to_dict())
 
 
 @router.get("/compare", summary="Places side by side on one or more indicators", responses=ERRORS)
@@ -123,7 +123,7 @@ def compare(
     ],
     regions: Regions = None,
     year: Year = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     wanted = compare_params(indicator, regions, year)
     comparison = store.compare(
         wanted.indicators,
@@ -131,7 +131,7 @@ def compare(
         year_from=wanted.year_from,
         year_to=wanted.year_to,
     )
-    return comparison.to_dict()
+    return JSONResponse(comparison.to_dict())
 
 
 @router.get("/sanding", summary="三定 department records", responses=ERRORS)
@@ -143,9 +143,9 @@ def sanding(
     body: Body = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> JSONResponse:
     request = sanding_request(region, name, kind, body, limit=limit, offset=offset)
-    return store.sanding(request).to_dict()
+    return JSONResponse(store.sanding(request).to_dict())
 
 
 @router.get(

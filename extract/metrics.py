@@ -21,8 +21,7 @@ from spacy.tokens import Doc, Span
 from cnpolicy.extract.extensions import METRICS_KEY, register_extensions
 from cnpolicy.extract.indicators import Taxonomy, load_taxonomy
 from cnpolicy.extract.mentions import Boundaries, Mention, Rules, load_rules, scan_mentions
-from cnpolicy.extract.pipeline import _initialise_jieba as initialise_jieba
-from cnpolicy.extract.tokenizer import USE_HMM
+from cnpolicy.extract.pipeline import initialise_jieba
 from cnpolicy.extract.subjects import (
     Before,
     distribute,
@@ -31,6 +30,7 @@ from cnpolicy.extract.subjects import (
     subject_before,
     with_level,
 )
+from cnpolicy.extract.tokenizer import USE_HMM
 from cnpolicy.extract.words import Lexicon, Words, load_lexicon
 from cnpolicy.gazetteer import Gazetteer, PlaceMention, load_gazetteer
 from cnpolicy.records import Metric, MetricKind, Region, Section
@@ -87,6 +87,7 @@ class SentenceState:
     last_end: int = -1
     topics: list[tuple[int, str]] = field(default_factory=list)
     level_topic: str | None = None
+    sentence: str = ""
 
 
 def jieba_boundaries(text: str) -> Boundaries:
@@ -94,6 +95,12 @@ def jieba_boundaries(text: str) -> Boundaries:
     initialise_jieba()
     spans = [(start, end) for _word, start, end in jieba.tokenize(text, HMM=USE_HMM)]
     return Boundaries([s for s, _ in spans], [e for _, e in spans])
+
+
+def segment(text: str) -> list[str]:
+    """jieba's words for a short phrase, segmented as the pipeline does."""
+    words: list[str] = jieba.lcut(text, HMM=USE_HMM)
+    return words
 
 
 def doc_boundaries(doc: Doc) -> Boundaries:
@@ -163,6 +170,10 @@ class _Extractor:
         self.sentence_breaks = _break_offsets(text, rules.sentence_breaks)
         self.clause_breaks = _break_offsets(text, rules.clause_breaks)
         self.places: dict[int, list[PlaceMention]] = {}
+        self.section_places = self._place_sections()
+        pattern = _level_pattern(lexicon.level_words)
+        self.levels = [(match.start(), match.group()) for match in pattern.finditer(text)]
+        self.level_starts = [start for start, _ in self.levels]
         self.sentence_start = -1
         self.state = SentenceState(limit=0)
 
@@ -186,11 +197,12 @@ class _Extractor:
             self.sentence_start = sent_start
             self.state = SentenceState(limit=sent_start)
             self.state.topics = self._topics(sent_start, m.start)
+            self.state.sentence = self.text[sent_start:sent_end].strip()
         clause_start, _ = self._clause_bounds(m.start, sent_start, sent_end)
         _, after_end = self._clause_bounds(max(m.end - 1, m.start), sent_start, sent_end)
         subject, limit = self._subject(m, clause_start, max(after_end, m.end))
         kind = KINDS["change" if m.before is not None else m.kind]
-        before_text = self.text[clause_start : m.start]
+        before_text = self.text[clause_start : m.number_start]
         after_text = self.text[m.end : max(after_end, m.end)]
         action = self.taxonomy.find_action(before_text, after_text, subject)
         clause_text = self.text[clause_start : max(after_end, m.end)]
@@ -199,7 +211,7 @@ class _Extractor:
             text=self.text[m.start : m.end],
             start=m.start,
             end=m.end,
-            sentence=self.text[sent_start:sent_end].strip(),
+            sentence=self.state.sentence,
             value=m.value,
             unit=m.unit,
             kind=kind,
@@ -271,11 +283,11 @@ class _Extractor:
         joined = state.last_end >= 0 and self.text[state.last_end : m.start].strip() == "、"
         if distributed and subject and "、" in subject:
             state.distributed = (subject, 0)
-            return distribute(subject, 0, jieba.lcut)
+            return distribute(subject, 0, segment)
         if state.distributed and joined:
             base, index = state.distributed
             state.distributed = (base, index + 1)
-            return distribute(base, index + 1, jieba.lcut)
+            return distribute(base, index + 1, segment)
         state.distributed = None
         return subject
 
@@ -307,17 +319,18 @@ class _Extractor:
 
     def _level(self, sent_start: int, end: int) -> str | None:
         """The last level word (市级, 县级, 镇街 …) in the sentence up to the metric."""
-        found = None
-        for match in _level_pattern(self.lexicon.level_words).finditer(self.text, sent_start, end):
-            found = match.group()
-        return found.removeprefix("各") if found else None
+        index = bisect.bisect_right(self.level_starts, end - 1) - 1
+        if index < 0 or self.level_starts[index] < sent_start:
+            return None
+        start, word = self.levels[index]
+        return word.removeprefix("各") if start + len(word) <= end else None
 
     def _region(self, m: Mention, clause_start: int, sent_start: int) -> Region | None:
         """The place the figure is about: a place leading its clause or sentence, else the
         place of its section (a city heading in a round-up), else the document's."""
         default = self.context.region
         within = default.code if default else None
-        base = self._section_place(m.start, within) or default
+        base = self._section_place(m.start) or default
         for start in (clause_start, sent_start):
             head = self.text[start : m.start]
             if OWN_PLACE.search(head[: PLACE_AT_CLAUSE_START + 2]):
@@ -342,19 +355,27 @@ class _Extractor:
             return self.gazetteer.region(division)
         return None
 
-    def _section_place(self, offset: int, within: str | None) -> Region | None:
+    def _section_place(self, offset: int) -> Region | None:
+        """The place of the innermost section around the offset whose heading is a place."""
         found: Region | None = None
+        for start, end, place in self.section_places:
+            if start <= offset < end:
+                found = place
+        return found
+
+    def _place_sections(self) -> list[tuple[int, int, Region]]:
+        """Sections headed by a place name (汕尾市, 一、汕尾市:…), with that place."""
+        default = self.context.region
+        within = default.code if default else None
+        found = []
         for section in self.context.sections:
-            if not section.start <= offset < section.end:
-                continue
             title = section.title.strip()
             if len(title) > MAX_PLACE_HEADING and section.marker != "standalone":
                 continue
             places = self.gazetteer.find(title)
             if places and places[0].start <= PLACE_AT_CLAUSE_START + 2:
-                found = self.gazetteer.region(
-                    self.gazetteer.choose(places[0].candidates, within=within)
-                )
+                division = self.gazetteer.choose(places[0].candidates, within=within)
+                found.append((section.start, section.end, self.gazetteer.region(division)))
         return found
 
 
@@ -380,7 +401,8 @@ class MetricsComponent:
 
     def match(self, doc: Doc) -> list[Metric]:
         context = Context(region=doc._.cnpolicy_region, sections=tuple(doc._.cnpolicy_sections))
-        return find_metrics(doc.text, context=context, bounds=doc_boundaries(doc))
+        text = doc._.cnpolicy_text or doc.text  # doc.text rebuilds the string from tokens
+        return find_metrics(text, context=context, bounds=doc_boundaries(doc))
 
     def set_annotations(self, doc: Doc, metrics: Sequence[Metric]) -> None:
         spans: list[Span] = []
@@ -390,6 +412,14 @@ class MetricsComponent:
                 continue
             span._.cnpolicy_metric = metric
             spans.append(span)
+        doc._.cnpolicy_metrics = (
+            list(metrics)
+            if self.overwrite
+            else [
+                *(doc._.cnpolicy_metrics or ()),
+                *metrics,
+            ]
+        )
         if self.overwrite or self.spans_key not in doc.spans:
             doc.spans[self.spans_key] = spans
         else:

@@ -34,7 +34,7 @@ def load_user_dictionary() -> None:
 
 
 @lru_cache(maxsize=1)
-def _initialise_jieba() -> None:
+def initialise_jieba() -> None:
     jieba.setLogLevel(60)  # jieba prints its cache-loading chatter on stderr at INFO
     jieba.initialize()
     load_user_dictionary()
@@ -42,7 +42,7 @@ def _initialise_jieba() -> None:
 
 def build_nlp(options: ExtractOptions) -> Language:
     """A fresh pipeline with the components the options ask for."""
-    _initialise_jieba()
+    initialise_jieba()
     register_extensions()
     # Importing the component modules registers their factories (and our tokenizer) with spaCy.
     from cnpolicy.extract import entities, metrics, tokenizer  # noqa: F401

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import jieba
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import registry
 from spacy.vocab import Vocab
 
 # jieba's HMM guesses words jieba's dictionary lacks (mostly names). The components match on
@@ -48,7 +48,7 @@ class JiebaTokenizer:
         return self
 
 
-@spacy.registry.tokenizers("cnpolicy.jieba_tokenizer.v1")
+@registry.tokenizers("cnpolicy.jieba_tokenizer.v1")  # type: ignore[untyped-decorator]
 def create_jieba_tokenizer(hmm: bool = USE_HMM) -> Callable[[Language], JiebaTokenizer]:
     def create(nlp: Language) -> JiebaTokenizer:
         return JiebaTokenizer(nlp.vocab, hmm=hmm)

@@ -163,24 +163,7 @@ class Words:
         return self._free_char(word) and self._free_char(out[-1])
 
     def _free_char(self, char: Word) -> bool:
-        lex = self.lex
-        return (
-            "\u4e00" <= char <= "\u9fff"
-            and char not in FUNCTION_CHARS
-            and char not in lex.split_prefixes
-            and all(
-                char not in words
-                for words in (
-                    lex.nouns,
-                    lex.verbs,
-                    lex.adverbs,
-                    lex.prepositions,
-                    lex.conjunctions,
-                    lex.suffixes,
-                    lex.admin_units,
-                )
-            )  # fmt: skip
-        )
+        return _is_free_char(char) if self.lex is load_lexicon() else _free_in(char, self.lex)
 
     @staticmethod
     def _join_quotes(words: list[Word]) -> list[Word]:
@@ -222,6 +205,33 @@ class Words:
 
     def category(self, word: Word) -> Category:
         return category_of(word, self.lex)
+
+
+@lru_cache(maxsize=8192)
+def _is_free_char(char: Word) -> bool:
+    """`_free_in` for the bundled lexicon, memoised per character."""
+    return _free_in(char, load_lexicon())
+
+
+def _free_in(char: Word, lex: Lexicon) -> bool:
+    """A CJK character that is no word class of the lexicon and no bit of grammar."""
+    return (
+        "\u4e00" <= char <= "\u9fff"
+        and char not in FUNCTION_CHARS
+        and char not in lex.split_prefixes
+        and all(
+            char not in words
+            for words in (
+                lex.nouns,
+                lex.verbs,
+                lex.adverbs,
+                lex.prepositions,
+                lex.conjunctions,
+                lex.suffixes,
+                lex.admin_units,
+            )
+        )
+    )
 
 
 _CATEGORY_CACHE: dict[str, Category] = {}

@@ -366,7 +366,10 @@ class SqliteStore(Store):
             yield str(doc_id), str(fingerprint)
 
     def year_range(self) -> tuple[int, int] | None:
-        row = self._run("SELECT min(year), max(year) FROM documents").fetchone()
+        # Two subqueries: each min() or max() alone is one index lookup; together, a full scan.
+        row = self._run(
+            "SELECT (SELECT min(year) FROM documents), (SELECT max(year) FROM documents)"
+        ).fetchone()
         return (int(row[0]), int(row[1])) if row[0] is not None else None
 
     def search(self, request: SearchRequest) -> SearchResult:

@@ -72,8 +72,10 @@ class Places:
 def places() -> Places:
     gazetteer = load_gazetteer()
     divisions = sorted(gazetteer.by_code.values(), key=lambda d: d.code)
-    cities = tuple(d for d in divisions if d.level == "city")
-    counties = tuple(d for d in divisions if d.level == "county")
+    # Placeholder rows of the source data (省直辖县级行政区划 and the like) are not places.
+    real = [d for d in divisions if "直辖" not in d.name]
+    cities = tuple(d for d in real if d.level == "city")
+    counties = tuple(d for d in real if d.level == "county")
     counties_of: dict[str, list[Division]] = {}
     for county in counties:
         counties_of.setdefault(county.city_code, []).append(county)

@@ -214,6 +214,8 @@ def test_actions_and_levels() -> None:
     metric = only("市县两级撤销事业单位12个")
     assert (metric.action, metric.level) == ("撤销", "市县两级")
     assert only("编制5个").action is None
+    assert only("市级机构从61个减到49个").action == "精简"
+    assert only("审批事项326项即来即办").action is None
 
 
 def test_region_defaults_to_the_document() -> None:

@@ -101,6 +101,7 @@ def index_corpus(store: SqliteStore, total: int, seed: int, jobs: int) -> dict[s
     started = time.perf_counter()
     report = store.index(prepared_stream(total, seed, jobs, progress))
     elapsed = time.perf_counter() - started
+    indexing_peak = peak_mib(resource.RUSAGE_SELF)
     optimize_started = time.perf_counter()
     store.optimize()
     optimize_seconds = time.perf_counter() - optimize_started
@@ -112,7 +113,7 @@ def index_corpus(store: SqliteStore, total: int, seed: int, jobs: int) -> dict[s
         "characters_per_second": round(progress.chars / elapsed),
         "average_characters": round(progress.chars / max(1, progress.count)),
         "optimize_seconds": round(optimize_seconds, 1),
-        "writer_peak_rss_mib": round(peak_mib(resource.RUSAGE_SELF)),
+        "writer_peak_rss_mib": round(indexing_peak),
         "worker_peak_rss_mib": round(peak_mib(resource.RUSAGE_CHILDREN)),
         "rss_samples_mib": [round(s[2]) for s in progress.samples or []],
     }
@@ -136,9 +137,16 @@ EXCLUSIONS = ("审批 -网上办", "改革 -事业单位", "编制 -下沉", "�
 SANDING_QUERIES = ("内设机构 办公室", "行政编制", "职能配置", "领导职数 副局长")
 
 
-def query_mix(count: int, seed: int) -> list[SearchRequest]:
+# What each tenth of the mix is (query_mix cycles through these in order).
+KINDS = (
+    "place", "place, year", "department, province", "topic, province, years", "topic, years",
+    "phrase", "OR, city", "NOT, province", "三定 words, type", "place and topic",
+)  # fmt: skip
+
+
+def query_mix(count: int, seed: int) -> list[tuple[str, SearchRequest]]:
     """A fixed mix of searches users run: places, departments, topics, phrases, OR, NOT,
-    with region, year and type filters and later pages."""
+    with region, year and type filters and later pages; each with its kind (KINDS)."""
     rng = random.Random(f"bench-queries:{seed}")
     cities = places().cities
     provinces = sorted({c.province for c in cities})
@@ -149,10 +157,11 @@ def query_mix(count: int, seed: int) -> list[SearchRequest]:
         region = None
         year_from = year_to = None
         doc_type = None
-        if kind in (0, 1):
+        if kind == 0:
             text = rng.choice((city.short, city.name))
-            if rng.random() < 0.5:
-                year_from = year_to = rng.randint(2015, 2024)
+        elif kind == 1:
+            text = rng.choice((city.short, city.name))
+            year_from = year_to = rng.randint(2015, 2024)
         elif kind == 2:
             text = rng.choice(DEPARTMENTS)
             region = rng.choice(provinces)
@@ -175,8 +184,9 @@ def query_mix(count: int, seed: int) -> list[SearchRequest]:
         else:
             text = f"{city.short} {rng.choice(WORDS)}"
         offset = rng.choice((0, 0, 0, 10, 20))
-        requests.append(SearchRequest(text=text, region=region, year_from=year_from,
-                                      year_to=year_to, doc_type=doc_type, offset=offset))  # fmt: skip
+        request = SearchRequest(text=text, region=region, year_from=year_from, year_to=year_to,
+                                doc_type=doc_type, offset=offset)  # fmt: skip
+        requests.append((KINDS[kind], request))
     return requests
 
 
@@ -185,8 +195,22 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def time_queries(store: SqliteStore, requests: list[SearchRequest]) -> dict[str, Any]:
-    """Median of REPEATS runs per query, ours and bare, interleaved; after one warm-up pass."""
+def summary(ours: list[float], bare: list[float]) -> dict[str, float]:
+    return {
+        "ours_p50_ms": round(percentile(ours, 0.5), 2),
+        "ours_p95_ms": round(percentile(ours, 0.95), 2),
+        "bare_p50_ms": round(percentile(bare, 0.5), 2),
+        "bare_p95_ms": round(percentile(bare, 0.95), 2),
+    }
+
+
+def time_queries(store: SqliteStore, mix: list[tuple[str, SearchRequest]]) -> dict[str, Any]:
+    """Median of REPEATS runs per query, ours and bare, interleaved; after one warm-up pass.
+
+    Ours: SearchRequest → SearchResult (parse, segment, filters, ranking, total, facets,
+    snippets, records). Bare: the same words' FTS5 expression, no filters, top 10 by rank.
+    """
+    requests = [r for _, r in mix]
     bare = [bare_expression(compile_text(r.text)) for r in requests]
     for request, expression in zip(requests, bare, strict=True):
         store.search(request)
@@ -205,33 +229,31 @@ def time_queries(store: SqliteStore, requests: list[SearchRequest]) -> dict[str,
         bare_ms.append(statistics.median(runs_bare))
         hits.append(result.total)
     ratios = [o / b for o, b in zip(ours_ms, bare_ms, strict=True) if b > 0]
+    kinds: dict[str, Any] = {}
+    for kind in KINDS:
+        chosen = [i for i, (k, _) in enumerate(mix) if k == kind]
+        if chosen:
+            kinds[kind] = {
+                **summary([ours_ms[i] for i in chosen], [bare_ms[i] for i in chosen]),
+                "matches_p50": int(percentile([float(hits[i]) for i in chosen], 0.5)),
+            }
     return {
         "queries": len(requests),
-        "ours_p50_ms": round(percentile(ours_ms, 0.5), 2),
-        "ours_p95_ms": round(percentile(ours_ms, 0.95), 2),
+        **summary(ours_ms, bare_ms),
         "ours_max_ms": round(max(ours_ms), 2),
-        "bare_p50_ms": round(percentile(bare_ms, 0.5), 2),
-        "bare_p95_ms": round(percentile(bare_ms, 0.95), 2),
         "ratio_of_p50": round(percentile(ours_ms, 0.5) / percentile(bare_ms, 0.5), 2),
         "ratio_of_p95": round(percentile(ours_ms, 0.95) / percentile(bare_ms, 0.95), 2),
         "ratio_of_totals": round(sum(ours_ms) / sum(bare_ms), 2),
         "per_query_ratio_p50": round(percentile(ratios, 0.5), 2),
         "matches_p50": int(percentile([float(h) for h in hits], 0.5)),
         "matches_max": max(hits),
+        "by_kind": kinds,
         "slowest": sorted(
-            (
-                {
-                    "query": r.text,
-                    "region": r.region,
-                    "ms": round(o, 1),
-                    "bare_ms": round(b, 1),
-                    "matches": h,
-                }
-                for r, o, b, h in zip(requests, ours_ms, bare_ms, hits, strict=True)
-            ),
+            ({"query": r.text, "region": r.region, "ms": round(o, 1), "bare_ms": round(b, 1),
+              "matches": h} for r, o, b, h in zip(requests, ours_ms, bare_ms, hits, strict=True)),
             key=lambda row: -float(row["ms"]),  # type: ignore[arg-type]
         )[:5],
-    }
+    }  # fmt: skip
 
 
 def end_to_end(count: int, jobs: int, seed: int) -> dict[str, Any]:
