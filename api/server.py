@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import json
+import os
 import sys
+from typing import Any
 
 from cnpolicy.api.settings import TOKEN_VARIABLE, Settings, settings_from_env
 from cnpolicy.config import MAX_INPUT_BYTES, default_store
@@ -15,6 +18,11 @@ from cnpolicy.errors import ConfigError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+# Where `cnpolicy serve --workers N` leaves its options for the worker processes.
+WORKER_OPTIONS = "CNPOLICY_SERVE_OPTIONS"
+# Most worker processes: one per core is the useful maximum on the machines we target; each
+# holds its own store connection and, once it has handled an upload, its own pipeline (~300 MB).
+MAX_WORKERS = 16
 # The largest upload limit the command accepts (MB): the pipeline holds a file in memory
 # several times over while reading it, so larger limits are a memory risk, not a feature.
 MAX_UPLOAD_MB = 1024
@@ -45,6 +53,12 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="allow browser requests from this origin (repeatable; default: none)",
     )
     parser.add_argument(
+        "--workers",
+        type=worker_count,
+        default=1,
+        help="server processes (default 1); more lets searches use more cores",
+    )
+    parser.add_argument(
         "--log-level",
         choices=("critical", "error", "warning", "info", "debug"),
         default="info",
@@ -59,6 +73,16 @@ def port_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"expected a port in 0..65535, got {value}")
+    return value
+
+
+def worker_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got {text!r}") from None
+    if not 1 <= value <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"expected 1..{MAX_WORKERS} workers, got {value}")
     return value
 
 
@@ -97,11 +121,6 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from cnpolicy.api.app import create_app
-    from cnpolicy.search.commands import open_store
-
     settings = settings_from_args(args)
     if not is_loopback(args.host) and settings.token is None:
         print(
@@ -109,14 +128,22 @@ def run_serve(args: argparse.Namespace) -> int:
             "anyone who can reach it can upload and delete documents",
             file=sys.stderr,
         )
+    if args.workers > 1:
+        return run_workers(args)
+    return run_single(args, settings)
+
+
+def run_single(args: argparse.Namespace, settings: Settings) -> int:
+    """One process: the store opened here, shared by the request threads."""
+    import uvicorn
+
+    from cnpolicy.api.app import create_app
+    from cnpolicy.search.commands import open_store
+
     store = open_store(args, create=True)
     try:
         app = create_app(store, settings=settings)
-        print(
-            f"cnpolicy serve: {settings.store_label} ({store.count()} documents), starting on "
-            f"http://{args.host}:{args.port}/  (API docs at /docs)",
-            file=sys.stderr,
-        )
+        announce(args, f"{settings.store_label} ({store.count()} documents)")
         config = uvicorn.Config(
             app, host=args.host, port=args.port, log_level=args.log_level, server_header=False
         )
@@ -128,10 +155,66 @@ def run_serve(args: argparse.Namespace) -> int:
         else:
             started = server.started
         if not started:
-            raise ConfigError(
-                f"could not listen on {args.host}:{args.port} (in use, or not an address here)",
-                field="--port",
-            )
+            raise cannot_listen(args)
     finally:
         store.close()
     return 0
+
+
+def run_workers(args: argparse.Namespace) -> int:
+    """Several processes, each with its own store connection (SQLite in WAL mode reads in
+    parallel), so searches use every core; the options reach them through the environment."""
+    import uvicorn
+
+    from cnpolicy.search.commands import open_store
+
+    with open_store(args, create=True) as store:  # create or migrate it once, here
+        documents = store.count()
+    announce(args, f"{store_label(args)} ({documents} documents), {args.workers} workers")
+    os.environ[WORKER_OPTIONS] = json.dumps(worker_options(args))
+    try:
+        uvicorn.run(
+            f"{__name__}:worker_app", factory=True, host=args.host, port=args.port,
+            workers=args.workers, log_level=args.log_level, server_header=False,
+        )  # fmt: skip
+    except SystemExit as exit_:
+        if exit_.code not in (0, None):
+            raise cannot_listen(args) from None
+    return 0
+
+
+def worker_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "store": str(args.store) if args.store else None,
+        "es": args.es,
+        "es_prefix": args.es_prefix,
+        "max_upload_mb": args.max_upload_mb,
+        "cors_origin": list(args.cors_origin),
+    }
+
+
+def worker_app() -> Any:
+    """The app of one worker process (uvicorn calls this factory in each of them)."""
+    from pathlib import Path
+
+    from cnpolicy.api.app import create_app
+    from cnpolicy.search.commands import open_store
+
+    options = json.loads(os.environ[WORKER_OPTIONS])
+    args = argparse.Namespace(**options)
+    args.store = Path(options["store"]) if options["store"] else None
+    return create_app(open_store(args), settings=settings_from_args(args))
+
+
+def announce(args: argparse.Namespace, what: str) -> None:
+    print(
+        f"cnpolicy serve: {what}, starting on http://{args.host}:{args.port}/ (API docs at /docs)",
+        file=sys.stderr,
+    )
+
+
+def cannot_listen(args: argparse.Namespace) -> ConfigError:
+    return ConfigError(
+        f"could not listen on {args.host}:{args.port} (in use, or not an address here)",
+        field="--port",
+    )

@@ -43,6 +43,39 @@ def is_cjk(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 
 
+# Texts whose place scan is remembered: the entity and metric components read the same text
+# one after the other, so the last few suffice (a scan of 3,000 characters is a few hundred µs).
+PLACE_SCANS_CACHED = 4
+
+
+def _by_length(words: Iterable[str]) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """Words grouped by length, so one `str.startswith(tuple)` tests a whole group."""
+    groups: dict[int, list[str]] = {}
+    for word in words:
+        groups.setdefault(len(word), []).append(word)
+    return tuple((length, tuple(group)) for length, group in groups.items())
+
+
+def _by_char_offset_length(
+    words: Iterable[str],
+) -> dict[str, tuple[tuple[int, int, tuple[str, ...]], ...]]:
+    """For each character, the words holding it grouped by (offset of the character, length)."""
+    groups: dict[str, dict[tuple[int, int], list[str]]] = {}
+    for word in words:
+        for offset, char in enumerate(word):
+            groups.setdefault(char, {}).setdefault((offset, len(word)), []).append(word)
+    return {
+        char: tuple((offset, length, tuple(ws)) for (offset, length), ws in by.items())
+        for char, by in groups.items()
+    }
+
+
+@lru_cache(maxsize=PLACE_SCANS_CACHED)
+def places_in(text: str) -> tuple[PlaceMention, ...]:
+    """Every gazetteer place in the text (one scan per text, shared by the components)."""
+    return tuple(load_gazetteer().find(text))
+
+
 def read_data(name: str) -> str:
     """The text of a file in extract/data."""
     return resources.files("cnpolicy.extract").joinpath("data").joinpath(name).read_text("utf-8")
@@ -148,13 +181,13 @@ class OrgRules:
         self.modifiers = tuple(sorted(context["modifiers"], key=len, reverse=True))
         self.anchor_words = tuple(sorted(context["anchors"], key=len, reverse=True))
         self.unknown_blocklist = frozenset(context["unknown_place_blocklist"])
-        self.not_org: dict[str, list[tuple[str, int]]] = {}
-        for word in context["not_org"]:
-            for offset, char in enumerate(word):
-                self.not_org.setdefault(char, []).append((word, offset))
+        self.not_org = _by_char_offset_length(context["not_org"])
         self.levels: dict[str, str] = dict(abbreviations["levels"])
         self.level_blocked: dict[str, tuple[str, ...]] = {
             char: tuple(words) for char, words in context["levels"].items()
+        }
+        self.level_blocked_by_length = {
+            char: _by_length(words) for char, words in self.level_blocked.items()
         }
         self.level_words = frozenset(abbreviations["level_words"])
         self.national: dict[str, str] = dict(abbreviations["national"])
@@ -196,9 +229,9 @@ class OrgRules:
     def _crosses_word(self, text: str, start: int, end: int) -> bool:
         """Whether [start, end) is part of an ordinary word such as 格局, 部门, 主办 (see not_org)."""
         for index in {start, end - 1}:
-            for word, offset in self.not_org.get(text[index], ()):
+            for offset, length, words in self.not_org.get(text[index], ()):
                 at = index - offset
-                if at >= 0 and text.startswith(word, at) and (at < start or at + len(word) > end):
+                if at >= 0 and (at < start or at + length > end) and text.startswith(words, at):
                     return True
         return False
 
@@ -325,8 +358,8 @@ class OrgRules:
         char = text[index]
         if char not in self.levels or index + 1 >= len(text):
             return False
-        for word in self.level_blocked.get(char, ()):
-            if text.startswith(word, index + 1 - len(word)):
+        for length, words in self.level_blocked_by_length.get(char, ()):
+            if text.startswith(words, index + 1 - length):
                 return False
         if text[index : index + 2] in self.level_words:
             return self.forms_re.match(text, index + 1) is not None  # 市政府, not 市政管理

@@ -25,10 +25,12 @@ from cnpolicy.extract.abbreviations import (
     is_cjk,
     load_org_rules,
     place_context,
+    places_in,
     read_data,
     read_json,
 )
 from cnpolicy.extract.extensions import ENTITIES_KEY, register_extensions
+from cnpolicy.extract.mentions import TokenOffsets
 from cnpolicy.gazetteer import LEVEL_RANK, Division, Gazetteer, PlaceMention, load_gazetteer
 from cnpolicy.records import Entity, Region
 
@@ -155,7 +157,7 @@ class EntityRules:
     ) -> list[Entity]:
         """Every entity in the text, overlaps resolved, sorted by position."""
         context = place_context(region, self.gazetteer)
-        mentions = self.gazetteer.find(text)
+        mentions = self._places(text)
         places, unknown = self.find_places(text, mentions, context)
         if region is not None and region.code is None and len(region.name) >= 2:
             unknown.add(region.name)
@@ -175,6 +177,12 @@ class EntityRules:
         return resolve_overlaps(outside(found, self.find_policies(text)))
 
     # --- GPE ----------------------------------------------------------------------------------
+
+    def _places(self, text: str) -> Sequence[PlaceMention]:
+        """The gazetteer's places in the text (the shared scan when this is the bundled one)."""
+        if self.gazetteer is load_gazetteer():
+            return places_in(text)
+        return self.gazetteer.find(text)
 
     def find_places(
         self, text: str, mentions: Sequence[PlaceMention], context: PlaceContext
@@ -565,26 +573,17 @@ def entity_spans(doc: Doc, entities: Sequence[Entity]) -> list[Span]:
     inside it, or a mix of both ends; an entity none of these can carry is left out."""
     spans: list[Span] = []
     used: set[tuple[int, int]] = set()
+    tokens = TokenOffsets.of(doc)
     for entity in sorted(entities, key=lambda e: (LABEL_PRIORITY[e.label], e.start - e.end)):
-        for span in span_options(doc, entity):
-            if (span.start_char, span.end_char) not in used:
-                used.add((span.start_char, span.end_char))
+        for first, last in tokens.options(entity.start, entity.end):
+            chars = (tokens.starts[first], tokens.ends[last - 1])
+            if chars not in used:
+                used.add(chars)
+                span = Span(doc, first, last, label=entity.label)
                 span._.cnpolicy_entity = entity
                 spans.append(span)
                 break
     return sorted(spans, key=lambda s: (s.start, s.end))
-
-
-def span_options(doc: Doc, entity: Entity) -> list[Span]:
-    """Token spans for an entity, best first: covering it, inside it, then one end of each."""
-    wide = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode="expand")
-    if wide is None:
-        return []
-    narrow = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode="contract")
-    if narrow is None or not len(narrow):
-        return [wide]
-    mixed = [(wide.start, narrow.end), (narrow.start, wide.end)]
-    return [wide, narrow, *(Span(doc, a, b, label=entity.label) for a, b in mixed if a < b)]
 
 
 @Language.factory(

@@ -18,6 +18,8 @@ from importlib import resources
 from typing import Any
 
 import jieba.posseg
+from spacy.attrs import IDX, LENGTH
+from spacy.tokens import Doc
 
 from cnpolicy.errors import ExtractError
 from cnpolicy.extract.numbers import (
@@ -48,6 +50,8 @@ CODE_DIGITS = 7
 SLOGAN_LOOKAHEAD = 8
 # jieba tags of that word: a plain verb or adjective (突出, 集中, 维护), not a noun-like verb.
 SLOGAN_TAGS = frozenset({"v", "a", "vi", "ad", "d"})
+# How far before a numbered class (公益二类) to look for the noun it divides (a long word).
+CATEGORY_NOUN_WINDOW = 6
 # Characters that may not follow 成 when it is a share (成为, 成立, 成员, 成果 …).
 SHARE_BLOCKERS = "立员果本就效功熟绩交型长都品份分色年人"
 
@@ -105,6 +109,10 @@ class Rules:
     bare_before: re.Pattern[str]
     clause_breaks: str
     sentence_breaks: str
+    approx_lead: re.Pattern[str]
+    category_units: frozenset[str]
+    clause_head: re.Pattern[str]
+    object_prepositions: tuple[str, ...]
 
 
 def read_data(name: str) -> dict[str, Any]:
@@ -211,6 +219,20 @@ def load_rules() -> Rules:
         bare_before=re.compile(rf"({NUMERAL})((?:了)?[^\d{breaks}]{{1,4}})$"),
         clause_breaks=patterns["clause_breaks"],
         sentence_breaks=patterns["sentence_breaks"],
+        approx_lead=_approx_lead(patterns["qualifiers_leading"], before, breaks),
+        category_units=frozenset(patterns["category_units"]),
+        clause_head=re.compile(rf"[^{breaks}]*"),
+        object_prepositions=tuple(patterns["object_prepositions"]),
+    )
+
+
+def _approx_lead(data: dict[str, Any], before: dict[str, Approx], breaks: str) -> re.Pattern[str]:
+    """`约有两成`, `约占全区编制总数的69%`: a qualifier, a verb, and a short stretch before the
+    number (searched on the clause before it)."""
+    gap = int(data["max_gap"])
+    verbs = _alternation(data["verbs"])
+    return re.compile(
+        rf"(?P<q>{_alternation(list(before))})(?:{verbs})[^{breaks}\d]{{0,{gap}}}$"
     )
 
 
@@ -243,6 +265,48 @@ class Boundaries:
         return [(a, b) for a, b in itertools.pairwise(points) if b > a]
 
 
+class TokenOffsets:
+    """The Doc's token character offsets, to turn character spans into token ranges by bisection
+    (what `doc.char_span` does, without building a Span per try)."""
+
+    def __init__(self, starts: list[int], ends: list[int]):
+        self.starts = starts
+        self.ends = ends
+
+    @classmethod
+    def of(cls, doc: Doc) -> TokenOffsets:
+        if len(doc) == 0:
+            return cls([], [])
+        array = doc.to_array([IDX, LENGTH])
+        return cls(array[:, 0].tolist(), (array[:, 0] + array[:, 1]).tolist())
+
+    def expand(self, start: int, end: int) -> tuple[int, int] | None:
+        """The tokens covering [start, end) (spaCy's alignment_mode="expand")."""
+        first = bisect.bisect_right(self.starts, start) - 1
+        last = bisect.bisect_left(self.ends, end) + 1
+        if first < 0 or last > len(self.ends) or first >= last or start >= end:
+            return None
+        return first, last
+
+    def contract(self, start: int, end: int) -> tuple[int, int] | None:
+        """The tokens inside [start, end) (alignment_mode="contract")."""
+        first = bisect.bisect_left(self.starts, start)
+        last = bisect.bisect_right(self.ends, end)
+        return (first, last) if first < last else None
+
+    def options(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Token ranges for a character span, best first: covering it, inside it, then one end
+        of each."""
+        wide = self.expand(start, end)
+        if wide is None:
+            return []
+        narrow = self.contract(start, end)
+        if narrow is None:
+            return [wide]
+        mixed = [(wide[0], narrow[1]), (narrow[0], wide[1])]
+        return [wide, narrow, *((a, b) for a, b in mixed if a < b)]
+
+
 # --- scanning ---------------------------------------------------------------------------------
 
 
@@ -252,7 +316,7 @@ def scan_mentions(text: str, rules: Rules, bounds: Boundaries) -> list[Mention]:
     for match in rules.mention.finditer(text):
         mention = _from_match(text, match, rules)
         if mention is not None and not is_excluded(text, mention, rules, bounds):
-            found.append(mention)
+            found.append(_with_leading_approx(text, mention, rules))
     for match in rules.implicit.finditer(text):
         mention = _from_implicit(match, rules)
         if not any(m.start < mention.end and mention.start < m.end for m in found) and not (
@@ -309,6 +373,16 @@ def _from_match(text: str, match: re.Match[str], rules: Rules) -> Mention | None
     )
 
 
+def _with_leading_approx(text: str, m: Mention, rules: Rules) -> Mention:
+    """A qualifier a few characters before the number, across a verb (约有两成, 约占…的69%)."""
+    if m.approx is not None:
+        return m
+    lead = rules.approx_lead.search(text, _clause_start(text, m.number_start, rules), m.start)
+    if lead is None:
+        return m
+    return replace(m, approx=rules.approx_before[lead.group("q")])
+
+
 def _from_implicit(match: re.Match[str], rules: Rules) -> Mention:
     numeral = match.group("num")
     return Mention(
@@ -341,6 +415,7 @@ def is_excluded(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool
         _name_after,
         _slogan_count,
         _office_name,
+        _category_label,
     )
     # A plain loop: any() over a generator costs a tenth of the whole scan here.
     for check in checks:  # noqa: SIM110
@@ -423,7 +498,12 @@ def _time_not_outcome(text: str, m: Mention, rules: Rules, bounds: Boundaries) -
     if m.before is not None:
         return False
     clause_start = _clause_start(text, m.start, rules)
-    return not any(word in text[clause_start : m.start] for word in rules.outcome_words)
+    head = rules.clause_head.match(text, m.end, m.end + CLAUSE_WINDOW)
+    after = head.group() if head else ""
+    return not any(
+        word in text[clause_start : m.start] or after.startswith(word)
+        for word in rules.outcome_words
+    )
 
 
 def _determiner(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
@@ -457,6 +537,20 @@ def _office_name(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> boo
     previous = text[m.start - 1 : m.start] if m.start else ""
     after = text[m.end : m.end + 1]
     return _is_cjk(previous) and not _is_cjk(after)
+
+
+def _category_label(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
+    """`公益二类593个`, `公益一类事业单位`: a numbered class glued to the noun it divides, or
+    heading the count that follows it, names a category; it counts nothing itself."""
+    if m.unit not in rules.category_units or not is_chinese_numeral(m.numeral) or m.approx:
+        return False
+    if text[m.end : m.end + 1].isdigit():
+        return True
+    previous = bounds.words(text, max(0, m.start - CATEGORY_NOUN_WINDOW), m.start)
+    if not previous or previous[-1][1] != m.start:
+        return False
+    word = text[previous[-1][0] : m.start]
+    return len(word) > 1 and word_tags().get(word, "").startswith("n")
 
 
 def _is_cjk(char: str) -> bool:

@@ -14,13 +14,20 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import jieba
-from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from cnpolicy.extract.abbreviations import places_in
 from cnpolicy.extract.extensions import METRICS_KEY, register_extensions
 from cnpolicy.extract.indicators import Taxonomy, load_taxonomy
-from cnpolicy.extract.mentions import Boundaries, Mention, Rules, load_rules, scan_mentions
+from cnpolicy.extract.mentions import (
+    Boundaries,
+    Mention,
+    Rules,
+    TokenOffsets,
+    load_rules,
+    scan_mentions,
+)
 from cnpolicy.extract.pipeline import initialise_jieba
 from cnpolicy.extract.subjects import (
     Before,
@@ -45,8 +52,6 @@ MAX_AFTER_CHARS = 30
 # How far into a clause a place name may start and still be what the clause is about
 # (廉江市设立…, 其中汕尾市…): 3 characters leave room for 其中/在/各 before it.
 PLACE_AT_CLAUSE_START = 3
-# The longest place name looked for at a clause start (内蒙古自治区 is 6; 10 leaves room).
-PLACE_MAX_CHARS = 10
 # Words that point back at the document's own place (我市精简…): the document region applies.
 OWN_PLACE = re.compile(r"我市|本市|全市|我省|全省|我县|全县|我区|全区|我州")
 # A place followed by these before the figure is one of a list of places being counted
@@ -101,16 +106,6 @@ def segment(text: str) -> list[str]:
     """jieba's words for a short phrase, segmented as the pipeline does."""
     words: list[str] = jieba.lcut(text, HMM=USE_HMM)
     return words
-
-
-def doc_boundaries(doc: Doc) -> Boundaries:
-    """Word boundaries of the Doc's tokens (numpy arrays, no per-token Python loop)."""
-    if len(doc) == 0:
-        return Boundaries([], [])
-    array = doc.to_array([IDX, LENGTH])
-    starts = array[:, 0].tolist()
-    ends = (array[:, 0] + array[:, 1]).tolist()
-    return Boundaries(starts, ends)
 
 
 def find_metrics(
@@ -169,7 +164,8 @@ class _Extractor:
         self.gazetteer: Gazetteer = load_gazetteer()
         self.sentence_breaks = _break_offsets(text, rules.sentence_breaks)
         self.clause_breaks = _break_offsets(text, rules.clause_breaks)
-        self.places: dict[int, list[PlaceMention]] = {}
+        self.places: Sequence[PlaceMention] = places_in(text)
+        self.place_starts = [place.start for place in self.places]
         self.section_places = self._place_sections()
         pattern = _level_pattern(lexicon.level_words)
         self.levels = [(match.start(), match.group()) for match in pattern.finditer(text)]
@@ -246,12 +242,12 @@ class _Extractor:
         if after is None and percent and before.subject is None and not before.distributed:
             after, used_end = self._after(m, after_end, percent=True)
         subject = after
+        carried = state.subject or self._topic(m)
         if after and is_generic(after, self.lexicon) and before.relative:
             subject = before.relative + after
         elif not after:
-            subject = before.subject
+            subject = carried if before.elided and carried else before.subject
         subject = self._distribute(m, subject, before.distributed)
-        carried = state.subject or self._topic(m)
         if subject is None and carried:
             subject = with_level(before.level, carried, self.lexicon) if before.level else carried
         share_of = SHARE_OF in self.text[m.start : m.number_start]
@@ -342,13 +338,13 @@ class _Extractor:
 
     def _place_at(self, start: int, end: int, within: str | None) -> Region | None:
         """A place leading the clause as its agent (廉江市设立…), not one of a list (A、B3个县)."""
-        if start not in self.places:
-            window = self.text[start : start + PLACE_AT_CLAUSE_START + PLACE_MAX_CHARS]
-            self.places[start] = self.gazetteer.find(window)[:1]
-        for found in self.places[start]:
-            if found.start > PLACE_AT_CLAUSE_START or start + found.end > end:
+        index = bisect.bisect_left(self.place_starts, start)
+        for found in self.places[index : index + 1]:
+            if found.start - start > PLACE_AT_CLAUSE_START or found.end > end:
                 break
-            between = self.text[start + found.end : end]
+            if self.text[start : found.start].endswith(self.rules.object_prepositions):
+                return None  # 向柳江区下放…: the place receives, it does not act
+            between = self.text[found.end : end]
             if any(mark in between for mark in PLACE_LIST_MARKS):
                 return None
             division = self.gazetteer.choose(found.candidates, within=within)
@@ -395,21 +391,27 @@ class MetricsComponent:
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
-        metrics = self.match(doc)
-        self.set_annotations(doc, metrics)
+        tokens = TokenOffsets.of(doc)
+        metrics = self.match(doc, tokens)
+        self.set_annotations(doc, metrics, tokens)
         return doc
 
-    def match(self, doc: Doc) -> list[Metric]:
+    def match(self, doc: Doc, tokens: TokenOffsets | None = None) -> list[Metric]:
         context = Context(region=doc._.cnpolicy_region, sections=tuple(doc._.cnpolicy_sections))
         text = doc._.cnpolicy_text or doc.text  # doc.text rebuilds the string from tokens
-        return find_metrics(text, context=context, bounds=doc_boundaries(doc))
+        tokens = tokens or TokenOffsets.of(doc)
+        return find_metrics(text, context=context, bounds=Boundaries(tokens.starts, tokens.ends))
 
-    def set_annotations(self, doc: Doc, metrics: Sequence[Metric]) -> None:
+    def set_annotations(
+        self, doc: Doc, metrics: Sequence[Metric], tokens: TokenOffsets | None = None
+    ) -> None:
         spans: list[Span] = []
+        tokens = tokens or TokenOffsets.of(doc)
         for metric in metrics:
-            span = doc.char_span(metric.start, metric.end, alignment_mode="expand")
-            if span is None:
+            found = tokens.expand(metric.start, metric.end)
+            if found is None:
                 continue
+            span = Span(doc, *found)
             span._.cnpolicy_metric = metric
             spans.append(span)
         doc._.cnpolicy_metrics = (

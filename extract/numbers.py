@@ -19,6 +19,13 @@ from cnpolicy.records import Number, as_number
 # Chinese digits (including the financial forms) and the multipliers that may follow them.
 CN_DIGITS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 CN_MULTIPLIERS = "十百千万亿拾佰仟"
+# A numeral is written in one of two hands, never a mix: the everyday digits, or the financial
+# forms of cheques and contracts. Keeping them apart stops a financial digit that ends a word
+# (队伍, 伍 = 5) from gluing onto the everyday numeral after it (队伍二百九十一支).
+EVERYDAY_DIGITS = "零〇一二两三四五六七八九"
+EVERYDAY_MULTIPLIERS = "十百千万亿"
+FINANCIAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+FINANCIAL_MULTIPLIERS = "拾佰仟万亿"
 # Multipliers that Arabic digits may carry in running text (1.2万, 3.6亿).
 BIG_MULTIPLIERS = {"万": 10_000, "亿": 100_000_000}
 # Separators between the two ends of a range: 2-3个, 2~3个, 2至3个, 2到3个.
@@ -43,7 +50,12 @@ _MULTIPLIER_VALUES = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
 ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 ARABIC_BIG = rf"(?:{ARABIC})(?:[万亿]{{1,2}})?"
 # A Chinese numeral must hold a digit or start with 十 (十五, 十个): bare 百/千/万 are words.
-CHINESE = rf"(?:[{CN_DIGITS}]|十|拾)[{CN_DIGITS}{CN_MULTIPLIERS}]*(?:点[{CN_DIGITS}]+)?"
+CHINESE = (
+    rf"(?:(?:[{EVERYDAY_DIGITS}]|十)[{EVERYDAY_DIGITS}{EVERYDAY_MULTIPLIERS}]*"
+    rf"(?:点[{EVERYDAY_DIGITS}]+)?"
+    rf"|(?:[{FINANCIAL_DIGITS}]|拾)[{FINANCIAL_DIGITS}{FINANCIAL_MULTIPLIERS}]*"
+    rf"(?:点[{FINANCIAL_DIGITS}]+)?)"
+)
 NUMERAL = rf"(?:{ARABIC_BIG}|{CHINESE})"
 RANGE = rf"{NUMERAL}(?:\s*[{RANGE_SEPARATORS}]\s*{NUMERAL})?"
 

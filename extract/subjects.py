@@ -68,11 +68,19 @@ def _noun_phrase(words: Words, index: int) -> list[int]:
             taken.append(index)
             index += 1
             continue
+        if word in lex.level_bounds and taken and items[taken[-1]] in lex.level_words:
+            taken.append(index)  # 省级以上开发区: the bound belongs to the level
+            index += 1
+            continue
+        if has_noun and word in lex.head_nouns:
+            cat = "n"  # 事业站所: a countable head after a noun, whatever its tag (站 as a verb)
         if cat in ("w", "m", "f", "r", "d") or word in lex.stop_after:
             break
         if word == "的":
             if not taken or following not in ("n", "a", "q", "v"):
                 break
+            if has_noun and cats[taken[0]] != "v":
+                break  # 22个开发区的管理机构: the count is of the noun it stands before
             has_noun = False
         elif cat == "v" and has_noun:
             break
@@ -161,6 +169,7 @@ class Before:
     relative: str | None = None  # "X的" right before the number, to complete a bare head
     level: str | None = None  # the phrase was only a level (其中市本级1126家)
     rate_verb: str | None = None  # 增长 right before a percentage: the subject's growth
+    elided: bool = False  # the clause ends in its verb: the counted object was named earlier
 
 
 @dataclass(slots=True)
@@ -197,7 +206,23 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
     subject = _finish(chosen_phrase.items, lex, kind)
     if not subject or subject in lex.level_words:
         return Before(None, distributed, level=subject or None, rate_verb=rate_verb)
-    return Before(subject, distributed, rate_verb=rate_verb)
+    elided = topic is None and rate_verb is None and _ends_in_action(phrase, lex)
+    return Before(subject, distributed, rate_verb=rate_verb, elided=elided)
+
+
+def _ends_in_action(phrase: _Phrase, lex: Lexicon) -> bool:
+    """`人口较少的乡镇设置四至五个`: a place or level, then a verb that is no change (减少) or
+    link (达), ends the clause: the place acts, and its object, what is counted, was named
+    before and is left out here (a counted head, 内设机构个数设置…, is no place)."""
+    last = phrase.items[-1]
+    agent = phrase.items[-2] if len(phrase.items) > 1 else ""
+    return (
+        phrase.cats[-1] == "v"
+        and last not in lex.change_verbs
+        and last not in lex.trailing_links
+        and (agent in lex.admin_units or agent.removeprefix("各") in lex.level_words)
+        and _predicate(phrase.items, phrase.cats, lex) == len(phrase.items) - 1
+    )
 
 
 def _rate_verb(phrase: _Phrase, lex: Lexicon, unit: str) -> str | None:
@@ -245,6 +270,8 @@ def _comparison_start(phrase: _Phrase, lex: Lexicon) -> int | None:
     start = max(-1, len(phrase.items) - MAX_COMPARISON_WORDS - 1)
     for i in range(len(phrase.items) - 1, start, -1):
         word = phrase.items[i]
+        if phrase.items[i + 2 : i + 3] == ["的"] and phrase.cats[i + 1 : i + 2] == ["a"]:
+            continue  # 人口较少的乡镇: 较 grades an adjective in a relative clause
         if word in lex.comparison_words or (word in ("从", "由") and phrase.cats[i] == "p"):
             return i
     return None
@@ -275,6 +302,9 @@ def _strip_leading(phrase: _Phrase, lex: Lexicon) -> None:
         del phrase.items[0], phrase.cats[0]
         if digits and phrase.items and phrase.items[0] in DATE_WORDS:
             del phrase.items[0], phrase.cats[0]
+    if len(phrase.items) > 2 and phrase.items[1] in lex.topic_locatives and phrase.cats[0] in "nv":
+        del phrase.items[:2], phrase.cats[:2]  # 改革中回归…: a time or topic, not the subject
+        _strip_leading(phrase, lex)
     while phrase.items and phrase.cats[-1] == "w":
         del phrase.items[-1], phrase.cats[-1]
 
@@ -299,10 +329,14 @@ def _choose(phrase: _Phrase, lex: Lexicon, topic: str | None) -> list[Word]:
             return [*items, topic]
         rest = _Phrase(head, cats[:verb])
         _strip_trailing(rest, lex)
-        if _predicate(rest.items, rest.cats, lex) is not None:
-            return _choose(rest, lex, None)
-        return _after_first_of(rest.items)
-    if items[verb] in lex.destination_verbs:
+        inner = _predicate(rest.items, rest.cats, lex)
+        if inner is None:
+            return _after_first_of(rest.items)
+        if items[verb] not in lex.change_verbs and _has_content(rest.items[:inner], lex):
+            # 事业单位完成转企改制62家: an action done (完成 + 转企改制) by what is counted
+            return _after_first_of(rest.items[:inner])
+        return _choose(rest, lex, None)
+    if items[verb] in lex.destination_verbs and _has_content(items[:verb], lex):
         return _after_first_of(items[:verb])
     chosen = _after_verb(items, cats, verb, lex)
     if topic and chosen and tag_table().get(chosen[-1]) == "vn":
@@ -359,6 +393,8 @@ def _after_verb(items: list[Word], cats: list[Category], verb: int, lex: Lexicon
 def _level_prefix(head: list[Word], lex: Lexicon) -> str | None:
     """The level word when it is all that stands before the verb (市级 in 市级设…)."""
     text = join(head).lstrip("各")
+    if text in lex.scope_levels:
+        return None
     for level in lex.level_words:
         if text == level or (text.startswith(level) and _is_quota_phrase(text[len(level) :])):
             return level.lstrip("各")
@@ -381,6 +417,9 @@ def _finish(items: list[Word], lex: Lexicon, kind: str) -> str:
     if kind in ("count", "change") and len(words) > 1 and words[-1] in lex.count_suffixes:
         words = words[:-1]
     text = join(words)
+    scope = next((w for w in lex.scope_levels if text.startswith(w) and text != w), None)
+    if scope:
+        text = text[len(scope) :]  # 市县两级编制: the scope of the figure, not part of the thing
     if lex.layer_suffix in text:
         for level in lex.level_words:
             marker = level + lex.layer_suffix

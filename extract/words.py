@@ -31,6 +31,8 @@ FUNCTION_CHARS = frozenset(
     "的了着过和与及或在对把将从由为等共各均已再并即比较每个项名家次期条人件处所支批类种"
     "是有也都还又就才被让给向于以及其该此这那之所而且但则一二三四五六七八九十百千万亿两"
 )
+# Tabs separate the cells of a table row flattened into text (事项\t精简至186项\t动态调整).
+CELL_BREAK = "\t"
 # A quoted stretch of at most this many words is a name (“证照分离”), joined into one word.
 MAX_QUOTED_WORDS = 8
 # A bracketed stretch of at most this many words right after a noun belongs to it
@@ -68,6 +70,9 @@ class Lexicon:
     suffixes: frozenset[str]
     modal_words: frozenset[str]
     level_words: tuple[str, ...]
+    level_bounds: frozenset[str]
+    scope_levels: tuple[str, ...]
+    topic_locatives: frozenset[str]
     layer_suffix: str
     count_suffixes: frozenset[str]
 
@@ -107,6 +112,9 @@ def load_lexicon() -> Lexicon:
         suffixes=words("suffixes"),
         modal_words=words("modal_words"),
         level_words=tuple(sorted(data["level_words"], key=len, reverse=True)),
+        level_bounds=words("level_bounds"),
+        scope_levels=tuple(data["scope_levels"]),
+        topic_locatives=words("topic_locatives"),
         layer_suffix=data["layer_suffix"],
         count_suffixes=words("count_suffixes"),
     )
@@ -138,6 +146,8 @@ class Words:
         lex = self.lex
         for word in words:
             if not word.strip():
+                if CELL_BREAK in word:
+                    out.append(CELL_BREAK)  # a table's cells: a phrase never runs across one
                 continue
             if word in lex.suffixes and out and out[-1][-1].isalnum():
                 out[-1] += word

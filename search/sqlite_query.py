@@ -191,33 +191,21 @@ def snippet_column(table: str) -> str:
 
 
 def ranked_sql(
-    expression: str,
-    filters: Filters,
-    *,
-    ranked: bool,
-    snippets: bool,
-    limit: int | None,
-    offset: int,
+    expression: str, filters: Filters, *, ranked: bool, limit: int | None, offset: int
 ) -> tuple[str, list[Any]]:
-    """One page of matches (row number, score, snippet or NULL): best first, or newest first.
+    """Row numbers and scores of one page of matches: best first, or newest first unranked.
 
-    Ranked without a join is the shape FTS5 sorts by itself (ORDER BY rank), so the snippet
-    column is computed for the returned rows only; after a join SQLite sorts every match, so
-    snippets are left to a second query (SNIPPET_SQL) per hit.
+    Ranked without a join is the shape FTS5 sorts by itself (ORDER BY rank with LIMIT).
     """
     dates, date_params = _date_clause(filters)
     page, page_params = _limit(limit, offset)
     if ranked and not filters.needs_join:
-        snippet = snippet_column("documents_fts") if snippets else "NULL"
-        sql = (
-            f"SELECT rowid, rank, {snippet} FROM documents_fts WHERE documents_fts MATCH ? "
-            "ORDER BY rank"
-        )
+        sql = "SELECT rowid, rank FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank"
         return sql + page, [expression, *page_params]
     order = "f.rank" if ranked else "d.date IS NULL, d.date DESC, d.id"
     score = "f.rank" if ranked else "0.0"
     sql = (
-        f"SELECT f.rowid, {score}, NULL FROM documents_fts f JOIN documents d ON d.num = f.rowid "
+        f"SELECT f.rowid, {score} FROM documents_fts f JOIN documents d ON d.num = f.rowid "
         f"WHERE documents_fts MATCH ?{dates} ORDER BY {order}"
     )
     return sql + page, [expression, *date_params, *page_params]

@@ -384,8 +384,7 @@ class SqliteStore(Store):
             ranked = bool(query.must)
             with_snippets = request.snippets and ranked
             sql, params = ranked_sql(
-                expression, filters, ranked=ranked, snippets=with_snippets, limit=request.limit,
-                offset=request.offset,
+                expression, filters, ranked=ranked, limit=request.limit, offset=request.offset
             )  # fmt: skip
             page = self._run(sql, params).fetchall()
             hits, cells = self._hits(page, expression, query, with_snippets=with_snippets)
@@ -442,10 +441,11 @@ class SqliteStore(Store):
             nums,
         ).fetchall()
         by_num = {int(r[0]): r for r in rows}
+        found = self._snippets(nums, expression, query) if with_snippets else {}
         hits = []
-        for num, rank, raw in page:
+        for num, rank in page:
             row = by_num[int(num)]
-            found = self._snippet(int(num), raw, expression, query) if with_snippets else None
+            snippet = found.get(int(num))
             hits.append(
                 Hit(
                     id=row[1],
@@ -454,25 +454,29 @@ class SqliteStore(Store):
                     date=row[3],
                     doc_type=row[4],
                     score=-float(rank),
-                    snippets=(found,) if found else (),
+                    snippets=(snippet,) if snippet else (),
                     source=row[5],
                     publisher=row[6],
                     duplicate_of=row[7],
                 )
             )
-        return tuple(hits), [int(by_num[int(r[0])][12]) for r in page]
+        return tuple(hits), [int(by_num[n][12]) for n in nums]
 
-    def _snippet(
-        self, num: int, raw: str | None, expression: str, query: CompiledQuery
-    ) -> str | None:
-        if raw is None:
-            row = self._run(SNIPPET_SQL, (expression, num)).fetchone()
-            raw = row[0] if row else None
-        rendered = snippets.render(raw) if raw is not None else None
-        if rendered is not None and snippets.has_mark(rendered):
-            return rendered
-        body = self._run("SELECT body FROM documents_fts WHERE rowid = ?", (num,)).fetchone()
-        return snippets.best(raw, strip_separators(body[0]) if body else None, query.words)
+    def _snippets(self, nums: list[int], expression: str, query: CompiledQuery) -> dict[int, str]:
+        """A snippet per document: where the words occur in its text, else FTS5's snippet()."""
+        bodies = self._run(
+            f"SELECT rowid, body FROM documents_fts WHERE rowid IN ({placeholders(len(nums))})",
+            nums,
+        ).fetchall()
+        found: dict[int, str] = {}
+        for num, body in bodies:
+            snippet = snippets.from_text(strip_separators(body), query.words)
+            if snippet is None:
+                row = self._run(SNIPPET_SQL, (expression, num)).fetchone()
+                snippet = snippets.render(row[0]) if row and row[0] else None
+            if snippet:
+                found[int(num)] = snippet
+        return found
 
     # --- metrics and 三定 ----------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from cnpolicy.search.query import (
 from cnpolicy.search.segment import (
     ZWSP,
     is_token_char,
+    merged_words,
     segment,
     strip_separators,
     subwords,
@@ -68,15 +69,11 @@ def test_limits_are_query_errors() -> None:
         compile_text("，。！")
 
 
-def test_a_word_jieba_splits_becomes_a_phrase_with_a_finer_variant() -> None:
-    assert term_variants(Term("长春市人民政府")) == (
-        ("长春市", "人民政府"),
-        ("长春市", "人民", "政府"),
-    )
+def test_a_word_jieba_splits_becomes_a_phrase() -> None:
+    assert term_variants(Term("长春市人民政府")) == (("长春市", "人民政府"),)
     assert term_variants(Term("编制")) == (("编制",),)
-    # No variant that cuts off a single character (湛江市 → 湛江 + 市).
-    assert term_variants(Term("湛江市")) == (("湛江市",),)
     assert term_variants(Term("14.8%")) == (("14", "8"),)
+    assert term_variants(Term("，。")) == ()
 
 
 def test_exclusions_alone_compile() -> None:
@@ -119,14 +116,14 @@ def test_segmenting_keeps_the_text(text: str) -> None:
 
 def test_subwords_are_the_dictionary_words_inside_tokens() -> None:
     assert subwords(["长春市", "中华人民共和国"]) == [
-        "长春",
-        "中华",
-        "华人",
-        "人民",
-        "共和",
-        "共和国",
-    ]
+        "长春", "中华", "华人", "人民", "共和", "共和国", "中华人民",
+    ]  # fmt: skip
     assert subwords(["编制", "局"]) == []
+
+
+def test_adjacent_tokens_that_make_a_word_are_indexed_together() -> None:
+    assert merged_words(["综合", "执法", "队伍"]) == ["综合执法"]
+    assert merged_words(["市", "编办"]) == []
 
 
 def test_token_characters_match_what_fts5_keeps() -> None:

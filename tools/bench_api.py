@@ -6,25 +6,25 @@
 Starts the real server (`cnpolicy serve`, one uvicorn process) on 127.0.0.1 with a free port,
 then sends a fixed number of requests at a fixed concurrency from an asyncio client (httpx), and
 reports throughput, latency percentiles per kind, and errors (any non-200 answer; must be 0).
-Query words, places and years are drawn from the store itself, so the mix fits any corpus.
-Loopback only, bounded in requests and time.
+Searches are the store benchmark's mix (tools/bench_store.py: places, departments, topics,
+phrases, OR, NOT, filters, later pages), so the two sets of figures compare; comparisons ask
+for one indicator over a handful of real cities. Loopback only, bounded in requests and time.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,8 +34,6 @@ import httpx
 HOST = "127.0.0.1"  # loopback only, by design: this is a benchmark, not a load generator
 # Request mix: searches are what people mostly do; comparisons are the heaviest read.
 SEARCH_SHARE = 0.7
-# Of searches, this share adds a region or year filter (the search page's common use).
-FILTERED_SHARE = 0.5
 # Places per comparison: a user compares a handful of cities, not the whole country.
 COMPARE_PLACES = (2, 6)
 # Requests sent first and not counted (connection set-up, SQLite page cache, jieba loading).
@@ -44,20 +42,7 @@ WARMUP_REQUESTS = 100
 START_TIMEOUT = 60.0
 # No single request may take longer than this (seconds); a timeout counts as an error.
 REQUEST_TIMEOUT = 60.0
-# Documents whose titles give the query vocabulary, and the vocabulary size kept.
-VOCABULARY_DOCUMENTS = 500
-VOCABULARY_SIZE = 300
-_CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
-
-
-@dataclass
-class Plan:
-    """What to ask for: words, places and years found in the store, and indicator ids."""
-
-    words: list[str]
-    places: list[str]
-    years: list[str]
-    indicators: list[str]
+TOOLS = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -87,9 +72,10 @@ def build_store(path: Path, documents: int, seed: int) -> None:
             raise SystemExit(f"could not build the store: {report.failures[0].error}")
 
 
-def start_server(store: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(store: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "cnpolicy", "serve", "--store", str(store),
-               "--host", HOST, "--port", str(port), "--log-level", "warning"]  # fmt: skip
+               "--host", HOST, "--port", str(port), "--log-level", "warning",
+               "--workers", str(workers)]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if k != "CNPOLICY_API_TOKEN"}
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
 
@@ -110,45 +96,49 @@ def wait_until_up(base: str, server: subprocess.Popen[bytes]) -> dict[str, Any]:
     raise SystemExit(f"the server did not answer /health within {START_TIMEOUT:.0f} s")
 
 
-def make_plan(base: str) -> Plan:
-    """Words from the titles of stored documents, places and years from the facets."""
-    from cnpolicy.extract.indicators import load_taxonomy
-    from cnpolicy.search.segment import tokens
-
-    listing = httpx.get(
-        f"{base}/search", params={"limit": VOCABULARY_DOCUMENTS}, timeout=REQUEST_TIMEOUT
-    ).json()
-    counts: Counter[str] = Counter()
-    for hit in listing["hits"]:
-        counts.update(t for t in tokens(hit["title"] or "") if _CJK_WORD.match(t))
-    words = [w for w, _ in counts.most_common(VOCABULARY_SIZE)]
-    facets = listing["facets"]
-    places = list(facets.get("region", {}))
-    years = list(facets.get("year", {}))
-    indicators = [i.id for i in load_taxonomy().indicators]
-    if not words or not places:
-        raise SystemExit("the store holds no documents to query")
-    return Plan(words, places, years, indicators)
+def store_bench() -> Any:
+    """tools/bench_store.py as a module (tools/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("bench_store", TOOLS / "bench_store.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
 
 
-def requests(plan: Plan, count: int, seed: int) -> Iterator[tuple[str, str, dict[str, str]]]:
+def search_params(request: Any) -> dict[str, str]:
+    """A store SearchRequest as /search query parameters."""
+    params = {"q": request.text}
+    if request.region:
+        params["region"] = request.region
+    if request.year_from or request.year_to:
+        params["year"] = f"{request.year_from or ''}..{request.year_to or ''}"
+    if request.doc_type:
+        params["type"] = request.doc_type
+    if request.offset:
+        params["offset"] = str(request.offset)
+    return params
+
+
+def requests(count: int, seed: int) -> list[tuple[str, str, dict[str, str]]]:
     """(kind, path, params) of `count` requests, the same for the same seed."""
-    rng = random.Random(seed)
+    from cnpolicy.extract.indicators import load_taxonomy
+    from cnpolicy.search.synth import places
+
+    rng = random.Random(f"bench-api:{seed}")
+    searches = iter(store_bench().query_mix(count, seed))
+    cities = [c.name for c in places().cities]
+    indicators = [i.id for i in load_taxonomy().indicators]
+    work = []
     for _ in range(count):
         if rng.random() < SEARCH_SHARE:
-            params = {"q": " ".join(rng.sample(plan.words, rng.randint(1, 2)))}
-            kind = "search"
-            if rng.random() < FILTERED_SHARE:
-                if plan.years and rng.random() < 0.5:
-                    params["year"] = rng.choice(plan.years)
-                else:
-                    params["region"] = rng.choice(plan.places)
-                kind = "search+filter"
-            yield kind, "/search", params
+            kind, request = next(searches)
+            work.append((f"search: {kind}", "/search", search_params(request)))
         else:
-            chosen = rng.sample(plan.places, min(len(plan.places), rng.randint(*COMPARE_PLACES)))
-            params = {"indicator": rng.choice(plan.indicators), "regions": ",".join(chosen)}
-            yield "compare", "/compare", params
+            chosen = rng.sample(cities, rng.randint(*COMPARE_PLACES))
+            params = {"indicator": rng.choice(indicators), "regions": ",".join(chosen)}
+            work.append(("compare", "/compare", params))
+    return work
 
 
 async def run_load(
@@ -203,9 +193,9 @@ def summary(
 
     return {
         "store_documents": health.get("documents"),
-        "store_metrics": health.get("metrics"),
         "requests": len(every),
         "concurrency": args.concurrency,
+        "workers": args.workers,
         "wall_s": round(wall, 2),
         "throughput_rps": round(len(every) / wall, 1),
         "overall": stats(every),
@@ -218,14 +208,15 @@ def summary(
 
 def print_report(result: dict[str, Any]) -> None:
     print(
-        f"store: {result['store_documents']} documents, {result['store_metrics']} metrics\n"
-        f"{result['requests']} requests at concurrency {result['concurrency']} in "
+        f"store: {result['store_documents']} documents\n"
+        f"{result['requests']} requests at concurrency {result['concurrency']}, "
+        f"{result['workers']} server process(es), in "
         f"{result['wall_s']} s: {result['throughput_rps']} requests/s, errors {result['errors']}"
     )
     rows = [("all", result["overall"]), *result["by_kind"].items()]
-    print(f"{'kind':<15}{'count':>7}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
+    print(f"{'kind':<32}{'count':>7}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
     for kind, s in rows:
-        print(f"{kind:<15}{s['count']:>7}{s['p50_ms']:>10}{s['p95_ms']:>10}{s['p99_ms']:>10}"
+        print(f"{kind:<32}{s['count']:>7}{s['p50_ms']:>10}{s['p95_ms']:>10}{s['p99_ms']:>10}"
               f"{s['max_ms']:>10}")  # fmt: skip
     for line in result["first_errors"]:
         print(f"error: {line}")
@@ -238,6 +229,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="without --store: build a synthetic store this size (default 5000)")  # fmt: skip
     parser.add_argument("--requests", type=int, default=5000, help="requests counted (5000)")
     parser.add_argument("--concurrency", type=int, default=20, help="requests in flight (20)")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (1)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the request mix")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
@@ -260,11 +252,10 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"{store}: no such store")
         port = free_port()
         base = f"http://{HOST}:{port}"
-        server = start_server(store, port)
+        server = start_server(store, port, args.workers)
         try:
             health = wait_until_up(base, server)
-            plan = make_plan(base)
-            work = list(requests(plan, WARMUP_REQUESTS + args.requests, args.seed))
+            work = requests(WARMUP_REQUESTS + args.requests, args.seed)
             asyncio.run(run_load(base, work[:WARMUP_REQUESTS], args.concurrency, None))
             tally = Tally()
             wall = asyncio.run(run_load(base, work[WARMUP_REQUESTS:], args.concurrency, tally))
