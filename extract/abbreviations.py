@@ -348,9 +348,10 @@ class OrgRules:
             return None
         if index in place_at:
             return place_at[index]
-        for word in self.anchor_words:
-            if text.startswith(word, index):
-                return index + len(word)
+        if text.startswith(self.anchor_words, index):  # one test for all before the loop
+            for word in self.anchor_words:
+                if text.startswith(word, index):
+                    return index + len(word)
         return index + 1 if self.is_level(text, index) else None
 
     def is_level(self, text: str, index: int) -> bool:

@@ -30,7 +30,7 @@ from cnpolicy.extract.abbreviations import (
     read_json,
 )
 from cnpolicy.extract.extensions import ENTITIES_KEY, register_extensions
-from cnpolicy.extract.mentions import TokenOffsets
+from cnpolicy.extract.offsets import TokenOffsets
 from cnpolicy.gazetteer import LEVEL_RANK, Division, Gazetteer, PlaceMention, load_gazetteer
 from cnpolicy.records import Entity, Region
 
@@ -564,7 +564,7 @@ class EntityRecognizer:
         group = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
         doc.spans[self.spans_key] = group + spans
         if self.annotate_ents:
-            doc.ents = filter_spans([*doc.ents, *spans])
+            doc.ents = filter_spans([*doc.ents, *spans]) if doc.ents else filter_spans(spans)
 
 
 def entity_spans(doc: Doc, entities: Sequence[Entity]) -> list[Span]:

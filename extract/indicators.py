@@ -5,6 +5,7 @@ Also owns the action lexicon (精简, 下放, 划转 …): which word in a claus
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,8 +23,11 @@ RULE_KEYS = frozenset(
         "kind_any",
         "context_any",
         "context_none",
+        "sentence_any",
     }
 )
+# Words that join the actions of a list (撤销、整合、保留…分别为48个、67个和139个).
+ACTION_JOINERS = "、和及与"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +39,17 @@ class Rule:
     kind_any: tuple[str, ...] = ()
     context_any: tuple[str, ...] = ()
     context_none: tuple[str, ...] = ()
+    sentence_any: tuple[str, ...] = ()
 
     def matches(
-        self, *, subject: str, action: str | None, unit: str, kind: str, context: str
+        self,
+        *,
+        subject: str,
+        action: str | None,
+        unit: str,
+        kind: str,
+        context: str,
+        sentence: str = "",
     ) -> bool:
         return (
             (not self.unit_any or unit in self.unit_any)
@@ -47,6 +59,7 @@ class Rule:
             and not any(w in subject for w in self.subject_none)
             and (not self.context_any or any(w in context for w in self.context_any))
             and not any(w in context for w in self.context_none)
+            and (not self.sentence_any or any(w in sentence for w in self.sentence_any))
         )
 
 
@@ -71,7 +84,14 @@ class Taxonomy:
         object.__setattr__(self, "_flat", flat)
 
     def assign(
-        self, *, subject: str | None, action: str | None, unit: str, kind: str, context: str
+        self,
+        *,
+        subject: str | None,
+        action: str | None,
+        unit: str,
+        kind: str,
+        context: str,
+        sentence: str = "",
     ) -> str | None:
         """The first indicator whose rules match, else None."""
         text = subject or ""
@@ -82,7 +102,14 @@ class Taxonomy:
                 continue
             if rule.action_any and action not in rule.action_any:
                 continue
-            if rule.matches(subject=text, action=action, unit=unit, kind=kind, context=context):
+            if rule.matches(
+                subject=text,
+                action=action,
+                unit=unit,
+                kind=kind,
+                context=context,
+                sentence=sentence,
+            ):
                 return indicator_id
         return None
 
@@ -101,6 +128,15 @@ class Taxonomy:
             return self.actions[found[-1].group()]
         match = self.action_pattern.search(after)
         return self.actions[match.group()] if match else None
+
+    def action_list(self, before: str) -> list[str]:
+        """`撤销、整合、保留市直事业单位分别为…`: the actions of a list of them, in order (empty
+        when the clause names fewer than two actions joined by 、/和)."""
+        found = list(self.action_pattern.finditer(before))
+        for first, second in itertools.pairwise(found):
+            if before[first.end() : second.start()] not in tuple(ACTION_JOINERS):
+                return []
+        return [self.actions[m.group()] for m in found] if len(found) > 1 else []
 
     def get(self, indicator_id: str) -> Indicator | None:
         return next((i for i in self.indicators if i.id == indicator_id), None)

@@ -18,8 +18,6 @@ from importlib import resources
 from typing import Any
 
 import jieba.posseg
-from spacy.attrs import IDX, LENGTH
-from spacy.tokens import Doc
 
 from cnpolicy.errors import ExtractError
 from cnpolicy.extract.numbers import (
@@ -110,6 +108,8 @@ class Rules:
     clause_breaks: str
     sentence_breaks: str
     approx_lead: re.Pattern[str]
+    approx_lead_verbs: tuple[str, ...]
+    approx_lead_window: int
     category_units: frozenset[str]
     clause_head: re.Pattern[str]
     object_prepositions: tuple[str, ...]
@@ -220,6 +220,10 @@ def load_rules() -> Rules:
         clause_breaks=patterns["clause_breaks"],
         sentence_breaks=patterns["sentence_breaks"],
         approx_lead=_approx_lead(patterns["qualifiers_leading"], before, breaks),
+        approx_lead_verbs=tuple(patterns["qualifiers_leading"]["verbs"]),
+        approx_lead_window=int(patterns["qualifiers_leading"]["max_gap"])
+        + max(map(len, before))
+        + max(len(v) for v in patterns["qualifiers_leading"]["verbs"]),
         category_units=frozenset(patterns["category_units"]),
         clause_head=re.compile(rf"[^{breaks}]*"),
         object_prepositions=tuple(patterns["object_prepositions"]),
@@ -231,9 +235,7 @@ def _approx_lead(data: dict[str, Any], before: dict[str, Approx], breaks: str) -
     number (searched on the clause before it)."""
     gap = int(data["max_gap"])
     verbs = _alternation(data["verbs"])
-    return re.compile(
-        rf"(?P<q>{_alternation(list(before))})(?:{verbs})[^{breaks}\d]{{0,{gap}}}$"
-    )
+    return re.compile(rf"(?P<q>{_alternation(list(before))})(?:{verbs})[^{breaks}\d]{{0,{gap}}}$")
 
 
 @lru_cache(maxsize=1)
@@ -263,48 +265,6 @@ class Boundaries:
         low, high = bisect.bisect_right(cuts, start), bisect.bisect_left(cuts, end)
         points = [start, *cuts[low:high], end]
         return [(a, b) for a, b in itertools.pairwise(points) if b > a]
-
-
-class TokenOffsets:
-    """The Doc's token character offsets, to turn character spans into token ranges by bisection
-    (what `doc.char_span` does, without building a Span per try)."""
-
-    def __init__(self, starts: list[int], ends: list[int]):
-        self.starts = starts
-        self.ends = ends
-
-    @classmethod
-    def of(cls, doc: Doc) -> TokenOffsets:
-        if len(doc) == 0:
-            return cls([], [])
-        array = doc.to_array([IDX, LENGTH])
-        return cls(array[:, 0].tolist(), (array[:, 0] + array[:, 1]).tolist())
-
-    def expand(self, start: int, end: int) -> tuple[int, int] | None:
-        """The tokens covering [start, end) (spaCy's alignment_mode="expand")."""
-        first = bisect.bisect_right(self.starts, start) - 1
-        last = bisect.bisect_left(self.ends, end) + 1
-        if first < 0 or last > len(self.ends) or first >= last or start >= end:
-            return None
-        return first, last
-
-    def contract(self, start: int, end: int) -> tuple[int, int] | None:
-        """The tokens inside [start, end) (alignment_mode="contract")."""
-        first = bisect.bisect_left(self.starts, start)
-        last = bisect.bisect_right(self.ends, end)
-        return (first, last) if first < last else None
-
-    def options(self, start: int, end: int) -> list[tuple[int, int]]:
-        """Token ranges for a character span, best first: covering it, inside it, then one end
-        of each."""
-        wide = self.expand(start, end)
-        if wide is None:
-            return []
-        narrow = self.contract(start, end)
-        if narrow is None:
-            return [wide]
-        mixed = [(wide[0], narrow[1]), (narrow[0], wide[1])]
-        return [wide, narrow, *((a, b) for a, b in mixed if a < b)]
 
 
 # --- scanning ---------------------------------------------------------------------------------
@@ -377,7 +337,10 @@ def _with_leading_approx(text: str, m: Mention, rules: Rules) -> Mention:
     """A qualifier a few characters before the number, across a verb (约有两成, 约占…的69%)."""
     if m.approx is not None:
         return m
-    lead = rules.approx_lead.search(text, _clause_start(text, m.number_start, rules), m.start)
+    window = max(0, m.start - rules.approx_lead_window)
+    if not any(verb in text[window : m.start] for verb in rules.approx_lead_verbs):
+        return m
+    lead = rules.approx_lead.search(text, window, m.start)
     if lead is None:
         return m
     return replace(m, approx=rules.approx_before[lead.group("q")])

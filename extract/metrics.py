@@ -24,10 +24,10 @@ from cnpolicy.extract.mentions import (
     Boundaries,
     Mention,
     Rules,
-    TokenOffsets,
     load_rules,
     scan_mentions,
 )
+from cnpolicy.extract.offsets import TokenOffsets
 from cnpolicy.extract.pipeline import initialise_jieba
 from cnpolicy.extract.subjects import (
     Before,
@@ -63,6 +63,8 @@ SHARE_OF = "占"
 MAX_PLACE_HEADING = 12
 # 的X中 / 当中 / 之中 closing a clause: a topic (新设置的机构中, …事业单位当中) for the sentence.
 TOPIC_CLAUSE = re.compile(r"(?:的(?P<head>[\u4e00-\u9fff]{1,6}?)(?<![当之])中|当中|之中)$")
+# What may stand between two values of one list (48个、67个和139个).
+LIST_JOINERS = frozenset({"、", "和", "及", "与", ",", "以及"})
 NO_BEFORE = Before(None)
 KINDS: dict[str, MetricKind] = {
     "count": "count",
@@ -92,6 +94,8 @@ class SentenceState:
     last_end: int = -1
     topics: list[tuple[int, str]] = field(default_factory=list)
     level_topic: str | None = None
+    actions: list[str] = field(default_factory=list)
+    action_index: int = 0
     sentence: str = ""
 
 
@@ -200,7 +204,9 @@ class _Extractor:
         kind = KINDS["change" if m.before is not None else m.kind]
         before_text = self.text[clause_start : m.number_start]
         after_text = self.text[m.end : max(after_end, m.end)]
-        action = self.taxonomy.find_action(before_text, after_text, subject)
+        action = self._listed_action(m, before_text) or self.taxonomy.find_action(
+            before_text, after_text, subject
+        )
         clause_text = self.text[clause_start : max(after_end, m.end)]
         self.state.limit, self.state.last_end = limit, m.end
         return Metric(
@@ -219,7 +225,12 @@ class _Extractor:
             level=self._level(sent_start, m.end),
             region=self._region(m, clause_start, sent_start),
             indicator=self.taxonomy.assign(
-                subject=subject, action=action, unit=m.unit, kind=kind, context=clause_text
+                subject=subject,
+                action=action,
+                unit=m.unit,
+                kind=kind,
+                context=clause_text,
+                sentence=self.state.sentence,
             ),
         )
 
@@ -256,6 +267,8 @@ class _Extractor:
         if before.rate_verb and subject and not subject.endswith(before.rate_verb):
             subject += before.rate_verb
         state.subject = subject.removesuffix(before.rate_verb or "\0") if subject else None
+        if subject and carried and self._is_category(subject) and carried not in subject:
+            subject, state.subject = subject + carried, carried  # 其中公益一类1203个、其他50个
         subject = self._with_level_topic(subject)
         return subject, max(used_end, m.end)
 
@@ -266,6 +279,22 @@ class _Extractor:
         words = self._words(m.end, min(after_end, m.end + MAX_AFTER_CHARS))
         after, used = subject_after(words, unit=m.unit, percent=percent)
         return after, (m.end + len("".join(words.items[:used]))) if after else m.end
+
+    def _listed_action(self, m: Mention, before_text: str) -> str | None:
+        """The i-th action of `撤销、整合、保留X分别为A、B和C` for the i-th value of the list."""
+        state = self.state
+        between = self.text[state.last_end : m.start].strip() if state.last_end >= 0 else ""
+        if state.actions and between and between in LIST_JOINERS:
+            state.action_index += 1
+            index = state.action_index
+            return state.actions[index] if index < len(state.actions) else None
+        listed = self.taxonomy.action_list(before_text) if "分别" in before_text else []
+        state.actions, state.action_index = listed, 0
+        return listed[0] if listed else None
+
+    def _is_category(self, subject: str) -> bool:
+        """`公益一类`, `其他`: a class of what the sentence counts, not a thing of its own."""
+        return self.lexicon.category_label.search(subject) is not None
 
     def _with_level_topic(self, subject: str | None) -> str | None:
         """A clause that is only `市级层面` puts its level on the sentence's subjects."""

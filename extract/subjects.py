@@ -68,7 +68,7 @@ def _noun_phrase(words: Words, index: int) -> list[int]:
             taken.append(index)
             index += 1
             continue
-        if word in lex.level_bounds and taken and items[taken[-1]] in lex.level_words:
+        if word in lex.level_bounds and taken and _is_level(items[taken[-1]], lex):
             taken.append(index)  # 省级以上开发区: the bound belongs to the level
             index += 1
             continue
@@ -99,6 +99,11 @@ def _noun_phrase(words: Words, index: int) -> list[int]:
             break
         index += 1
     return taken
+
+
+def _is_level(word: Word, lex: Lexicon) -> bool:
+    """省级, 国家级, 市本级: a level of government (a word ending in 级, or a listed one)."""
+    return word in lex.level_words or (len(word) > 1 and word.endswith("级"))
 
 
 def _joins_admin_units(words: Words, index: int, taken: list[int]) -> bool:
@@ -204,9 +209,9 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
     chosen_phrase = _Phrase(chosen, [words.category(w) for w in chosen])
     _strip_leading(chosen_phrase, lex)
     subject = _finish(chosen_phrase.items, lex, kind)
-    if not subject or subject in lex.level_words:
-        return Before(None, distributed, level=subject or None, rate_verb=rate_verb)
     elided = topic is None and rate_verb is None and _ends_in_action(phrase, lex)
+    if not subject or (subject in lex.level_words and not elided):
+        return Before(None, distributed, level=subject or None, rate_verb=rate_verb)
     return Before(subject, distributed, rate_verb=rate_verb, elided=elided)
 
 
@@ -332,6 +337,8 @@ def _choose(phrase: _Phrase, lex: Lexicon, topic: str | None) -> list[Word]:
         inner = _predicate(rest.items, rest.cats, lex)
         if inner is None:
             return _after_first_of(rest.items)
+        while inner > 0 and rest.cats[inner - 1] == "v":
+            inner -= 1  # the first verb of a chain (完成 in 完成脱钩改制)
         if items[verb] not in lex.change_verbs and _has_content(rest.items[:inner], lex):
             # 事业单位完成转企改制62家: an action done (完成 + 转企改制) by what is counted
             return _after_first_of(rest.items[:inner])

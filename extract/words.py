@@ -6,6 +6,7 @@ so the words the subject rules hinge on are listed in the data file and win over
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -71,6 +72,7 @@ class Lexicon:
     modal_words: frozenset[str]
     level_words: tuple[str, ...]
     level_bounds: frozenset[str]
+    category_label: re.Pattern[str]
     scope_levels: tuple[str, ...]
     topic_locatives: frozenset[str]
     layer_suffix: str
@@ -113,6 +115,7 @@ def load_lexicon() -> Lexicon:
         modal_words=words("modal_words"),
         level_words=tuple(sorted(data["level_words"], key=len, reverse=True)),
         level_bounds=words("level_bounds"),
+        category_label=re.compile(data["category_label"]),
         scope_levels=tuple(data["scope_levels"]),
         topic_locatives=words("topic_locatives"),
         layer_suffix=data["layer_suffix"],

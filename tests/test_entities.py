@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 import re
 from pathlib import Path
@@ -14,9 +15,12 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cnpolicy.config import ExtractOptions
 from cnpolicy.errors import ExtractError
-from cnpolicy.extract.abbreviations import parse_suffixes
+from cnpolicy.extract.abbreviations import parse_suffixes, places_in
 from cnpolicy.extract.entities import LABELS, NESTING_LABELS, recognize
+from cnpolicy.extract.offsets import TokenOffsets
+from cnpolicy.extract.pipeline import build_nlp
 from cnpolicy.gazetteer import load_gazetteer
 from cnpolicy.records import Entity, Region
 
@@ -461,3 +465,38 @@ def test_real_reform_report(shared_corpus: Path) -> None:
     assert march.normalized == "2019-03-25"
     assert all(text[e.start : e.end] == e.text for e in entities)
     assert not by_label["ORG"] & {"大局", "部门", "新局面", "以人民为中心"}
+
+
+# --- token offsets and the shared place scan (speed work must not change what is found) ------------
+
+
+@functools.lru_cache(maxsize=1)
+def tokenizer_only() -> spacy.language.Language:
+    return build_nlp(ExtractOptions(entities=False, metrics=False, sanding=False))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(alphabet="市委编办机构改革湛江广东省 ,。的12", min_size=1, max_size=30),
+    st.integers(min_value=0, max_value=30),
+    st.integers(min_value=1, max_value=30),
+)
+def test_token_offsets_align_as_char_span_does(text: str, start: int, length: int) -> None:
+    doc = tokenizer_only().make_doc(text)
+    tokens = TokenOffsets.of(doc)
+    start = min(start, len(text) - 1)
+    end = min(len(text), start + length)
+    for mode, got in (
+        ("expand", tokens.expand(start, end)),
+        ("contract", tokens.contract(start, end)),
+    ):
+        span = doc.char_span(start, end, alignment_mode=mode)
+        expected = (span.start, span.end) if span is not None and len(span) else None
+        assert got == expected, (mode, text, start, end)
+
+
+def test_the_place_scan_is_shared_and_equals_the_gazetteer() -> None:
+    text = "广东省湛江市和茂名市推进改革,向遂溪县下放权限。"
+    assert list(places_in(text)) == load_gazetteer().find(text)
+    assert places_in(text) is places_in(text)
+    assert [e.text for e in found(text, "GPE")] == ["广东省", "湛江市", "茂名市", "遂溪县"]

@@ -323,3 +323,121 @@ def test_component_config_and_project_pipeline() -> None:
     from cnpolicy.config import ExtractOptions
 
     assert "cnpolicy_metrics" in build_nlp(ExtractOptions(entities=False)).pipe_names
+
+
+# --- generalisation rules (each on a sentence written for the test) --------------------------------
+
+
+def test_a_numbered_class_names_a_category_not_a_count() -> None:
+    found = metrics_in("全县保留事业单位320个,其中公益一类210个、公益二类88个、其他22个。")
+    assert [(m.value, m.unit) for m in found] == [(320, "个"), (210, "个"), (88, "个"), (22, "个")]
+    assert [m.subject for m in found[1:]] == [
+        "公益一类事业单位",
+        "公益二类事业单位",
+        "其他事业单位",
+    ]
+
+
+def test_a_count_of_classes_is_still_a_count() -> None:
+    found = metrics_in("将全部事项划分为三类,分别制定办理流程。")
+    assert [(m.value, m.unit) for m in found] == [(3, "类")]
+
+
+def test_a_financial_digit_ending_a_word_does_not_join_the_numeral() -> None:
+    metric = only("全市组建镇级综合执法队伍一百二十三支。")
+    assert (metric.value, metric.unit) == (123, "支")
+    assert metric.subject == "镇级综合执法队伍"
+    assert metric.indicator == "enforcement.teams"
+
+
+def test_an_outcome_duration_may_follow_its_figure() -> None:
+    metric = only("不动产登记实现2个工作日办结。")
+    assert (metric.value, metric.unit, metric.kind) == (2, "个工作日", "amount")
+
+
+def test_a_plain_duration_is_still_no_metric() -> None:
+    assert metrics_in("会议将于2个工作日后召开。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "approx"),
+    [
+        ("全县约有三成村(社区)完成换届。", 30, "about"),
+        ("下沉编制86名,约占全县行政编制总数的12%。", 12, "about"),
+        ("下沉编制86名,占全县行政编制总数的12%。", 12, None),
+    ],
+)
+def test_a_qualifier_may_stand_before_a_verb(text: str, value: float, approx: str | None) -> None:
+    metric = metrics_in(text)[-1]
+    assert (metric.value, metric.approx) == (value, approx)
+
+
+def test_a_place_after_xiang_receives_rather_than_acts() -> None:
+    found = metrics_in("向临桂区和各县下放市级审批权限48项。", place="桂林市")
+    assert found[0].region is not None and found[0].region.name == "桂林市"
+    acting = only("临桂区下放区级审批权限20项。", place="桂林市")
+    assert acting.region is not None and acting.region.name == "临桂区"
+
+
+def test_a_subject_is_word_complete_across_a_verb_tagged_head() -> None:
+    metric = only("每个街道统一设置三个事业站所(中心)。")
+    assert metric.subject == "事业站所(中心)"
+
+
+def test_a_level_keeps_its_bound() -> None:
+    metric = only("对全省15个国家级以上园区开展评估。")
+    assert metric.subject == "国家级以上园区"
+
+
+def test_a_count_before_de_counts_the_noun_it_stands_before() -> None:
+    metric = only("调整9个街道的管理机构。")
+    assert metric.subject == "街道"
+
+
+def test_a_leading_time_phrase_is_not_the_subject() -> None:
+    metric = only("调整中回归行政职能56项。")
+    assert metric.subject == "行政职能"
+    assert metric.indicator == "functions.returned"
+
+
+def test_a_table_cell_ends_a_subject() -> None:
+    metric = only("县级行政许可事项\t压减至95项\t持续优化")
+    assert metric.subject == "县级行政许可事项"
+
+
+def test_several_levels_are_a_scope_not_part_of_the_subject() -> None:
+    metric = only("市县两级共核减事业编制1200名。")
+    assert metric.subject == "事业编制"
+
+
+def test_an_action_done_by_what_is_counted() -> None:
+    found = metrics_in("全县经营类事业单位完成脱钩改制15家、撤销6家。")
+    assert [m.subject for m in found] == ["经营类事业单位", "经营类事业单位"]
+    assert found[1].indicator == "public_institutions.abolished"
+
+
+def test_an_elided_object_is_carried_from_the_clause_before() -> None:
+    found = metrics_in("每个镇统一设置五个综合办公室,规模较小的镇设置三个。")
+    assert [m.subject for m in found] == ["综合办公室", "综合办公室"]
+
+
+def test_a_counted_head_before_its_verb_is_not_elided() -> None:
+    found = metrics_in("科室压减10%、内设机构总数设置不超过12个。")
+    assert found[-1].subject != "科室"
+
+
+def test_listed_actions_go_to_the_values_in_order() -> None:
+    found = metrics_in("撤销、合并、保留县直事业单位分别为12个、9个和40个。")
+    assert [m.action for m in found] == ["撤销", "合并", "保留"]
+    assert [m.indicator for m in found] == [
+        "public_institutions.abolished",
+        "public_institutions.merged",
+        "public_institutions.retained",
+    ]
+
+
+def test_a_bare_rate_takes_its_whole_from_the_sentence() -> None:
+    found = metrics_in("县级议事协调机构由80个精简为35个,精简比例达56%。")
+    assert found[-1].indicator == "coordination_bodies.reduction_rate"
+    other = metrics_in("县级机构由80个精简为35个,精简比例达56%。")
+    assert other[-1].indicator is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import cn2an
 import pytest
 from hypothesis import given
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 
 from cnpolicy.errors import ExtractError
 from cnpolicy.extract.numbers import (
+    NUMERAL,
     NumberFormatError,
     Quantity,
     is_chinese_numeral,
@@ -125,3 +128,25 @@ def test_one_decimal_place_is_exact(whole: int, tenth: int) -> None:
 @given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=1, max_value=10**6))
 def test_arabic_ranges_keep_both_ends(low: int, width: int) -> None:
     assert parse_quantity(f"{low}-{low + width}") == Quantity(low, low + width)
+
+
+# --- the two hands of Chinese numerals ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "value"), [("壹佰贰拾", 120), ("叁仟零伍", 3005), ("伍", 5)])
+def test_financial_numerals_parse(text: str, value: int) -> None:
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["伍二百", "二百伍", "壹十"])
+def test_the_hands_do_not_mix_in_one_numeral(text: str) -> None:
+    with pytest.raises(NumberFormatError):
+        parse_number(text)
+
+
+@given(st.integers(min_value=1, max_value=99_999))
+def test_an_everyday_numeral_after_a_financial_digit_reads_alone(value: int) -> None:
+    """`队伍` ends in 伍 (5): the numeral after it is read on its own."""
+    numeral = cn2an.an2cn(value)
+    found = re.search(rf"({NUMERAL})支", "队伍" + numeral + "支")
+    assert found is not None and parse_number(found.group(1)) == value

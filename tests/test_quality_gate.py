@@ -2,7 +2,8 @@
 
 Floors are what was measured when they were pinned, rounded down a little (see each constant).
 The shared development set (../shared/corpus) is skipped when absent; our own annotated
-samples (corpora/gold) are checked when present.
+samples (corpora/gold) and the blind held-out set (corpora/heldout, annotated by someone else
+and never tuned on string by string) are checked when present.
 """
 
 from __future__ import annotations
@@ -18,14 +19,22 @@ from cnpolicy.extract.evaluate import Scores, evaluate
 # subject 0.90, region 0.95; ours sit just under what we measured.
 SHARED_FLOORS = {"f1": 0.98, "subject": 0.90, "region": 0.98, "before": 1.0}
 # corpora/ (11 samples in txt, HTML, PDF, DOCX written by us, 204 gold metrics), measured:
-# F1 1.000, subject 0.902, region 1.000, before 1.000, indicator 0.909.
-CORPORA_FLOORS = {"f1": 0.97, "subject": 0.87, "region": 0.97, "before": 0.95, "indicator": 0.85}
+# F1 1.000, subject 0.907, region 1.000, before 1.000, indicator 0.909.
+CORPORA_FLOORS = {"f1": 0.98, "subject": 0.89, "region": 0.98, "before": 0.97, "indicator": 0.88}
+# corpora/heldout (5 documents in txt, HTML, PDF, DOCX, 194 gold metrics), measured after the
+# round of general rules: F1 1.000, region 1.000, subject 0.711 exact / 0.933 lenient (one
+# subject contains the other: the annotator's phrase boundaries differ from ours more than the
+# thing named does, so the lenient rate is the one gated), indicator 0.875.
+HELDOUT_FLOORS = {"f1": 0.98, "region": 0.98, "subject_lenient": 0.91, "indicator": 0.85}
 
 
 def rates(scores: Scores) -> dict[str, float]:
     return {
         "f1": scores.f1,
-        **{name: scores.rate(name) for name in ("subject", "region", "before", "indicator")},
+        **{
+            name: scores.rate(name)
+            for name in ("subject", "subject_lenient", "region", "before", "indicator")
+        },
     }
 
 
@@ -52,3 +61,12 @@ def test_our_annotated_samples(corpora: Path) -> None:
     report = evaluate(gold, corpora)
     assert report.overall.tp > 0
     check(report.overall, CORPORA_FLOORS)
+
+
+def test_held_out_set(corpora: Path) -> None:
+    gold = corpora / "heldout" / "gold"
+    if not any(gold.glob("*.jsonl")):
+        pytest.skip(f"no held-out gold in {gold}")
+    report = evaluate(gold, corpora / "heldout")
+    assert report.overall.tp > 0
+    check(report.overall, HELDOUT_FLOORS)

@@ -1,0 +1,52 @@
+"""Token offsets of a Doc: character spans to token ranges by bisection, as `doc.char_span`
+aligns them, without building a Span for every try (the components align thousands per text).
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from spacy.attrs import IDX, LENGTH
+from spacy.tokens import Doc
+
+
+class TokenOffsets:
+    """The Doc's token character offsets, to turn character spans into token ranges by bisection
+    (what `doc.char_span` does, without building a Span per try)."""
+
+    def __init__(self, starts: list[int], ends: list[int]):
+        self.starts = starts
+        self.ends = ends
+
+    @classmethod
+    def of(cls, doc: Doc) -> TokenOffsets:
+        if len(doc) == 0:
+            return cls([], [])
+        array = doc.to_array([IDX, LENGTH])
+        return cls(array[:, 0].tolist(), (array[:, 0] + array[:, 1]).tolist())
+
+    def expand(self, start: int, end: int) -> tuple[int, int] | None:
+        """The tokens covering [start, end) (spaCy's alignment_mode="expand")."""
+        first = bisect.bisect_right(self.starts, start) - 1
+        last = bisect.bisect_left(self.ends, end) + 1
+        if first < 0 or last > len(self.ends) or first >= last or start >= end:
+            return None
+        return first, last
+
+    def contract(self, start: int, end: int) -> tuple[int, int] | None:
+        """The tokens inside [start, end) (alignment_mode="contract")."""
+        first = bisect.bisect_left(self.starts, start)
+        last = bisect.bisect_right(self.ends, end)
+        return (first, last) if first < last else None
+
+    def options(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Token ranges for a character span, best first: covering it, inside it, then one end
+        of each."""
+        wide = self.expand(start, end)
+        if wide is None:
+            return []
+        narrow = self.contract(start, end)
+        if narrow is None:
+            return [wide]
+        mixed = [(wide[0], narrow[1]), (narrow[0], wide[1])]
+        return [wide, narrow, *((a, b) for a, b in mixed if a < b)]
