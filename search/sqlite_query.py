@@ -211,18 +211,28 @@ def ranked_sql(
     return sql + page, [expression, *date_params, *page_params]
 
 
-def facet_sql(expression: str, filters: Filters) -> tuple[str, list[Any]]:
-    """The facet cell (region, year, type) of every match, as one comma-separated string.
+def page_and_cells_sql(
+    expression: str, filters: Filters, *, ranked: bool, limit: int | None, offset: int
+) -> tuple[str, list[Any]]:
+    """One pass over the matches for a page and its facets: the page's rows (row number, score,
+    date, id) and then one row with every match's facet cell (comma-separated).
 
-    Counting them in Python is 4x faster than GROUP BY in SQL (no temporary B-tree), and the
-    join reads only the narrow documents table, by row number, in the order FTS5 yields them.
+    For a broad query this costs what the bare ranked query costs; ranking, then counting in a
+    second pass took 1.5x as long (measured at 100,000 documents). Cells are counted in Python:
+    4x faster than GROUP BY, which builds a temporary B-tree.
     """
     dates, date_params = _date_clause(filters)
+    page, page_params = _limit(limit, offset)
+    score = "f.rank" if ranked else "0.0"
+    order = "s" if ranked else "dt IS NULL, dt DESC, i"
     sql = (
-        "SELECT group_concat(d.cell) FROM documents_fts f CROSS JOIN documents d "
-        f"ON d.num = f.rowid WHERE documents_fts MATCH ?{dates}"
+        "WITH m AS MATERIALIZED (SELECT f.rowid AS r, "
+        f"{score} AS s, d.cell AS c, d.date AS dt, d.id AS i FROM documents_fts f "
+        f"CROSS JOIN documents d ON d.num = f.rowid WHERE documents_fts MATCH ?{dates}) "
+        f"SELECT * FROM (SELECT r, s, dt, i, NULL FROM m ORDER BY {order}{page}) "
+        "UNION ALL SELECT NULL, NULL, NULL, NULL, group_concat(c) FROM m"
     )
-    return sql, [expression, *date_params]
+    return sql, [expression, *date_params, *page_params]
 
 
 def count_sql(expression: str, filters: Filters) -> tuple[str, list[Any]]:

@@ -41,12 +41,13 @@ from cnpolicy.search.query import CompiledQuery, compile_text
 from cnpolicy.search.segment import strip_separators
 from cnpolicy.search.sqlite_query import (
     SNIPPET_SQL,
+    Filters,
     build_filters,
     count_sql,
     document_tags,
-    facet_sql,
     match_expression,
     metrics_sql,
+    page_and_cells_sql,
     placeholders,
     ranked_sql,
     sanding_sql,
@@ -193,11 +194,18 @@ class SqliteStore(Store):
                     self._cells.clear()
                 raise StoreError(f"indexing failed: {error}", source=str(self.path)) from None
             finally:
-                # Only whole documents are in the open transaction (each one a savepoint).
-                if connection.in_transaction:
-                    connection.execute("COMMIT")
-                connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+                self._finish_batch()
         return IndexReport(indexed, tuple(failures))
+
+    def _finish_batch(self) -> None:
+        """Commit what is open: only whole documents are in it (each was a savepoint)."""
+        connection = self._connection
+        try:
+            if connection.in_transaction:
+                connection.execute("COMMIT")
+            connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot commit ({error})", source=str(self.path)) from None
 
     def _write_one(self, prepared: Prepared) -> str | None:
         """Write one document inside a savepoint; the error message if it could not be."""
@@ -383,23 +391,21 @@ class SqliteStore(Store):
             expression = match_expression(query, filters)
             ranked = bool(query.must)
             with_snippets = request.snippets and ranked
-            sql, params = ranked_sql(
-                expression, filters, ranked=ranked, limit=request.limit, offset=request.offset
-            )  # fmt: skip
-            page = self._run(sql, params).fetchall()
-            hits, cells = self._hits(page, expression, query, with_snippets=with_snippets)
-            if request.offset == 0 and request.limit is not None and len(page) < request.limit:
-                # Every match is on this page: count them here rather than match again.
-                total, facets = (
-                    len(page),
-                    self._count_cells(Counter(cells)) if request.facets else {},
-                )
-            elif request.facets:
-                joined = self._run(*facet_sql(expression, filters)).fetchone()[0]
-                cells = [int(c) for c in joined.split(",")] if joined else []
+            if request.facets:
+                page, cells = self._page_and_cells(expression, filters, ranked, request)
                 total, facets = len(cells), self._count_cells(Counter(cells))
+                hits, _ = self._hits(page, expression, query, with_snippets=with_snippets)
             else:
-                total, facets = int(self._run(*count_sql(expression, filters)).fetchone()[0]), {}
+                sql, params = ranked_sql(
+                    expression, filters, ranked=ranked, limit=request.limit, offset=request.offset
+                )
+                page = self._run(sql, params).fetchall()
+                hits, _ = self._hits(page, expression, query, with_snippets=with_snippets)
+                if request.offset == 0 and request.limit is not None and len(page) < request.limit:
+                    total = len(page)  # every match is on this page
+                else:
+                    total = int(self._run(*count_sql(expression, filters)).fetchone()[0])
+                facets = {}
         return SearchResult(total=total, hits=hits, facets=facets)
 
     def bare_match(self, expression: str, limit: int = 10) -> list[tuple[int, float]]:
@@ -407,6 +413,25 @@ class SqliteStore(Store):
         sql = "SELECT rowid, rank FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?"
         with self._lock:
             return [(int(r), float(s)) for r, s in self._run(sql, (expression, limit)).fetchall()]
+
+    def _page_and_cells(
+        self, expression: str, filters: Filters, ranked: bool, request: SearchRequest
+    ) -> tuple[list[tuple[int, float]], list[int]]:
+        """The page (row number, score), in order, and the facet cell of every match."""
+        sql, params = page_and_cells_sql(
+            expression, filters, ranked=ranked, limit=request.limit, offset=request.offset
+        )
+        rows = self._run(sql, params).fetchall()
+        joined = rows[-1][4] if rows else None
+        page = rows[:-1]
+        if ranked:
+            page.sort(key=lambda r: r[1])
+        else:
+            page.sort(key=lambda r: r[3])  # id, then (stable) newest first
+            page.sort(key=lambda r: r[2] or "", reverse=True)
+            page.sort(key=lambda r: r[2] is None)
+        cells = [int(c) for c in joined.split(",")] if joined else []
+        return [(int(r[0]), float(r[1])) for r in page], cells
 
     def _count_cells(self, cells: Counter[int]) -> dict[str, dict[str, int]]:
         """Facet counts from the number of matches in each facet cell."""

@@ -326,6 +326,18 @@ def test_facets_count_the_matches(store: Store) -> None:
     )
 
 
+def test_results_are_the_same_with_or_without_facets(store: Store) -> None:
+    for request in (
+        SearchRequest(text="编制", limit=3, offset=1),
+        SearchRequest(text="", region="广东", limit=2, offset=2),
+        SearchRequest(text="编制", date_from="2019-01-01", date_to="2019-12-31"),
+    ):
+        with_facets = store.search(request)
+        without = store.search(replace(request, facets=False))
+        assert ids(with_facets) == ids(without) and with_facets.total == without.total > 0
+        assert without.facets == {} and with_facets.facets["doc_type"]
+
+
 def test_duplicates_can_be_collapsed(store: Store) -> None:
     everything = set(ids(store.search(SearchRequest(text="机构改革", limit=20))))
     collapsed = set(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import statistics
@@ -307,7 +308,10 @@ def main(argv: list[str] | None = None) -> int:
     figures["store_mib"] = round(size / 2**20)
     figures["store_documents"] = store.count()
     print(f"timing {args.queries} queries", file=sys.stderr)
+    # The machine's load while timing: other processes' work inflates every latency alike.
+    load_before = os.getloadavg()[0]
     figures["search"] = time_queries(store, query_mix(args.queries, args.seed))
+    figures["search"]["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     store.close()
     if args.end_to_end:
         print(f"end to end: {args.end_to_end} files", file=sys.stderr)
