@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -11,10 +12,17 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
-from cnpolicy.api.server import is_loopback, settings_from_args
+from cnpolicy.api.server import (
+    WORKER_OPTIONS,
+    is_loopback,
+    settings_from_args,
+    worker_app,
+    worker_options,
+)
 from cnpolicy.cli import build_parser
-from tests.test_api_support import filled_store, free_port
+from tests.test_api_support import filled_store, free_port, sample_documents
 
 # Seconds the command may take to import, open the store and listen.
 START_TIMEOUT = 60.0
@@ -44,17 +52,46 @@ def test_bad_serve_options_are_usage_errors(argv: list[str]) -> None:
     assert exit_info.value.code == 2
 
 
+def test_worker_app_is_built_from_the_options_left_in_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store_path = tmp_path / "s.db"
+    filled_store(store_path).close()
+    args = build_parser().parse_args(
+        ["serve", "--store", str(store_path), "--workers", "2", "--max-upload-mb", "7"]
+    )
+    monkeypatch.setenv(WORKER_OPTIONS, json.dumps(worker_options(args)))
+    app = worker_app()
+    assert app.state.settings.max_upload_bytes == 7 * 1024 * 1024
+    with TestClient(app) as client:
+        assert client.get("/health").json()["documents"] == len(sample_documents())
+    app.state.store.close()
+
+
 def test_loopback_addresses() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
     assert not is_loopback("example.org")
 
 
-def serve(store: Path, port: int) -> subprocess.Popen[str]:
+def serve(store: Path, port: int, *extra: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k != "CNPOLICY_API_TOKEN"}
     command = [sys.executable, "-m", "cnpolicy", "serve", "--store", str(store),
-               "--port", str(port), "--log-level", "critical"]  # fmt: skip
+               "--port", str(port), "--log-level", "critical", *extra]  # fmt: skip
     return subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_health(port: int, server: subprocess.Popen[str]) -> dict[str, object] | None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            health: dict[str, object] = httpx.get(
+                f"http://127.0.0.1:{port}/health", timeout=2
+            ).json()
+            return health
+        except httpx.TransportError:
+            time.sleep(0.2)
+    return None
 
 
 @pytest.mark.slow
@@ -64,14 +101,7 @@ def test_serve_answers_on_loopback_then_stops(tmp_path: Path) -> None:
     port = free_port()
     server = serve(store_path, port)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        health = None
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json()
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        health = wait_for_health(port, server)
         assert health is not None and health["status"] == "ok"
         assert health["store"] == f"sqlite:{store_path}"
     finally:
@@ -89,3 +119,28 @@ def test_serve_on_a_busy_port_is_a_clear_error(tmp_path: Path) -> None:
         _, stderr = server.communicate(timeout=START_TIMEOUT)
     assert server.returncode == 2
     assert f"could not listen on 127.0.0.1:{port}" in stderr
+
+
+@pytest.mark.slow
+def test_worker_processes_share_the_store(tmp_path: Path) -> None:
+    """With --workers 2 a document uploaded through one process is found through any."""
+    store_path = tmp_path / "s.db"
+    before = len(sample_documents())
+    filled_store(store_path).close()
+    port = free_port()
+    server = serve(store_path, port, "--workers", "2")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        health = wait_for_health(port, server)
+        assert health is not None and health["documents"] == before
+        text = "柳州市机构改革综述\n柳州市精简机构9个，下划编制260名充实基层。"
+        created = httpx.post(f"{base}/documents", json={"text": text}, timeout=START_TIMEOUT)
+        assert created.status_code == 201, created.text
+        doc_id = created.json()["documents"][0]["id"]
+        # Several requests, so both processes answer some of them.
+        for _ in range(6):
+            assert httpx.get(f"{base}/documents/{doc_id}", timeout=10).status_code == 200
+            assert httpx.get(f"{base}/health", timeout=10).json()["documents"] == before + 1
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

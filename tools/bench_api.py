@@ -25,7 +25,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,16 @@ START_TIMEOUT = 60.0
 # No single request may take longer than this (seconds); a timeout counts as an error.
 REQUEST_TIMEOUT = 60.0
 TOOLS = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Work:
+    """One request: its kind, path and parameters, and the same question put to the store."""
+
+    kind: str
+    path: str
+    params: dict[str, str]
+    direct: Callable[[Any], Any]
 
 
 @dataclass
@@ -120,8 +132,8 @@ def search_params(request: Any) -> dict[str, str]:
     return params
 
 
-def requests(count: int, seed: int) -> list[tuple[str, str, dict[str, str]]]:
-    """(kind, path, params) of `count` requests, the same for the same seed."""
+def requests(count: int, seed: int) -> list[Work]:
+    """`count` requests, the same for the same seed."""
     from cnpolicy.extract.indicators import load_taxonomy
     from cnpolicy.search.synth import places
 
@@ -133,19 +145,42 @@ def requests(count: int, seed: int) -> list[tuple[str, str, dict[str, str]]]:
     for _ in range(count):
         if rng.random() < SEARCH_SHARE:
             kind, request = next(searches)
-            work.append((f"search: {kind}", "/search", search_params(request)))
+            params = search_params(request)
+            work.append(Work(f"search: {kind}", "/search", params, partial(_search, request)))
         else:
             chosen = rng.sample(cities, rng.randint(*COMPARE_PLACES))
-            params = {"indicator": rng.choice(indicators), "regions": ",".join(chosen)}
-            work.append(("compare", "/compare", params))
+            indicator = rng.choice(indicators)
+            params = {"indicator": indicator, "regions": ",".join(chosen)}
+            work.append(Work("compare", "/compare", params, partial(_compare, indicator, chosen)))
     return work
 
 
-async def run_load(
-    base: str, work: list[tuple[str, str, dict[str, str]]], concurrency: int, tally: Tally | None
-) -> float:
+def _search(request: Any, store: Any) -> Any:
+    return store.search(request)
+
+
+def _compare(indicator: str, regions: list[str], store: Any) -> Any:
+    return store.compare([indicator], regions=regions)
+
+
+def run_direct(store_path: Path, work: list[Work]) -> Tally:
+    """The same requests answered by the store in this process, one at a time, without HTTP:
+    the baseline that shows what the API adds."""
+    from cnpolicy.search.sqlite_store import SqliteStore
+
+    tally = Tally()
+    with SqliteStore(store_path, create=False) as store:
+        for item in work:
+            started = time.perf_counter()
+            item.direct(store)
+            tally.latencies.setdefault(item.kind, []).append(time.perf_counter() - started)
+            tally.statuses["direct"] += 1
+    return tally
+
+
+async def run_load(base: str, work: list[Work], concurrency: int, tally: Tally | None) -> float:
     """Send every request with `concurrency` in flight; returns the wall time in seconds."""
-    queue: asyncio.Queue[tuple[str, str, dict[str, str]]] = asyncio.Queue()
+    queue: asyncio.Queue[Work] = asyncio.Queue()
     for item in work:
         queue.put_nowait(item)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -153,7 +188,8 @@ async def run_load(
 
         async def worker() -> None:
             while not queue.empty():
-                kind, path, params = queue.get_nowait()
+                item = queue.get_nowait()
+                kind, path, params = item.kind, item.path, item.params
                 started = time.perf_counter()
                 try:
                     response = await client.get(path, params=params)
@@ -206,6 +242,15 @@ def summary(
     }
 
 
+def direct_summary(tally: Tally) -> dict[str, Any]:
+    every = [v for values in tally.latencies.values() for v in values]
+    return {
+        "requests": len(every),
+        "p50_ms": round(statistics.median(every) * 1000, 2),
+        "p95_ms": round(percentile(every, 0.95) * 1000, 2),
+    }
+
+
 def print_report(result: dict[str, Any]) -> None:
     print(
         f"store: {result['store_documents']} documents\n"
@@ -218,6 +263,10 @@ def print_report(result: dict[str, Any]) -> None:
     for kind, s in rows:
         print(f"{kind:<32}{s['count']:>7}{s['p50_ms']:>10}{s['p95_ms']:>10}{s['p99_ms']:>10}"
               f"{s['max_ms']:>10}")  # fmt: skip
+    if "direct" in result:
+        d = result["direct"]
+        print(f"the store alone (no HTTP, one at a time), first {d['requests']} requests: "
+              f"p50 {d['p50_ms']} ms, p95 {d['p95_ms']} ms")  # fmt: skip
     for line in result["first_errors"]:
         print(f"error: {line}")
 
@@ -230,6 +279,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=5000, help="requests counted (5000)")
     parser.add_argument("--concurrency", type=int, default=20, help="requests in flight (20)")
     parser.add_argument("--workers", type=int, default=1, help="server processes (1)")
+    parser.add_argument("--direct", type=int, default=0, metavar="N",
+                        help="also time the first N requests on the store without HTTP")  # fmt: skip
     parser.add_argument("--seed", type=int, default=0, help="seed of the request mix")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
@@ -262,7 +313,10 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
+        direct = run_direct(store, work[WARMUP_REQUESTS:][: args.direct]) if args.direct else None
     result = summary(tally, wall, health, args)
+    if direct is not None:
+        result["direct"] = direct_summary(direct)
     print_report(result)
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", "utf-8")
