@@ -120,7 +120,8 @@ def test_document_page_highlights_metrics_and_shows_records(page: Page, base_url
     document = sample_documents()[0]
     page.goto(f"{base_url}/ui/search?q={document.title}")
     page.click(f"a[href='/ui/documents/{document.id}']")
-    page.wait_for_selector(".doc-text")
+    # The record card is made by document.js: once it exists, the page's handlers are ready.
+    page.wait_for_selector("#record-card", state="attached")
     assert page.inner_text("#doc-title") == document.title
     marks = page.locator(".doc-text mark.metric")
     assert marks.all_inner_texts() == [m.text for m in document.metrics]
