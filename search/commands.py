@@ -75,20 +75,10 @@ def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
 
 
 def page_arguments(parser: argparse.ArgumentParser, limit: int) -> None:
-    from cnpolicy.cli import positive_int
+    from cnpolicy.cli import non_negative_int, positive_int
 
     parser.add_argument("--limit", type=positive_int, default=limit, help=f"rows (default {limit})")
     parser.add_argument("--offset", type=non_negative_int, default=0, help="rows to skip")
-
-
-def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
-    return value
 
 
 def split_list(text: str | None) -> tuple[str, ...]:
