@@ -20,6 +20,7 @@ from cnpolicy import __version__
 from cnpolicy.api import routes_documents, routes_query, routes_web
 from cnpolicy.api.errors import install_error_handlers
 from cnpolicy.api.limits import BodyLimitMiddleware
+from cnpolicy.api.pages import file_size, mention_url
 from cnpolicy.api.settings import Settings
 from cnpolicy.config import IngestOptions
 from cnpolicy.search.backend import Store
@@ -57,6 +58,7 @@ def create_app(store: Store, *, settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.pipeline_lock = threading.Lock()
     templates = Jinja2Templates(directory=str(package_dir("templates")))
+    templates.env.globals.update(mention_url=mention_url, file_size=file_size)
     app.state.templates = templates
     install_error_handlers(app)
     app.include_router(routes_documents.router)
@@ -69,6 +71,8 @@ def create_app(store: Store, *, settings: Settings | None = None) -> FastAPI:
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
+            # Readable by a page on an allowed origin: the name and kind of a downloaded file.
+            expose_headers=["Content-Disposition", "X-Cnpolicy-Source"],
         )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
     return app

@@ -88,7 +88,8 @@ def render_segments(
 ) -> Markup:
     """HTML for the text: plain runs escaped, highlighted runs as <mark> with the record's number.
 
-    A metric's mark has the id `at-<start>` so a comparison bar can link to its quote.
+    A metric's mark has the id `m-<start>` and its offsets (`data-start`, `data-end`), so a
+    comparison bar can link to that very mention.
     """
     parts: list[str] = []
     for seg in segments:
@@ -98,7 +99,8 @@ def render_segments(
             continue
         if seg.kind == "metric":
             title = describe_metric(metrics[seg.index])
-            anchor = f' id="at-{seg.start}"'
+            end = seg.start + len(seg.text)
+            anchor = f' id="{mention_id(seg.start)}" data-start="{seg.start}" data-end="{end}"'
         else:
             title = describe_entity(entities[seg.index])
             anchor = ""
@@ -111,6 +113,27 @@ def render_segments(
 
 def highlight_document(text: str, metrics: Sequence[Metric], entities: Sequence[Entity]) -> Markup:
     return render_segments(segment_text(text, metrics, entities), metrics, entities)
+
+
+def mention_id(start: int) -> str:
+    """The element id of the metric mark starting at `start` (one mark per start: no overlaps)."""
+    return f"m-{start}"
+
+
+def focus_mark(segments: Sequence[Segment], start: int | None, end: int | None) -> str | None:
+    """The id of the metric mark a link's offsets point at: the mark spanning exactly
+    [start, end), else the metric mark over `start` (a mention hidden by an overlapping one);
+    None when no metric is there (the link is stale, or the offsets are not a mention's)."""
+    if start is None:
+        return None
+    marks = [s for s in segments if s.kind == "metric"]
+    for seg in marks:
+        if seg.start == start and (end is None or seg.start + len(seg.text) == end):
+            return mention_id(seg.start)
+    for seg in marks:
+        if seg.start <= start < seg.start + len(seg.text):
+            return mention_id(seg.start)
+    return None
 
 
 def safe_snippet(snippet: str) -> Markup:

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from cnpolicy.api.highlight import Bar, scale_bars
+from cnpolicy.api.highlight import Bar, mention_id, scale_bars
 from cnpolicy.api.params import SearchParams
-from cnpolicy.records import Document
 from cnpolicy.search.compare import Comparison
 
 # Page links shown either side of the current page: 1 … 4 5 [6] 7 8 … 40 fits a phone's width.
@@ -121,21 +120,20 @@ def facet_groups(
     return groups
 
 
-def focus_start(document: Document, quote: str | None) -> int | None:
-    """Where the metric a comparison links to starts: the first one quoted exactly so."""
-    if not quote:
-        return None
-    for metric in document.metrics:
-        if metric.text == quote:
-            return metric.start
-    for metric in document.metrics:
-        if quote in metric.sentence:
-            return metric.start
-    return None
+def file_size(size: int) -> str:
+    """`532 B`, `14.2 KB`, `3.1 MB`: a size for people (1 KB = 1024 bytes)."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
-def quote_url(document_id: str, quote: str) -> str:
-    return f"/ui/documents/{document_id}?{urlencode({'quote': quote})}"
+def mention_url(document_id: str, start: int, end: int) -> str:
+    """The document page with one metric mention marked: by its character offsets, so the
+    link lands on that mention even when the same words occur elsewhere in the text."""
+    query = urlencode({"start": start, "end": end})
+    return f"/ui/documents/{quote(document_id, safe='')}?{query}#{mention_id(start)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +174,7 @@ def chart_rows(comparison: Comparison, indicator: str) -> list[ChartRow]:
                 code=region.code,
                 shown=format_value(latest.value, latest.value_max),
                 unit=latest.unit,
-                url=quote_url(latest.document_id, latest.quote),
+                url=mention_url(latest.document_id, latest.start, latest.end),
                 quote=latest.quote,
                 title=latest.title,
                 date=latest.date,

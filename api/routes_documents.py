@@ -1,4 +1,4 @@
-"""Document endpoints: upload (multipart files or JSON text), read, read the text, delete."""
+"""Document endpoints: upload (multipart files or JSON text), read, its text, its original, delete."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from cnpolicy.api.auth import require_token
 from cnpolicy.api.deps import get_pipeline_lock, get_settings, get_store
+from cnpolicy.api.downloads import source_headers, text_headers
 from cnpolicy.api.settings import Settings
 from cnpolicy.api.uploads import (
     FILES_FIELD,
@@ -19,6 +20,7 @@ from cnpolicy.api.uploads import (
     read_uploads,
 )
 from cnpolicy.search.backend import Store
+from cnpolicy.search.sources import MEDIA_TYPES
 
 router = APIRouter(tags=["documents"])
 
@@ -89,9 +91,11 @@ async def create_documents(
     uploads = await read_uploads(
         request, max_files=settings.max_files, max_bytes=settings.max_upload_bytes
     )
-    documents = await run_in_threadpool(process_uploads, uploads, settings.options, lock)
-    await run_in_threadpool(index_atomically, store, documents)
-    payload = {"count": len(documents), "documents": [d.to_dict() for d in documents]}
+    prepared = await run_in_threadpool(
+        process_uploads, uploads, settings.options, lock, keep_sources=settings.keep_sources
+    )
+    await run_in_threadpool(index_atomically, store, prepared)
+    payload = {"count": len(prepared), "documents": [p.document.to_dict() for p in prepared]}
     return JSONResponse(payload, status_code=201)
 
 
@@ -116,15 +120,33 @@ def read_text(doc_id: DocId, store: StoreDep) -> Response:
 
 @router.get(
     "/documents/{doc_id}/source",
-    summary="The document's source: the original bytes when the store keeps them, else the text",
-    response_class=PlainTextResponse,
-    responses={404: ERROR_RESPONSES[404]},
+    summary="The document's original file, or its text when no original was kept",
+    description="The file as it was uploaded or indexed (PDF, DOCX, HTML, text in its own "
+    "encoding), with its media type and a Content-Disposition naming the file (PDF and text "
+    "inline, other types as attachments). A document without a kept original (a JSON text "
+    "upload, a file over the size cap, a store filled with `--no-sources`) answers with its "
+    "cleaned text. `X-Cnpolicy-Source` says which: `original` or `text`.",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The original file, or the text",
+            "content": {media: {} for media in (*MEDIA_TYPES.values(), "text/plain")},
+        },
+        404: ERROR_RESPONSES[404],
+    },
 )
 def read_source(doc_id: DocId, store: StoreDep) -> Response:
-    # The store keeps the cleaned text, not the uploaded bytes, so the text is the source here.
+    original = store.source(doc_id)
+    if original is not None:
+        return Response(
+            original.data, media_type=original.media_type, headers=source_headers(original)
+        )
     document = store.get(doc_id)
-    headers = {"X-Cnpolicy-Source": "text", "Content-Disposition": "inline"}
-    return PlainTextResponse(document.text, media_type="text/plain; charset=utf-8", headers=headers)
+    return PlainTextResponse(
+        document.text,
+        media_type="text/plain; charset=utf-8",
+        headers=text_headers(document.source),
+    )
 
 
 @router.delete(

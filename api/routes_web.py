@@ -14,13 +14,12 @@ from fastapi.templating import Jinja2Templates
 from cnpolicy.api.deps import get_settings, get_store
 from cnpolicy.api.docs_page import operations
 from cnpolicy.api.errors import status_for
-from cnpolicy.api.highlight import highlight_document, safe_snippet
+from cnpolicy.api.highlight import focus_mark, render_segments, safe_snippet, segment_text
 from cnpolicy.api.pages import (
     MAX_PAGE,
     chart_rows,
     export_url,
     facet_groups,
-    focus_start,
     indicator_choices,
     labels,
     pager,
@@ -39,6 +38,8 @@ router = APIRouter(include_in_schema=False)
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SearchDep = Annotated[SearchParams, Depends(search_params)]
+# A character offset in a document's text (a metric mention's start or end).
+Offset = Annotated[int | None, Query(ge=0, le=1_000_000_000)]
 
 
 def templates(request: Request) -> Jinja2Templates:
@@ -104,10 +105,13 @@ def document_page(
     request: Request,
     doc_id: DocId,
     store: StoreDep,
-    quote: Annotated[str | None, Query(max_length=500)] = None,
+    start: Offset = None,
+    end: Offset = None,
 ) -> Response:
+    """The document; `start` and `end` (a metric mention's offsets) mark and scroll to it."""
     document = store.get(doc_id)
-    focus = focus_start(document, quote)
+    segments = segment_text(document.text, document.metrics, document.entities)
+    focus = focus_mark(segments, start, end)
     records = {
         "metrics": [m.to_dict() for m in document.metrics],
         "entities": [e.to_dict() for e in document.entities],
@@ -115,10 +119,12 @@ def document_page(
     context = {
         "page": "document",
         "doc": document,
-        "text_html": highlight_document(document.text, document.metrics, document.entities),
+        "text_html": render_segments(segments, document.metrics, document.entities),
         "records": records,
-        "focus": f"at-{focus}" if focus is not None else None,
+        "focus": focus,
+        "focus_missing": start is not None and focus is None,
         "sanding": document.sanding,
+        "original": store.source_info(doc_id),
     }
     return render(request, "document.html", context)
 

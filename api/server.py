@@ -15,6 +15,7 @@ from typing import Any
 from cnpolicy.api.settings import TOKEN_VARIABLE, Settings, settings_from_env
 from cnpolicy.config import MAX_INPUT_BYTES, default_store
 from cnpolicy.errors import ConfigError
+from cnpolicy.search.sources import MAX_SOURCE_BYTES
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -51,6 +52,12 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="ORIGIN",
         help="allow browser requests from this origin (repeatable; default: none)",
+    )
+    parser.add_argument(
+        "--no-sources",
+        action="store_true",
+        help="do not keep uploaded files as the documents' originals (kept by default, up to "
+        f"{MAX_SOURCE_BYTES // (1024 * 1024)} MB each; the text is served in their place)",
     )
     parser.add_argument(
         "--workers",
@@ -117,6 +124,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         max_upload_bytes=args.max_upload_mb * 1024 * 1024,
         cors_origins=tuple(args.cors_origin),
         store_label=store_label(args),
+        keep_sources=not getattr(args, "no_sources", False),
     )
 
 
@@ -190,6 +198,7 @@ def worker_options(args: argparse.Namespace) -> dict[str, Any]:
         "es_prefix": args.es_prefix,
         "max_upload_mb": args.max_upload_mb,
         "cors_origin": list(args.cors_origin),
+        "no_sources": bool(args.no_sources),
     }
 
 

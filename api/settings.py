@@ -1,4 +1,4 @@
-"""The service's settings (token, upload limit, CORS origins, pipeline options), built once, frozen.
+"""The service's settings (token, upload limit, CORS origins, originals, pipeline options), frozen.
 
 `settings_from_env` is the only place the environment is read; everything below gets a Settings.
 """
@@ -40,6 +40,9 @@ class Settings:
     max_files: int = MAX_FILES_PER_UPLOAD
     # How the store is described on /health and the pages ("sqlite:data/cnpolicy.db").
     store_label: str = ""
+    # Keep each uploaded file (up to search.sources.MAX_SOURCE_BYTES) as the document's original,
+    # served by GET /documents/{id}/source; `cnpolicy serve --no-sources` turns it off.
+    keep_sources: bool = True
 
     def __post_init__(self) -> None:
         if self.max_upload_bytes < 1:
@@ -68,6 +71,7 @@ def settings_from_env(
     cors_origins: tuple[str, ...] = (),
     options: Options | None = None,
     store_label: str = "",
+    keep_sources: bool = True,
 ) -> Settings:
     """Settings with the token read from CNPOLICY_API_TOKEN (an empty value means no token)."""
     env = os.environ if environ is None else environ
@@ -78,4 +82,5 @@ def settings_from_env(
         cors_origins=cors_origins,
         options=options or Options(),
         store_label=store_label,
+        keep_sources=keep_sources,
     )

@@ -2,6 +2,7 @@
 
 Uploaded file names are labels only (they become `Document.source`); nothing is written to disk
 under them. Every file is processed before anything is indexed, and a failed write is undone.
+Uploaded files are kept in the store as the documents' originals (a JSON text has none).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -34,7 +36,8 @@ from cnpolicy.ingest.dedup import DuplicateIndex
 from cnpolicy.ingest.sniff import detect_format
 from cnpolicy.pipeline import link_duplicate, process_bytes
 from cnpolicy.records import Document
-from cnpolicy.search.backend import Store
+from cnpolicy.search.backend import Prepared, Store, prepare
+from cnpolicy.search.sources import SourceFile, source_file
 
 LOG = logging.getLogger("cnpolicy.api")
 
@@ -58,12 +61,16 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 @dataclass(frozen=True, slots=True)
 class Upload:
-    """One uploaded file: its safe name, its bytes, its declared content type."""
+    """One uploaded file: its safe name, its bytes, its declared content type.
+
+    `original` is False for the text of a JSON upload: its bytes are not a file anyone sent.
+    """
 
     name: str
     data: bytes
     content_type: str | None = None
     title: str | None = None
+    original: bool = True
 
 
 class TextUpload(BaseModel):
@@ -157,7 +164,7 @@ def parse_text_upload(body: bytes) -> Upload:
         raise QueryError("the text is blank", field="text")
     name = safe_name(upload.source, fallback=DEFAULT_TEXT_SOURCE)
     title = upload.title.strip() if upload.title and upload.title.strip() else None
-    return Upload(name, upload.text.encode("utf-8"), "text/plain", title)
+    return Upload(name, upload.text.encode("utf-8"), "text/plain", title, original=False)
 
 
 def check_declared_type(upload: Upload) -> None:
@@ -194,25 +201,39 @@ def process_upload(upload: Upload, options: Options) -> Document:
 
 
 def process_uploads(
-    uploads: list[Upload], options: Options, lock: threading.Lock
-) -> list[Document]:
-    """Every upload processed (in order, one at a time), or the first failure raised."""
+    uploads: list[Upload], options: Options, lock: threading.Lock, *, keep_sources: bool = True
+) -> list[Prepared]:
+    """Every upload processed (in order, one at a time), or the first failure raised; each
+    uploaded file (not a JSON text) kept as its document's original when `keep_sources`."""
     seen = DuplicateIndex()
-    documents: list[Document] = []
+    found: list[tuple[Document, Upload]] = []
     with lock:
         for upload in uploads:
             document = link_duplicate(process_upload(upload, options), seen)
             assert isinstance(document, Document)
-            documents.append(document)
-    return documents
+            found.append((document, upload))
+    return [
+        prepare(document, source=kept_source(upload, document) if keep_sources else None)
+        for document, upload in found
+    ]
 
 
-def index_atomically(store: Store, documents: list[Document]) -> None:
-    """Index the documents together: when any write fails, put back what was there before."""
-    before: dict[str, Document | None] = {}
-    for document in documents:
-        if document.id not in before:
-            before[document.id] = existing(store, document.id)
+def kept_source(upload: Upload, document: Document) -> SourceFile | None:
+    """The original to keep for an uploaded file; None for a JSON text or an oversized file."""
+    return source_file(upload.data, document) if upload.original else None
+
+
+Previous = tuple[Document, SourceFile | None] | None
+
+
+def index_atomically(store: Store, documents: Sequence[Document | Prepared]) -> None:
+    """Index the documents together: when any write fails, put back what was there before
+    (each replaced document with its original file)."""
+    before: dict[str, Previous] = {}
+    for item in documents:
+        doc_id = item.document.id if isinstance(item, Prepared) else item.id
+        if doc_id not in before:
+            before[doc_id] = existing(store, doc_id)
     try:
         report = store.index(documents)
     except CnpolicyError:
@@ -224,17 +245,18 @@ def index_atomically(store: Store, documents: list[Document]) -> None:
         raise StoreError(failure.error, source=failure.source)
 
 
-def existing(store: Store, doc_id: str) -> Document | None:
+def existing(store: Store, doc_id: str) -> Previous:
     try:
-        return store.get(doc_id)
+        return store.get(doc_id), store.source(doc_id)
     except NotFoundError:
         return None
 
 
-def restore(store: Store, before: dict[str, Document | None]) -> None:
+def restore(store: Store, before: dict[str, Previous]) -> None:
     for doc_id, previous in before.items():
         if previous is None:
             with contextlib.suppress(NotFoundError):
                 store.delete(doc_id)
         else:
-            store.put(previous)
+            document, source = previous
+            store.put(prepare(document, source=source))

@@ -1,7 +1,8 @@
 """Run the stages over files: read → ingest → extract, in input order, in parallel when asked.
 
 Files and folders are expanded here (the edge); everything below works on bytes and records.
-A file that fails becomes a `Failure` in its place; the batch goes on.
+A file that fails becomes a `Failure` in its place; the batch goes on. When indexing keeps
+original files, `run_batch_with_bytes` hands each document's bytes back beside it.
 """
 
 from __future__ import annotations
@@ -40,6 +41,14 @@ class Failure:
 
 
 Result = Document | Failure
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """A file's result and the bytes it was read from (None for a failure, or when not kept)."""
+
+    result: Result
+    data: bytes | None = None
 
 
 def iter_sources(paths: Iterable[str | Path]) -> list[Path]:
@@ -93,17 +102,25 @@ def process_path(path: str | Path, options: Options) -> Document:
 
 def process_safely(source: str, options: Options) -> Result:
     """Like process_path, but a failure is returned in the document's place."""
+    return process_keeping(source, options, keep_up_to=0).result
+
+
+def process_keeping(source: str, options: Options, *, keep_up_to: int) -> Processed:
+    """Like process_safely, with the file's bytes when there are at most `keep_up_to` of them."""
     try:
-        return process_path(source, options)
+        data = read_file(Path(source), options)
+        document = process_bytes(data, source=source, options=options)
     except CnpolicyError as error:
-        return Failure(source=source, error=str(error), kind=type(error).__name__)
+        return Processed(Failure(source=source, error=str(error), kind=type(error).__name__))
     except Exception as error:  # a reader bug must not stop the batch: report it in place
         message = f"{source}: unexpected {type(error).__name__}: {error}"
-        return Failure(source=source, error=message, kind="InternalError")
+        return Processed(Failure(source=source, error=message, kind="InternalError"))
+    return Processed(document, data if len(data) <= keep_up_to else None)
 
 
-def _process_job(job: tuple[str, Options]) -> Result:
-    return process_safely(*job)
+def _process_job(job: tuple[str, Options, int]) -> Processed:
+    source, options, keep_up_to = job
+    return process_keeping(source, options, keep_up_to=keep_up_to)
 
 
 def link_duplicate(result: Result, index: DuplicateIndex) -> Result:
@@ -119,12 +136,26 @@ def run_batch(
     paths: Iterable[str | Path], options: Options, *, index: DuplicateIndex | None = None
 ) -> Iterator[Result]:
     """Documents (or Failures) in input order; near-duplicates linked to the first seen."""
-    jobs = [(str(p), options) for p in paths]
+    for processed in run_batch_with_bytes(paths, options, index=index, keep_up_to=0):
+        yield processed.result
+
+
+def run_batch_with_bytes(
+    paths: Iterable[str | Path],
+    options: Options,
+    *,
+    keep_up_to: int,
+    index: DuplicateIndex | None = None,
+) -> Iterator[Processed]:
+    """Like run_batch, each result with its file's bytes when they are at most `keep_up_to`
+    (0 keeps none: no bytes cross from the worker processes)."""
+    jobs = [(str(p), options, keep_up_to) for p in paths]
     seen = index if index is not None else DuplicateIndex()
     if options.jobs > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=options.jobs) as pool:
-            for result in pool.map(_process_job, jobs, chunksize=CHUNK_SIZE):
-                yield link_duplicate(result, seen)
+            for processed in pool.map(_process_job, jobs, chunksize=CHUNK_SIZE):
+                yield replace(processed, result=link_duplicate(processed.result, seen))
     else:
         for job in jobs:
-            yield link_duplicate(_process_job(job), seen)
+            processed = _process_job(job)
+            yield replace(processed, result=link_duplicate(processed.result, seen))

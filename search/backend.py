@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from functools import lru_cache
 from types import TracebackType
@@ -19,6 +19,7 @@ from cnpolicy.errors import QueryError, StoreError
 from cnpolicy.gazetteer import Division, code_prefix, load_gazetteer
 from cnpolicy.records import DOC_TYPES, Document, Metric, Region
 from cnpolicy.search.segment import Segmented, segment, segment_title
+from cnpolicy.search.sources import SourceFile, SourceInfo
 
 if TYPE_CHECKING:
     from cnpolicy.search.compare import Comparison
@@ -364,22 +365,45 @@ class IndexReport:
 class Prepared:
     """A document with its segmented columns: the costly, backend-neutral half of indexing.
 
-    Built in worker processes when indexing in parallel; pickles cheaply.
+    Built in worker processes when indexing in parallel; pickles cheaply. `source` is the
+    original file to keep with the document (None: keep none; a re-index drops an older one).
     """
 
     document: Document
     title: str
     text: Segmented
+    source: SourceFile | None = None
 
 
-def prepare(document: Document | Prepared) -> Prepared:
+def prepare(document: Document | Prepared, *, source: SourceFile | None = None) -> Prepared:
+    """Segment a document for indexing; `source` (when given) is kept as its original file."""
     if isinstance(document, Prepared):
-        return document
+        return document if source is None else replace(document, source=source)
     return Prepared(
         document=document,
         title=segment_title(document.title),
         text=segment(document.text, title=document.title),
+        source=source,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCounts:
+    """What a store holds, read in constant time (for /health): documents, metrics, 三定 records,
+    and kept original files."""
+
+    documents: int
+    metrics: int
+    sanding: int
+    sources: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "documents": self.documents,
+            "metrics": self.metrics,
+            "sanding": self.sanding,
+            "sources": self.sources,
+        }
 
 
 def metric_region(metric: Metric, document: Document) -> Region | None:
@@ -412,6 +436,19 @@ class Store(ABC):
 
     @abstractmethod
     def count(self) -> int: ...
+
+    @abstractmethod
+    def counts(self) -> StoreCounts:
+        """Documents, metrics, 三定 records and originals held, without scanning them."""
+
+    @abstractmethod
+    def source(self, doc_id: str) -> SourceFile | None:
+        """The document's original file, None when none was kept; NotFoundError for an unknown id."""
+
+    def source_info(self, doc_id: str) -> SourceInfo | None:
+        """Name, media type and size of the original (backends override to skip the bytes)."""
+        found = self.source(doc_id)
+        return found.info if found else None
 
     @abstractmethod
     def search(self, request: SearchRequest) -> SearchResult: ...

@@ -10,18 +10,20 @@ import argparse
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cnpolicy.config import default_store
 from cnpolicy.errors import ConfigError, QueryError
-from cnpolicy.records import DOC_TYPES, Document
+from cnpolicy.records import DOC_TYPES
 from cnpolicy.search import render
 from cnpolicy.search.backend import (
     MetricRequest,
+    Prepared,
     SandingRequest,
     SearchRequest,
     Store,
     parse_years,
+    prepare,
 )
 from cnpolicy.search.es_mapping import DEFAULT_PREFIX
 from cnpolicy.search.export import (
@@ -36,6 +38,10 @@ from cnpolicy.search.export import (
     sanding_records,
     write_records,
 )
+from cnpolicy.search.sources import MAX_SOURCE_BYTES, source_file
+
+if TYPE_CHECKING:
+    from cnpolicy.pipeline import Processed
 
 EXPORT_KINDS = ("documents", "metrics", "compare", "sanding")
 # Filters each export kind understands; any other filter given is an error, not silently ignored.
@@ -118,23 +124,31 @@ def add_index_arguments(parser: argparse.ArgumentParser) -> None:
         "--optimize", action="store_true",
         help="SQLite: merge the full-text index afterwards (faster queries after a large load)",
     )  # fmt: skip
+    parser.add_argument(
+        "--no-sources", action="store_true",
+        help="do not keep the original files in the store (by default each file of up to "
+        f"{MAX_SOURCE_BYTES // (1024 * 1024)} MB is kept and served as the document's source)",
+    )  # fmt: skip
 
 
-def _documents(results: Iterable[Any], failures: list[Any]) -> Iterator[Document]:
+def _documents(results: Iterable[Processed], failures: list[Any]) -> Iterator[Prepared]:
+    """The documents ready for the store, each with its original file when it was kept."""
     from cnpolicy.pipeline import Failure
 
-    for result in results:
+    for processed in results:
+        result = processed.result
         if isinstance(result, Failure):
             failures.append(result)
             print(f"cnpolicy: skipped {result.error}", file=sys.stderr)
             continue
-        yield result
+        kept = source_file(processed.data, result) if processed.data else None
+        yield prepare(result, source=kept)
 
 
 def run_index(args: argparse.Namespace) -> int:
     from cnpolicy.cli import options_from, with_progress
     from cnpolicy.ingest.dedup import DuplicateIndex
-    from cnpolicy.pipeline import iter_sources, run_batch
+    from cnpolicy.pipeline import iter_sources, run_batch_with_bytes
     from cnpolicy.search.sqlite_store import SqliteStore
 
     if args.rebuild and not args.es:
@@ -148,8 +162,9 @@ def run_index(args: argparse.Namespace) -> int:
         if isinstance(store, SqliteStore):
             for doc_id, fingerprint in store.fingerprints():
                 seen.first_of(doc_id, fingerprint)
-        results = with_progress(run_batch(sources, options_from(args), index=seen), len(sources),
-                                "indexing")  # fmt: skip
+        keep_up_to = 0 if args.no_sources else MAX_SOURCE_BYTES
+        batch = run_batch_with_bytes(sources, options_from(args), index=seen, keep_up_to=keep_up_to)
+        results = with_progress(batch, len(sources), "indexing")
         documents = _documents(results, failures)
         rebuild = getattr(store, "rebuild", None)
         report = rebuild(documents) if args.rebuild and rebuild else store.index(documents)

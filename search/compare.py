@@ -21,7 +21,8 @@ MAX_INDICATORS = 20
 
 @dataclass(frozen=True, slots=True)
 class Observation:
-    """One statement of a figure, with its provenance."""
+    """One statement of a figure, with its provenance: the document, the quote, and where the
+    quote is in the document's text (`start`, `end`), so a link can point at that mention."""
 
     value: Number
     value_max: Number | None
@@ -34,6 +35,8 @@ class Observation:
     title: str | None
     quote: str
     sentence: str
+    start: int
+    end: int
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +51,8 @@ class Observation:
             "title": self.title,
             "quote": self.quote,
             "sentence": self.sentence,
+            "start": self.start,
+            "end": self.end,
         }
 
 
@@ -128,7 +133,7 @@ def _observation(row: MetricRow) -> Observation:
     return Observation(
         value=m.value, value_max=m.value_max, unit=m.unit, kind=m.kind, before=m.before,
         date=row.date, document_id=row.document_id, source=row.source, title=row.title,
-        quote=m.text, sentence=m.sentence,
+        quote=m.text, sentence=m.sentence, start=m.start, end=m.end,
     )  # fmt: skip
 
 

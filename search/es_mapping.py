@@ -1,23 +1,27 @@
 """Elasticsearch index layout (pure): names, the versioned index templates, and what each doc holds.
 
-Two indices, documents and metrics (separate, not nested), each behind an alias
+Three indices, documents, metrics and sources (separate, not nested), each behind an alias
 (`cnpolicy-documents` → `cnpolicy-documents-v1-<stamp>`): a rebuild fills a new index and swaps
-the alias in one atomic step. Text fields hold the same U+200B-joined jieba tokens as SQLite,
+the alias in one atomic step. Original files live in the sources index (a `binary` field, never
+searched), so searches and document reads never carry their bytes. Text fields hold the same U+200B-joined jieba tokens as SQLite,
 split by a `pattern` tokenizer exactly where FTS5's unicode61 splits.
 """
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from cnpolicy.records import Document, Metric
 from cnpolicy.search.backend import Prepared, metric_region, region_paths
 from cnpolicy.search.segment import ZWSP, strip_separators
+from cnpolicy.search.sources import SourceFile, SourceInfo
 from cnpolicy.search.sqlite_query import document_year, is_duplicate
 from cnpolicy.search.sqlite_rows import sanding_region_code
 
 DEFAULT_PREFIX = "cnpolicy"
-DOCUMENTS, METRICS = "documents", "metrics"
+DOCUMENTS, METRICS, SOURCES = "documents", "metrics", "sources"
+KINDS = (DOCUMENTS, METRICS, SOURCES)
 # Bump when a mapping or analysis setting changes: a new template, new indices, a rebuild.
 TEMPLATE_VERSION = 1
 # Split on every character that is not a letter, number or private-use character: U+200B between
@@ -150,11 +154,28 @@ def metrics_mapping() -> dict[str, Any]:
     }
 
 
+def sources_mapping() -> dict[str, Any]:
+    """Original files: the bytes (base64 in `_source`, not indexed) and what to serve them as."""
+    return {
+        "dynamic": "strict",
+        "properties": {
+            "doc_id": KEYWORD,
+            "name": STORED_ONLY,
+            "media_type": STORED_ONLY,
+            "size": {"type": "long", "index": False},
+            "data": {"type": "binary"},
+        },
+    }
+
+
 def index_template(
     kind: str, *, ik: bool, prefix: str = DEFAULT_PREFIX, replicas: int = REPLICAS
 ) -> dict[str, Any]:
     """Arguments of `indices.put_index_template` for one kind of index."""
-    mapping = documents_mapping(ik=ik) if kind == DOCUMENTS else metrics_mapping()
+    if kind == DOCUMENTS:
+        mapping = documents_mapping(ik=ik)
+    else:
+        mapping = metrics_mapping() if kind == METRICS else sources_mapping()
     return {
         "name": template_name(kind, prefix),
         "index_patterns": [index_pattern(kind, prefix)],
@@ -257,10 +278,30 @@ def metric_id(doc_id: str, ord_: int) -> str:
     return f"{doc_id}-{ord_}"
 
 
+def source_body(doc_id: str, source: SourceFile) -> dict[str, Any]:
+    """An original file as the sources index holds it (id: the document's id)."""
+    return {
+        "doc_id": doc_id,
+        "name": source.name,
+        "media_type": source.media_type,
+        "size": len(source.data),
+        "data": base64.b64encode(source.data).decode("ascii"),
+    }
+
+
+def source_from_body(body: dict[str, Any]) -> SourceFile:
+    return SourceFile(body["name"], body["media_type"], base64.b64decode(body["data"]))
+
+
+def source_info_from_body(body: dict[str, Any]) -> SourceInfo:
+    return SourceInfo(body["name"], body["media_type"], int(body["size"]))
+
+
 def bulk_actions(
-    prepared: Prepared, documents_index: str, metrics_index: str
+    prepared: Prepared, documents_index: str, metrics_index: str, sources_index: str | None = None
 ) -> list[dict[str, Any]]:
-    """Bulk `index` actions for a document and each of its metrics (ids: doc id, doc id-ord)."""
+    """Bulk `index` actions for a document, each of its metrics (ids: doc id, doc id-ord), and
+    its original file when it has one and a sources index is given (id: doc id)."""
     document = prepared.document
     actions: list[dict[str, Any]] = [
         {"_op_type": "index", "_index": documents_index, "_id": document.id,
@@ -271,6 +312,9 @@ def bulk_actions(
          "_source": metric_source(document, i, m)}
         for i, m in enumerate(document.metrics)
     )  # fmt: skip
+    if prepared.source is not None and sources_index is not None:
+        actions.append({"_op_type": "index", "_index": sources_index, "_id": document.id,
+                        "_source": source_body(document.id, prepared.source)})  # fmt: skip
     return actions
 
 

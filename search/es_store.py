@@ -2,7 +2,8 @@
 
 Bulk indexing in batches, retried with back-off on 429 and 5xx, failed items reported; a rebuild
 fills new indices and swaps the aliases atomically. Elasticsearch has no multi-document
-transactions: a document's metrics are replaced right after it, in the same bulk request.
+transactions: a document's metrics (and its original file, in the sources index) are replaced
+right after it, in the same bulk request.
 """
 
 from __future__ import annotations
@@ -34,24 +35,30 @@ from cnpolicy.search.backend import (
     SearchRequest,
     SearchResult,
     Store,
+    StoreCounts,
     prepare,
     resolve_region,
 )
 from cnpolicy.search.es_mapping import (
     DEFAULT_PREFIX,
     DOCUMENTS,
+    KINDS,
     METRICS,
     REPLICAS,
+    SOURCES,
     alias_name,
     alias_swap,
     bulk_actions,
     document_from_source,
     index_name,
     index_template,
+    source_from_body,
+    source_info_from_body,
 )
 from cnpolicy.search.es_query import metrics_body, sanding_body, search_body
 from cnpolicy.search.query import compile_text
 from cnpolicy.search.segment import strip_separators
+from cnpolicy.search.sources import SourceFile, SourceInfo
 from cnpolicy.search.sqlite_query import MARK_OPEN
 
 # The client's major version; the server must have the same (the client speaks its REST API).
@@ -162,7 +169,7 @@ class EsStore(Store):
             return
         with translate_errors(self.url):
             stamp = _stamp()
-            for kind in (DOCUMENTS, METRICS):
+            for kind in KINDS:
                 template = index_template(kind, ik=self.ik, prefix=self.prefix,
                                           replicas=self.replicas)  # fmt: skip
                 self.client.indices.put_index_template(**template)
@@ -177,7 +184,7 @@ class EsStore(Store):
     def drop(self) -> None:
         """Delete this prefix's indices and templates (tests and `--rebuild` clean-up)."""
         with translate_errors(self.url):
-            for kind in (DOCUMENTS, METRICS):
+            for kind in KINDS:
                 for index in self._indices_of(self.alias(kind)):
                     self.client.indices.delete(index=index)
                 name = index_template(kind, ik=self.ik, prefix=self.prefix)["name"]
@@ -189,17 +196,17 @@ class EsStore(Store):
 
     def index(self, documents: Iterable[Document | Prepared]) -> IndexReport:
         self.ensure()
-        return self._load(documents, self.alias(DOCUMENTS), self.alias(METRICS), replace=True)
+        return self._load(documents, {kind: self.alias(kind) for kind in KINDS}, replace=True)
 
     def rebuild(self, documents: Iterable[Document | Prepared]) -> IndexReport:
         """Index everything into new indices, then point the aliases at them in one step."""
         self.ensure()
         stamp = _stamp()
-        new = {kind: index_name(kind, stamp, self.prefix) for kind in (DOCUMENTS, METRICS)}
+        new = {kind: index_name(kind, stamp, self.prefix) for kind in KINDS}
         with translate_errors(self.url):
             for index in new.values():
                 self.client.indices.create(index=index)
-            report = self._load(documents, new[DOCUMENTS], new[METRICS], replace=False)
+            report = self._load(documents, new, replace=False)
             self.client.indices.refresh(index=list(new.values()))
             actions: list[dict[str, Any]] = []
             old: list[str] = []
@@ -213,16 +220,16 @@ class EsStore(Store):
         return report
 
     def _load(
-        self, documents: Iterable[Document | Prepared], docs_index: str, metrics_index: str,
-        *, replace: bool,
-    ) -> IndexReport:  # fmt: skip
+        self, documents: Iterable[Document | Prepared], indices: dict[str, str], *, replace: bool
+    ) -> IndexReport:
+        """Bulk-load into `indices` (kind → index or alias); `replace` drops old records first."""
         indexed, failures = 0, []
         items = iter(documents)
         while batch := [prepare(d) for d in islice(items, BULK_DOCUMENTS)]:
             with translate_errors(self.url):
                 if replace:
-                    self._drop_metrics([p.document.id for p in batch])
-                failed = self._bulk(batch, docs_index, metrics_index)
+                    self._drop_records([p.document.id for p in batch])
+                failed = self._bulk(batch, indices)
             for prepared in batch:
                 error = failed.get(prepared.document.id)
                 if error is None:
@@ -231,12 +238,18 @@ class EsStore(Store):
                     failures.append(IndexFailure(prepared.document.source, error))
         return IndexReport(indexed, tuple(failures))
 
-    def _bulk(self, batch: list[Prepared], docs_index: str, metrics_index: str) -> dict[str, str]:
-        """Send one batch; the error of each document that (or one of whose metrics) failed."""
+    def _bulk(self, batch: list[Prepared], indices: dict[str, str]) -> dict[str, str]:
+        """Send one batch; the error of each document that (or one of whose records) failed.
+
+        The client splits the actions into requests of at most 100 MB (its max_chunk_bytes),
+        so kept originals (up to sources.MAX_SOURCE_BYTES each) never make one too large.
+        """
         actions: list[dict[str, Any]] = []
         owner: dict[str, str] = {}  # action id → its document's id
         for prepared in batch:
-            for action in bulk_actions(prepared, docs_index, metrics_index):
+            for action in bulk_actions(
+                prepared, indices[DOCUMENTS], indices[METRICS], indices[SOURCES]
+            ):
                 actions.append(action)
                 owner[action["_id"]] = prepared.document.id
         failed: dict[str, str] = {}
@@ -253,9 +266,10 @@ class EsStore(Store):
             failed.setdefault(doc_id, f"not indexed: {result.get('error', result)}")
         return failed
 
-    def _drop_metrics(self, doc_ids: list[str]) -> None:
+    def _drop_records(self, doc_ids: list[str]) -> None:
+        """Delete the metrics and original files of these documents."""
         self.client.delete_by_query(
-            index=self.alias(METRICS), query={"terms": {"doc_id": doc_ids}},
+            index=[self.alias(METRICS), self.alias(SOURCES)], query={"terms": {"doc_id": doc_ids}},
             conflicts="proceed", refresh=True,
         )  # fmt: skip
 
@@ -268,7 +282,7 @@ class EsStore(Store):
                 raise NotFoundError(
                     f"no document with id {doc_id!r} in the store", field="id"
                 ) from None
-            self._drop_metrics([doc_id])
+            self._drop_records([doc_id])
 
     # --- reading -------------------------------------------------------------------------
 
@@ -287,6 +301,45 @@ class EsStore(Store):
         self.ensure()
         with translate_errors(self.url):
             return int(self.client.count(index=self.alias(DOCUMENTS))["count"])
+
+    def counts(self) -> StoreCounts:
+        """Four count requests: each answered from the index's term statistics, not a scan."""
+        self.ensure()
+
+        def count(kind: str, query: dict[str, Any] | None = None) -> int:
+            return int(self.client.count(index=self.alias(kind), query=query)["count"])
+
+        with translate_errors(self.url):
+            return StoreCounts(
+                documents=count(DOCUMENTS),
+                metrics=count(METRICS),
+                sanding=count(DOCUMENTS, {"term": {"has_sanding": True}}),
+                sources=count(SOURCES),
+            )
+
+    def _source_body(self, doc_id: str, excludes: list[str] | None) -> dict[str, Any] | None:
+        """The sources index's entry of a document; NotFoundError when the document is unknown."""
+        self.ensure()
+        with translate_errors(self.url):
+            try:
+                found = self.client.get(
+                    index=self.alias(SOURCES), id=doc_id, source_excludes=excludes
+                )
+            except elasticsearch.NotFoundError:
+                if not self.client.exists(index=self.alias(DOCUMENTS), id=doc_id):
+                    raise NotFoundError(
+                        f"no document with id {doc_id!r} in the store", field="id"
+                    ) from None
+                return None
+        return cast(dict[str, Any], found["_source"])
+
+    def source(self, doc_id: str) -> SourceFile | None:
+        body = self._source_body(doc_id, None)
+        return source_from_body(body) if body else None
+
+    def source_info(self, doc_id: str) -> SourceInfo | None:
+        body = self._source_body(doc_id, ["data"])
+        return source_info_from_body(body) if body else None
 
     def _search(
         self, kind: str, body: dict[str, Any]

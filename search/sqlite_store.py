@@ -11,17 +11,14 @@ import json
 import sqlite3
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from cnpolicy.errors import NotFoundError, StoreError
 from cnpolicy.records import Document, Region, Sanding
-from cnpolicy.search import snippets
 from cnpolicy.search.backend import (
-    FACET_SIZE,
-    Hit,
     IndexFailure,
     IndexReport,
     MetricRequest,
@@ -34,24 +31,21 @@ from cnpolicy.search.backend import (
     SearchRequest,
     SearchResult,
     Store,
+    StoreCounts,
     prepare,
     resolve_region,
 )
-from cnpolicy.search.query import CompiledQuery, compile_text
+from cnpolicy.search.query import compile_text
 from cnpolicy.search.segment import strip_separators
+from cnpolicy.search.sources import SourceFile, SourceInfo
 from cnpolicy.search.sqlite_query import (
-    SNIPPET_SQL,
-    Filters,
     build_filters,
-    count_sql,
     document_tags,
     match_expression,
     metrics_sql,
-    page_and_cells_sql,
-    placeholders,
-    ranked_sql,
     sanding_sql,
 )
+from cnpolicy.search.sqlite_rank import distinct_tokens, fts_tokens
 from cnpolicy.search.sqlite_rows import (
     DOCUMENT_COLUMNS,
     METRIC_FIELDS,
@@ -70,7 +64,17 @@ from cnpolicy.search.sqlite_rows import (
     sanding_row,
     section_rows,
 )
-from cnpolicy.search.sqlite_schema import SCHEMA_VERSION, migrate
+from cnpolicy.search.sqlite_schema import COUNTED_TABLES, SCHEMA_VERSION, migrate
+from cnpolicy.search.sqlite_search import (
+    ArrayCache,
+    Counts,
+    FacetCells,
+    facet_counts,
+    hits,
+    load_facet_cells,
+    ranked_page,
+    unranked_page,
+)
 
 # Documents per write transaction: FTS5 flushes its in-memory index once per transaction, so
 # larger batches make fewer, larger segments (500 → ~3x faster than 10); a kill loses at most
@@ -89,6 +93,10 @@ DOCUMENT_ERRORS = (
     sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.ProgrammingError, sqlite3.DataError,
     ValueError, TypeError, OverflowError,
 )  # fmt: skip
+COUNT_TERM_SQL = (
+    "INSERT INTO terms (term, docs) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET docs = docs + 1"
+)
+UNCOUNT_TERM_SQL = "UPDATE terms SET docs = docs - 1 WHERE term = ?"
 # Memory-mapped reads up to this many bytes: avoids a copy per page read on large stores.
 MMAP_BYTES = 1 << 30
 
@@ -128,11 +136,17 @@ class SqliteStore(Store):
         self.path = Path(path)
         self.batch_documents = batch_documents
         self._cells: dict[tuple[Any, ...], int] = {}
-        self._cell_values: dict[int, tuple[Any, ...]] = {}
+        self._cell_values: FacetCells | None = None
         if not create and not self.path.is_file():
             raise StoreError("no store here; run `cnpolicy index PATH...` first", source=str(path))
         self._connection = _connect(self.path)
         self._lock = threading.RLock()
+        # Reads run on a connection per thread (WAL: readers never wait for each other or for
+        # the writer); an in-memory database exists on one connection only, so it is shared.
+        self._shared_reads = str(path) == ":memory:"
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._arrays = ArrayCache()
         try:
             migrate(self._connection, path=str(self.path))
         except sqlite3.DatabaseError as error:
@@ -146,14 +160,55 @@ class SqliteStore(Store):
 
     # --- plumbing ------------------------------------------------------------------------
 
+    def _run_connection(self) -> sqlite3.Connection:
+        """This thread's reading connection inside `_reading()`, else the writer's."""
+        return getattr(self._local, "active", None) or self._connection
+
     def _run(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
+        connection = self._run_connection()
         try:
-            return self._connection.execute(sql, tuple(params))
+            return connection.execute(sql, tuple(params))
         except sqlite3.Error as error:
             raise StoreError(f"query failed: {error}", source=str(self.path)) from None
 
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot to read from: this thread's connection in a read transaction."""
+        if getattr(self._local, "active", None) is not None:  # already reading: same snapshot
+            yield self._local.active
+            return
+        if self._shared_reads:
+            with self._lock:
+                self._local.active = self._connection
+                try:
+                    yield self._connection
+                finally:
+                    self._local.active = None
+            return
+        connection = self._reader()
+        connection.execute("BEGIN")
+        self._local.active = connection
+        try:
+            yield connection
+        finally:
+            self._local.active = None
+            connection.execute("COMMIT")
+
+    def _reader(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "reader", None)
+        if connection is None:
+            connection = _connect(self.path)
+            connection.execute("PRAGMA query_only = ON")
+            self._local.reader = connection
+            with self._lock:
+                self._readers.append(connection)
+        return connection
+
     def close(self) -> None:
         with self._lock:
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
             self._connection.close()
 
     def schema_version(self) -> int:
@@ -233,17 +288,23 @@ class SqliteStore(Store):
         row = found.fetchone()
         if row is not None:
             self._delete_num(row[0])
+        columns = (prepared.title, prepared.text.body, prepared.text.subwords,
+                   document_tags(document))  # fmt: skip
         cursor = connection.execute(
-            insert_sql("documents", ("cell", *DOCUMENT_COLUMNS)),
-            (self._cell(document), *document_row(document)),
+            insert_sql("documents", ("cell", "tokens", *DOCUMENT_COLUMNS)),
+            (self._cell(document), len(fts_tokens(prepared.text.body)), *document_row(document)),
         )
         num = cursor.lastrowid
         assert num is not None
         connection.execute(
             "INSERT INTO documents_fts (rowid, title, body, sub, tags) VALUES (?, ?, ?, ?, ?)",
-            (num, prepared.title, prepared.text.body, prepared.text.subwords,
-             document_tags(document)),
-        )  # fmt: skip
+            (num, *columns),
+        )
+        connection.execute(
+            "INSERT INTO titles_fts (rowid, title, tags) VALUES (?, ?, ?)",
+            (num, columns[0], columns[3]),
+        )
+        connection.executemany(COUNT_TERM_SQL, ((t,) for t in distinct_tokens(*columns)))
         sections = ("doc", "ord", "title", "level", "start", "end", "marker")
         connection.executemany(insert_sql("sections", sections), section_rows(num, document))
         entities = ("doc", "ord", "text", "label", "start", "end", "normalized", "code")
@@ -257,6 +318,12 @@ class SqliteStore(Store):
             )
             for table, rows in sanding_child_rows(num, document.sanding).items():
                 connection.executemany(insert_sql(table, SANDING_CHILD_COLUMNS[table]), rows)
+        if prepared.source is not None:
+            kept = prepared.source
+            connection.execute(
+                insert_sql("sources", ("doc", "media_type", "name", "data")),
+                (num, kept.media_type, kept.name, kept.data),
+            )
 
     def _cell(self, document: Document) -> int:
         """The facet cell (region name, year, type) of a document, added when new."""
@@ -276,6 +343,18 @@ class SqliteStore(Store):
         return found
 
     def _delete_num(self, num: int) -> None:
+        columns = self._connection.execute(
+            "SELECT title, body, sub, tags FROM documents_fts WHERE rowid = ?", (num,)
+        ).fetchone()
+        if columns is not None:
+            self._connection.executemany(
+                UNCOUNT_TERM_SQL, ((t,) for t in distinct_tokens(*columns))
+            )
+            self._connection.execute(
+                "INSERT INTO titles_fts (titles_fts, rowid, title, tags) "
+                "VALUES ('delete', ?, ?, ?)",
+                (num, columns[0], columns[3]),
+            )
         self._connection.execute("DELETE FROM documents_fts WHERE rowid = ?", (num,))
         self._connection.execute("DELETE FROM documents WHERE num = ?", (num,))
 
@@ -305,8 +384,29 @@ class SqliteStore(Store):
         return int(row[0])
 
     def count(self) -> int:
+        return self.counts().documents
+
+    def counts(self) -> StoreCounts:
+        """The row counts the triggers of schema V2 keep: one small read, whatever the size."""
         with self._lock:
-            return int(self._run("SELECT count(*) FROM documents").fetchone()[0])
+            found = dict(self._run("SELECT name, n FROM counts").fetchall())
+        return StoreCounts(**{name: int(found.get(name, 0)) for name in COUNTED_TABLES})
+
+    def source(self, doc_id: str) -> SourceFile | None:
+        with self._lock:
+            row = self._run(
+                "SELECT name, media_type, data FROM sources WHERE doc = ?", (self._num(doc_id),)
+            ).fetchone()
+        return SourceFile(row[0], row[1], bytes(row[2])) if row else None
+
+    def source_info(self, doc_id: str) -> SourceInfo | None:
+        # length() of a BLOB reads its size from the record header, not its pages.
+        with self._lock:
+            row = self._run(
+                "SELECT name, media_type, length(data) FROM sources WHERE doc = ?",
+                (self._num(doc_id),),
+            ).fetchone()
+        return SourceInfo(row[0], row[1], int(row[2])) if row else None
 
     def get(self, doc_id: str) -> Document:
         with self._lock:
@@ -384,124 +484,35 @@ class SqliteStore(Store):
         request.validate()
         query = compile_text(request.text)
         region = resolve_region(request.region) if request.region else None
-        with self._lock:
+        with self._reading() as connection:
             needs_years = request.year_from or request.year_to or request.date_from
             years = self.year_range() if needs_years or request.date_to else None
             filters = build_filters(request, region, years)
             expression = match_expression(query, filters)
-            ranked = bool(query.must)
-            with_snippets = request.snippets and ranked
-            if request.facets:
-                page, cells = self._page_and_cells(expression, filters, ranked, request)
-                total, facets = len(cells), self._count_cells(Counter(cells))
-                hits, _ = self._hits(page, expression, query, with_snippets=with_snippets)
+            if query.must:
+                arrays = self._arrays.get(connection)
+                found = ranked_page(connection, arrays, query, filters, expression, request)
             else:
-                sql, params = ranked_sql(
-                    expression, filters, ranked=ranked, limit=request.limit, offset=request.offset
-                )
-                page = self._run(sql, params).fetchall()
-                hits, _ = self._hits(page, expression, query, with_snippets=with_snippets)
-                if request.offset == 0 and request.limit is not None and len(page) < request.limit:
-                    total = len(page)  # every match is on this page
-                else:
-                    total = int(self._run(*count_sql(expression, filters)).fetchone()[0])
-                facets = {}
-        return SearchResult(total=total, hits=hits, facets=facets)
+                found = unranked_page(connection, expression, filters, request)
+            facets = (
+                facet_counts(found.cells, self._facet_cells(found.cells)) if request.facets else {}
+            )
+            with_snippets = request.snippets and bool(query.must)
+            found_hits = hits(connection, found, expression, query, with_snippets=with_snippets)
+        return SearchResult(total=found.total, hits=found_hits, facets=facets)
 
     def bare_match(self, expression: str, limit: int = 10) -> list[tuple[int, float]]:
         """A bare FTS5 MATCH, best first: the benchmark's baseline."""
         sql = "SELECT rowid, rank FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?"
-        with self._lock:
+        with self._reading():
             return [(int(r), float(s)) for r, s in self._run(sql, (expression, limit)).fetchall()]
 
-    def _page_and_cells(
-        self, expression: str, filters: Filters, ranked: bool, request: SearchRequest
-    ) -> tuple[list[tuple[int, float]], list[int]]:
-        """The page (row number, score), in order, and the facet cell of every match."""
-        sql, params = page_and_cells_sql(
-            expression, filters, ranked=ranked, limit=request.limit, offset=request.offset
-        )
-        rows = self._run(sql, params).fetchall()
-        joined = rows[-1][4] if rows else None
-        page = rows[:-1]
-        if ranked:
-            page.sort(key=lambda r: r[1])
-        else:
-            page.sort(key=lambda r: r[3])  # id, then (stable) newest first
-            page.sort(key=lambda r: r[2] or "", reverse=True)
-            page.sort(key=lambda r: r[2] is None)
-        cells = [int(c) for c in joined.split(",")] if joined else []
-        return [(int(r[0]), float(r[1])) for r in page], cells
-
-    def _count_cells(self, cells: Counter[int]) -> dict[str, dict[str, int]]:
-        """Facet counts from the number of matches in each facet cell."""
-        names = self._cell_names(cells)
-        counts: dict[str, dict[str, int]] = {"region": {}, "year": {}, "doc_type": {}}
-        for cell, n in cells.items():
-            for facet, key in zip(("region", "year", "doc_type"), names[cell], strict=True):
-                if key is not None:
-                    counts[facet][str(key)] = counts[facet].get(str(key), 0) + n
-        return {name: top_values(values) for name, values in counts.items()}
-
-    def _cell_names(self, cells: Iterable[int]) -> dict[int, tuple[Any, ...]]:
-        """Region, year and type of each facet cell (cached; re-read when one is new)."""
-        if any(c not in self._cell_values for c in cells):
-            self._cell_values = {
-                int(r[0]): tuple(r[1:])
-                for r in self._run("SELECT id, region_name, year, doc_type FROM facet_cells")
-            }
-        return self._cell_values
-
-    def _hits(
-        self, page: list[Any], expression: str, query: CompiledQuery, *, with_snippets: bool
-    ) -> tuple[tuple[Hit, ...], list[int]]:
-        """The page's hits, and the facet cell of each."""
-        if not page:
-            return (), []
-        nums = [int(r[0]) for r in page]
-        rows = self._run(
-            "SELECT num, id, title, date, doc_type, source, publisher, duplicate_of, region_name, "
-            "region_code, province, region_level, cell FROM documents "
-            f"WHERE num IN ({placeholders(len(nums))})",
-            nums,
-        ).fetchall()
-        by_num = {int(r[0]): r for r in rows}
-        found = self._snippets(nums, expression, query) if with_snippets else {}
-        hits = []
-        for num, rank in page:
-            row = by_num[int(num)]
-            snippet = found.get(int(num))
-            hits.append(
-                Hit(
-                    id=row[1],
-                    title=row[2],
-                    region=region_from(*row[8:12]),
-                    date=row[3],
-                    doc_type=row[4],
-                    score=-float(rank),
-                    snippets=(snippet,) if snippet else (),
-                    source=row[5],
-                    publisher=row[6],
-                    duplicate_of=row[7],
-                )
-            )
-        return tuple(hits), [int(by_num[n][12]) for n in nums]
-
-    def _snippets(self, nums: list[int], expression: str, query: CompiledQuery) -> dict[int, str]:
-        """A snippet per document: where the words occur in its text, else FTS5's snippet()."""
-        bodies = self._run(
-            f"SELECT rowid, body FROM documents_fts WHERE rowid IN ({placeholders(len(nums))})",
-            nums,
-        ).fetchall()
-        found: dict[int, str] = {}
-        for num, body in bodies:
-            snippet = snippets.from_text(strip_separators(body), query.words)
-            if snippet is None:
-                row = self._run(SNIPPET_SQL, (expression, num)).fetchone()
-                snippet = snippets.render(row[0]) if row and row[0] else None
-            if snippet:
-                found[int(num)] = snippet
-        return found
+    def _facet_cells(self, counts: Counts) -> FacetCells:
+        """Region, year and type of each facet cell (cached; re-read when a new one is counted)."""
+        cells = self._cell_values
+        if cells is None or not cells.covers(counts):
+            cells = self._cell_values = load_facet_cells(self._run_connection())
+        return cells
 
     # --- metrics and 三定 ----------------------------------------------------------------
 
@@ -538,12 +549,6 @@ class SqliteStore(Store):
             leadership=pairs("sanding_leadership"), additional_names=tuple(json.loads(additional)),
             interpreter=interpreter, effective_date=effective_date,
         )  # fmt: skip
-
-
-def top_values(counts: dict[str, int]) -> dict[str, int]:
-    """The FACET_SIZE most frequent values, most frequent first, ties by value."""
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return dict(ordered[:FACET_SIZE])
 
 
 def metric_row(row: Any) -> MetricRow:

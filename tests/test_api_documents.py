@@ -7,12 +7,11 @@ and from what the store holds afterwards.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from starlette.testclient import TestClient
 
 from cnpolicy.api.settings import Settings
 from cnpolicy.api.uploads import index_atomically
@@ -22,7 +21,7 @@ from cnpolicy.pipeline import process_bytes
 from cnpolicy.records import Document, Section
 from cnpolicy.search.sqlite_store import SqliteStore
 from tests.conftest import CORPORA
-from tests.test_api_support import Response, client_for, filled_store, sample_documents
+from tests.test_api_support import ApiClient, Response, client_for, filled_store, sample_documents
 
 REPORT_TEXT = (
     "宜州市深化机构改革工作综述\n"
@@ -38,11 +37,11 @@ def store(tmp_path: Path) -> SqliteStore:
 
 
 @pytest.fixture
-def client(store: SqliteStore) -> TestClient:
+def client(store: SqliteStore) -> ApiClient:
     return client_for(store)
 
 
-def upload(client: TestClient, *files: tuple[str, bytes, str]) -> Response:
+def upload(client: ApiClient, *files: tuple[str, bytes, str]) -> Response:
     parts = [("files", (name, io.BytesIO(data), kind)) for name, data, kind in files]
     return client.post("/documents", files=parts)
 
@@ -60,7 +59,7 @@ def error_of(response: Response) -> dict[str, object]:
 
 
 def test_multipart_upload_is_processed_indexed_and_returned(
-    client: TestClient, store: SqliteStore
+    client: ApiClient, store: SqliteStore
 ) -> None:
     before = store.count()
     response = client.post(
@@ -80,7 +79,7 @@ def test_multipart_upload_is_processed_indexed_and_returned(
     assert record["id"] in {hit["id"] for hit in found["hits"]}
 
 
-def test_json_text_upload_keeps_the_given_title_and_source(client: TestClient) -> None:
+def test_json_text_upload_keeps_the_given_title_and_source(client: ApiClient) -> None:
     response = client.post(
         "/documents", json={"text": REPORT_TEXT, "title": "自定标题", "source": "../../etc/x.txt"}
     )
@@ -92,7 +91,7 @@ def test_json_text_upload_keeps_the_given_title_and_source(client: TestClient) -
 
 
 def test_several_files_in_one_request_are_all_indexed(
-    client: TestClient, store: SqliteStore
+    client: ApiClient, store: SqliteStore
 ) -> None:
     second = REPORT_TEXT.replace("宜州市", "柳州市")
     response = upload(
@@ -108,7 +107,7 @@ def test_several_files_in_one_request_are_all_indexed(
 
 
 @pytest.mark.parametrize("suffix", ["html", "pdf", "docx"])
-def test_sample_files_of_every_format_upload(client: TestClient, suffix: str) -> None:
+def test_sample_files_of_every_format_upload(client: ApiClient, suffix: str) -> None:
     found = sorted(CORPORA.rglob(f"*.{suffix}"))
     if not found:
         pytest.skip(f"no .{suffix} sample in corpora/")
@@ -122,7 +121,7 @@ def test_sample_files_of_every_format_upload(client: TestClient, suffix: str) ->
 
 
 def test_a_failed_file_in_a_batch_leaves_the_store_as_it_was(
-    client: TestClient, store: SqliteStore
+    client: ApiClient, store: SqliteStore
 ) -> None:
     before = store.count()
     response = upload(
@@ -153,7 +152,7 @@ def test_a_failed_write_is_undone_and_the_previous_version_restored(tmp_path: Pa
     assert store.get(original.id).title == "已修改"
 
 
-def test_the_same_file_twice_is_one_document(client: TestClient, store: SqliteStore) -> None:
+def test_the_same_file_twice_is_one_document(client: ApiClient, store: SqliteStore) -> None:
     before = store.count()
     data = REPORT_TEXT.encode("utf-8")
     first = upload(client, ("one.txt", data, "text/plain"), ("two.txt", data, "text/plain"))
@@ -174,7 +173,7 @@ def test_upload_over_the_limit_is_413_whether_declared_or_streamed(tmp_path: Pat
     assert response.status_code == 413
     assert "limit" in str(error_of(response)["message"])
 
-    def chunks() -> Iterator[bytes]:
+    async def chunks() -> AsyncIterator[bytes]:
         for _ in range(100):
             yield b"x" * 65536
 
@@ -206,7 +205,7 @@ def test_one_file_over_the_limit_is_named(tmp_path: Path) -> None:
     ],
 )
 def test_unsupported_or_mislabelled_files_are_415(
-    client: TestClient, store: SqliteStore, name: str, data: bytes, kind: str
+    client: ApiClient, store: SqliteStore, name: str, data: bytes, kind: str
 ) -> None:
     before = store.count()
     response = upload(client, (name, data, kind))
@@ -215,7 +214,7 @@ def test_unsupported_or_mislabelled_files_are_415(
     assert store.count() == before
 
 
-def test_an_unreadable_body_type_is_415(client: TestClient) -> None:
+def test_an_unreadable_body_type_is_415(client: ApiClient) -> None:
     response = client.post("/documents", content=b"<x/>", headers={"content-type": "text/xml"})
     assert response.status_code == 415
     assert error_of(response)["field"] == "Content-Type"
@@ -232,14 +231,14 @@ def test_an_unreadable_body_type_is_415(client: TestClient) -> None:
     ],
 )
 def test_invalid_json_uploads_are_422_naming_the_field(
-    client: TestClient, payload: dict[str, object], field: str
+    client: ApiClient, payload: dict[str, object], field: str
 ) -> None:
     response = client.post("/documents", json=payload)
     assert response.status_code == 422
     assert error_of(response)["field"] == field
 
 
-def test_malformed_json_is_400(client: TestClient) -> None:
+def test_malformed_json_is_400(client: ApiClient) -> None:
     response = client.post(
         "/documents",
         content=b'{"text": "unterminated',
@@ -249,7 +248,7 @@ def test_malformed_json_is_400(client: TestClient) -> None:
     assert error_of(response)["field"] == "body"
 
 
-def test_multipart_without_files_is_422(client: TestClient) -> None:
+def test_multipart_without_files_is_422(client: ApiClient) -> None:
     response = client.post(
         "/documents", data={"title": "只有标题"}, files=[("other", ("x.txt", b"x"))]
     )
@@ -257,13 +256,13 @@ def test_multipart_without_files_is_422(client: TestClient) -> None:
     assert error_of(response)["field"] == "files"
 
 
-def test_empty_file_is_422_naming_it(client: TestClient) -> None:
+def test_empty_file_is_422_naming_it(client: ApiClient) -> None:
     response = upload(client, ("empty.txt", b"", "text/plain"))
     assert response.status_code == 422
     assert error_of(response)["source"] == "empty.txt"
 
 
-def test_garbage_with_a_pdf_header_is_not_a_500(client: TestClient) -> None:
+def test_garbage_with_a_pdf_header_is_not_a_500(client: ApiClient) -> None:
     response = upload(
         client, ("broken.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 4, "application/pdf")
     )
@@ -274,7 +273,7 @@ def test_garbage_with_a_pdf_header_is_not_a_500(client: TestClient) -> None:
 # --- read and delete ---------------------------------------------------------------------
 
 
-def test_read_document_text_and_source(client: TestClient) -> None:
+def test_read_document_text_and_source(client: ApiClient) -> None:
     document = sample_documents()[0]
     body = client.get(f"/documents/{document.id}").json()
     assert Document.from_dict(body) == document
@@ -282,13 +281,17 @@ def test_read_document_text_and_source(client: TestClient) -> None:
     assert text.headers["content-type"].startswith("text/plain")
     assert "charset=utf-8" in text.headers["content-type"]
     assert text.text == document.text
+    # Indexed as a record, with no original file: the text is served in its place.
     source = client.get(f"/documents/{document.id}/source")
     assert source.status_code == 200
     assert source.text == document.text
+    assert source.headers["x-cnpolicy-source"] == "text"
+    assert source.headers["content-type"] == "text/plain; charset=utf-8"
+    assert source.headers["content-disposition"].startswith("inline; ")
 
 
 @pytest.mark.parametrize("path", ["/documents/{}", "/documents/{}/text", "/documents/{}/source"])
-def test_unknown_ids_are_404_naming_the_id(client: TestClient, path: str) -> None:
+def test_unknown_ids_are_404_naming_the_id(client: ApiClient, path: str) -> None:
     response = client.get(path.format("0000000000000000"))
     assert response.status_code == 404
     error = error_of(response)
@@ -296,7 +299,7 @@ def test_unknown_ids_are_404_naming_the_id(client: TestClient, path: str) -> Non
     assert "0000000000000000" in str(error["message"])
 
 
-def test_delete_removes_the_document_and_then_404s(client: TestClient, store: SqliteStore) -> None:
+def test_delete_removes_the_document_and_then_404s(client: ApiClient, store: SqliteStore) -> None:
     document = sample_documents()[0]
     before = store.count()
     response = client.delete(f"/documents/{document.id}")
@@ -332,5 +335,5 @@ def test_writes_need_the_token_when_one_is_set_and_reads_stay_open(tmp_path: Pat
     assert client.delete(f"/documents/{document.id}", headers=headers).status_code == 200
 
 
-def test_without_a_token_writes_are_open(client: TestClient) -> None:
+def test_without_a_token_writes_are_open(client: ApiClient) -> None:
     assert client.post("/documents", json={"text": REPORT_TEXT}).status_code == 201

@@ -14,19 +14,19 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from starlette.testclient import TestClient
 
 from cnpolicy.api.auth import token_matches
 from cnpolicy.api.docs_page import operations
 from cnpolicy.api.errors import status_for
 from cnpolicy.api.highlight import (
     choose_spans,
+    focus_mark,
     highlight_document,
     safe_snippet,
     scale_bars,
     segment_text,
 )
-from cnpolicy.api.pages import focus_start, pager, query_string
+from cnpolicy.api.pages import file_size, mention_url, pager, query_string
 from cnpolicy.api.params import split_list
 from cnpolicy.api.settings import Settings, settings_from_env
 from cnpolicy.api.uploads import safe_name
@@ -36,8 +36,10 @@ from cnpolicy.search.sqlite_store import SqliteStore
 from tests.test_api_support import (
     REPORTS,
     SENT_DOWN,
+    ApiClient,
     client_for,
     filled_store,
+    repeated_quote_document,
     report_document,
     sample_documents,
 )
@@ -51,20 +53,20 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> SqliteStore:
 
 
 @pytest.fixture(scope="module")
-def client(store: SqliteStore) -> TestClient:
+def client(store: SqliteStore) -> ApiClient:
     return client_for(store)
 
 
 # --- pages -------------------------------------------------------------------------------
 
 
-def test_root_goes_to_the_search_page(client: TestClient) -> None:
+def test_root_goes_to_the_search_page(client: ApiClient) -> None:
     response = client.get("/", follow_redirects=False)
     assert response.status_code in (302, 307)
     assert response.headers["location"] == "/ui/search"
 
 
-def test_search_page_shows_hits_snippets_and_facets(client: TestClient) -> None:
+def test_search_page_shows_hits_snippets_and_facets(client: ApiClient) -> None:
     page = client.get("/ui/search", params={"q": "机构改革"})
     assert page.status_code == 200
     assert page.headers["content-type"] == "text/html; charset=utf-8"
@@ -86,13 +88,13 @@ def test_search_page_paginates(tmp_path: Path) -> None:
     assert last.count('class="hit"') == len(REPORTS) - 4
 
 
-def test_search_page_shows_a_bad_query_inline(client: TestClient) -> None:
+def test_search_page_shows_a_bad_query_inline(client: ApiClient) -> None:
     page = client.get("/ui/search", params={"q": "，"})
     assert page.status_code == 400
     assert 'id="search-error"' in page.text and "search-form" in page.text
 
 
-def test_document_page_highlights_every_metric(client: TestClient) -> None:
+def test_document_page_highlights_every_metric(client: ApiClient) -> None:
     document = sample_documents()[0]
     page = client.get(f"/ui/documents/{document.id}")
     assert page.status_code == 200
@@ -101,11 +103,13 @@ def test_document_page_highlights_every_metric(client: TestClient) -> None:
     assert [document.metrics[i].text for i, _ in metrics] == [m.text for m in document.metrics]
     assert all(html.unescape(body) == document.metrics[i].text for i, body in metrics)
     for metric in document.metrics:
-        assert f'id="at-{metric.start}"' in page.text
+        assert f'id="m-{metric.start}" data-start="{metric.start}" data-end="{metric.end}"' in (
+            page.text
+        )
     assert 'id="records"' in page.text and "/documents/" + document.id + "/source" in page.text
 
 
-def test_document_page_shows_the_sanding_record(client: TestClient) -> None:
+def test_document_page_shows_the_sanding_record(client: ApiClient) -> None:
     document = sample_documents()[-1]
     assert document.sanding is not None
     page = client.get(f"/ui/documents/{document.id}").text
@@ -116,7 +120,7 @@ def test_document_page_shows_the_sanding_record(client: TestClient) -> None:
     assert 'id="sanding"' not in report_page
 
 
-def test_document_page_of_an_unknown_id_is_an_html_404(client: TestClient) -> None:
+def test_document_page_of_an_unknown_id_is_an_html_404(client: ApiClient) -> None:
     page = client.get("/ui/documents/ffffffffffffffff")
     assert page.status_code == 404
     assert page.headers["content-type"].startswith("text/html")
@@ -134,7 +138,7 @@ def test_document_text_is_escaped(tmp_path: Path) -> None:
     assert "<b>标题</b>" not in page
 
 
-def test_compare_page_draws_a_bar_per_place_linked_to_its_quote(client: TestClient) -> None:
+def test_compare_page_draws_a_bar_per_place_linked_to_its_quote(client: ApiClient) -> None:
     page = client.get("/ui/compare", params={"indicator": SENT_DOWN})
     assert page.status_code == 200
     bars = re.findall(r'<a class="bar[^"]*" href="([^"]+)" style="width: ([\d.]+)%"', page.text)
@@ -143,33 +147,73 @@ def test_compare_page_draws_a_bar_per_place_linked_to_its_quote(client: TestClie
     assert widths[-1] == 100.0
     largest = max(r.sent_down for r in REPORTS)
     assert widths[0] == pytest.approx(min(r.sent_down for r in REPORTS) / largest * 100, abs=0.01)
-    assert all("quote=" in html.unescape(url) for url, _ in bars)
+    # Each bar points at its figure's mention by offsets: /ui/documents/ID?start=S&end=E#m-S.
+    expected = {
+        mention_url(d.id, m.start, m.end)
+        for d in sample_documents()
+        for m in d.metrics
+        if m.indicator == SENT_DOWN
+    }
+    assert {html.unescape(url) for url, _ in bars} == expected
+    quotes = re.findall(r'<a class="quote" href="([^"]+)"', page.text)
+    assert {html.unescape(url) for url in quotes} == expected
+    assert "quote=" not in page.text
     assert "format=csv" in page.text and "format=xlsx" in page.text
 
 
-def test_compare_page_without_an_indicator_shows_the_form(client: TestClient) -> None:
+def test_compare_links_the_mention_not_the_first_equal_quote(tmp_path: Path) -> None:
+    document = repeated_quote_document()
+    store = filled_store(tmp_path / "s.db")
+    store.put(document)
+    client = client_for(store)
+    wanted = next(m for m in document.metrics if m.indicator == SENT_DOWN)
+    earlier = next(m for m in document.metrics if m.indicator != SENT_DOWN)
+    assert earlier.text == wanted.text and earlier.start < wanted.start
+    page = client.get("/ui/compare", params={"indicator": SENT_DOWN, "regions": "柳州市"}).text
+    bars = re.findall(r'<a class="bar[^"]*" href="([^"]+)"', page)
+    assert [html.unescape(url) for url in bars] == [
+        f"/ui/documents/{document.id}?start={wanted.start}&end={wanted.end}#m-{wanted.start}"
+    ]
+    linked = client.get(html.unescape(bars[0]).split("#")[0]).text
+    assert f'data-focus="m-{wanted.start}"' in linked
+    assert f'data-focus="m-{earlier.start}"' not in linked
+
+
+def test_compare_page_without_an_indicator_shows_the_form(client: ApiClient) -> None:
     page = client.get("/ui/compare")
     assert page.status_code == 200
     assert 'id="compare-form"' in page.text and SENT_DOWN in page.text  # in the menu
     assert 'class="bars"' not in page.text
 
 
-def test_quote_link_focuses_the_metric(client: TestClient) -> None:
+def test_offsets_in_the_link_focus_that_mention(client: ApiClient) -> None:
     document = sample_documents()[0]
-    metric = document.metrics[0]
-    page = client.get(f"/ui/documents/{document.id}", params={"quote": metric.text}).text
-    assert f'data-focus="at-{metric.start}"' in page
+    url = f"/ui/documents/{document.id}"
+    for metric in document.metrics:
+        page = client.get(url, params={"start": metric.start, "end": metric.end}).text
+        assert f'data-focus="m-{metric.start}"' in page
+        assert 'id="focus-missing"' not in page
+    plain = client.get(url).text
+    assert "data-focus=" not in plain and 'id="focus-missing"' not in plain
 
 
-def test_upload_page_asks_for_the_token_only_when_needed(
-    tmp_path: Path, client: TestClient
-) -> None:
+def test_stale_offsets_say_so_instead_of_marking_something_else(client: ApiClient) -> None:
+    document = sample_documents()[0]
+    outside = max(m.end for m in document.metrics) + 1  # the last line: no metric there
+    page = client.get(f"/ui/documents/{document.id}", params={"start": outside, "end": outside + 3})
+    assert page.status_code == 200
+    assert "data-focus=" not in page.text and 'id="focus-missing"' in page.text
+    bad = client.get(f"/ui/documents/{document.id}", params={"start": -1})
+    assert bad.status_code == 422
+
+
+def test_upload_page_asks_for_the_token_only_when_needed(tmp_path: Path, client: ApiClient) -> None:
     assert 'id="token"' not in client.get("/ui/upload").text
     guarded = client_for(filled_store(tmp_path / "s.db"), Settings(token="t"))
     assert 'id="token"' in guarded.get("/ui/upload").text
 
 
-def test_static_files_are_served(client: TestClient) -> None:
+def test_static_files_are_served(client: ApiClient) -> None:
     css = client.get("/static/style.css")
     assert css.status_code == 200 and "WenQuanYi Micro Hei" in css.text
     assert client.get("/static/upload.js").status_code == 200
@@ -253,12 +297,24 @@ def test_query_string_drops_empty_values() -> None:
     )
 
 
-def test_focus_finds_the_quoted_metric() -> None:
-    document = sample_documents()[0]
-    second = document.metrics[1]
-    assert focus_start(document, second.text) == second.start
-    assert focus_start(document, "没有这句话") is None
-    assert focus_start(document, None) is None
+def test_focus_mark_takes_the_exact_mention_else_the_one_over_the_start() -> None:
+    text = "全市精简机构12个，下划编制300名。"
+    first = _metric(text, text.index("12个"), text.index("12个") + 3)
+    inner = _metric(text, first.start + 1, first.end)  # hidden: overlaps the first
+    second = _metric(text, text.index("300名"), text.index("300名") + 4)
+    segments = segment_text(text, [first, inner, second], [])
+    assert focus_mark(segments, second.start, second.end) == f"m-{second.start}"
+    assert focus_mark(segments, first.start, first.end) == f"m-{first.start}"
+    assert focus_mark(segments, inner.start, inner.end) == f"m-{first.start}"
+    assert focus_mark(segments, 0, 2) is None
+    assert focus_mark(segments, None, None) is None
+
+
+def test_mention_urls_and_file_sizes() -> None:
+    assert mention_url("ab/c", 12, 16) == "/ui/documents/ab%2Fc?start=12&end=16#m-12"
+    assert [file_size(n) for n in (0, 1023, 1536, 3 * 1024 * 1024)] == [
+        "0 B", "1023 B", "1.5 KB", "3.0 MB",
+    ]  # fmt: skip
 
 
 @given(st.text(max_size=80))
@@ -315,7 +371,7 @@ def test_status_codes_for_our_errors() -> None:
     assert status_for(UnsupportedFormatError("x", source="a.png")) == 415
 
 
-def test_docs_operations_flatten_the_schema(client: TestClient) -> None:
+def test_docs_operations_flatten_the_schema(client: ApiClient) -> None:
     found = operations(client.get("/openapi.json").json())
     search = next(op for op in found if op["path"] == "/search")
     names = {p["name"] for p in search["parameters"]}

@@ -13,7 +13,6 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from starlette.testclient import TestClient
 
 from cnpolicy.api.settings import Settings
 from cnpolicy.search.backend import MetricRequest, SandingRequest, SearchRequest
@@ -23,6 +22,7 @@ from tests.test_api_support import (
     INSTITUTIONS,
     REPORTS,
     SENT_DOWN,
+    ApiClient,
     client_for,
     filled_store,
     sample_documents,
@@ -35,11 +35,11 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> SqliteStore:
 
 
 @pytest.fixture(scope="module")
-def client(store: SqliteStore) -> TestClient:
+def client(store: SqliteStore) -> ApiClient:
     return client_for(store)
 
 
-def error_field(client: TestClient, url: str, params: dict[str, str], status: int) -> object:
+def error_field(client: ApiClient, url: str, params: dict[str, str], status: int) -> object:
     response = client.get(url, params=params)
     assert response.status_code == status, response.text
     error = response.json()["error"]
@@ -50,7 +50,7 @@ def error_field(client: TestClient, url: str, params: dict[str, str], status: in
 # --- search --------------------------------------------------------------------------------
 
 
-def test_search_answers_what_the_store_answers(client: TestClient, store: SqliteStore) -> None:
+def test_search_answers_what_the_store_answers(client: ApiClient, store: SqliteStore) -> None:
     body = client.get("/search", params={"q": "机构改革", "limit": 3}).json()
     assert body == store.search(SearchRequest(text="机构改革", limit=3)).to_dict()
     assert body["total"] == len(REPORTS)
@@ -59,7 +59,7 @@ def test_search_answers_what_the_store_answers(client: TestClient, store: Sqlite
     assert sum(body["facets"]["doc_type"].values()) == body["total"]
 
 
-def test_search_filters_and_pages(client: TestClient) -> None:
+def test_search_filters_and_pages(client: ApiClient) -> None:
     hubei = client.get("/search", params={"q": "机构改革", "region": "湖北"}).json()
     expected = {r.city for r in REPORTS if r.city in ("咸宁市", "襄阳市")}
     assert {hit["region"]["name"] for hit in hubei["hits"]} == expected
@@ -77,7 +77,7 @@ def test_search_filters_and_pages(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("query", ["，。", "词" * 600])
-def test_malformed_queries_are_400(client: TestClient, query: str) -> None:
+def test_malformed_queries_are_400(client: ApiClient, query: str) -> None:
     assert error_field(client, "/search", {"q": query}, 400) == "query"
 
 
@@ -95,7 +95,7 @@ def test_malformed_queries_are_400(client: TestClient, query: str) -> None:
     ],
 )
 def test_invalid_search_parameters_are_422_naming_them(
-    client: TestClient, params: dict[str, str], field: str
+    client: ApiClient, params: dict[str, str], field: str
 ) -> None:
     assert error_field(client, "/search", params, 422) == field
 
@@ -103,7 +103,7 @@ def test_invalid_search_parameters_are_422_naming_them(
 # --- metrics, compare, 三定 ------------------------------------------------------------------
 
 
-def test_metrics_by_indicator_and_value(client: TestClient, store: SqliteStore) -> None:
+def test_metrics_by_indicator_and_value(client: ApiClient, store: SqliteStore) -> None:
     body = client.get("/metrics", params={"indicator": SENT_DOWN, "min": "400"}).json()
     request = MetricRequest(indicators=(SENT_DOWN,), min_value=400)
     assert body == store.metrics(request).to_dict()
@@ -115,13 +115,13 @@ def test_metrics_by_indicator_and_value(client: TestClient, store: SqliteStore) 
     assert both["total"] == 2 * len(REPORTS)
 
 
-def test_metrics_parameter_errors(client: TestClient) -> None:
+def test_metrics_parameter_errors(client: ApiClient) -> None:
     assert error_field(client, "/metrics", {"min": "5", "max": "1"}, 422) == "min"
     assert error_field(client, "/metrics", {"min": "nan"}, 422) == "min"
     assert error_field(client, "/metrics", {"limit": "100000"}, 422) == "limit"
 
 
-def test_compare_gives_one_row_per_place_with_its_quote(client: TestClient) -> None:
+def test_compare_gives_one_row_per_place_with_its_quote(client: ApiClient) -> None:
     places = "湛江市,威海市"
     body = client.get("/compare", params={"indicator": SENT_DOWN, "regions": places}).json()
     assert body["indicators"] == [SENT_DOWN]
@@ -136,12 +136,12 @@ def test_compare_gives_one_row_per_place_with_its_quote(client: TestClient) -> N
     assert all(set(row["values"]) == {SENT_DOWN, INSTITUTIONS} for row in every["rows"])
 
 
-def test_compare_needs_an_indicator(client: TestClient) -> None:
+def test_compare_needs_an_indicator(client: ApiClient) -> None:
     assert error_field(client, "/compare", {"indicator": " , "}, 422) == "indicator"
     assert error_field(client, "/compare", {}, 422) == "indicator"
 
 
-def test_sanding_records(client: TestClient, store: SqliteStore) -> None:
+def test_sanding_records(client: ApiClient, store: SqliteStore) -> None:
     body = client.get("/sanding", params={"region": "广东", "body": "法规"}).json()
     assert body == store.sanding(SandingRequest(region="广东", body="法规")).to_dict()
     assert body["total"] == 1
@@ -158,7 +158,7 @@ def test_sanding_records(client: TestClient, store: SqliteStore) -> None:
 # --- export --------------------------------------------------------------------------------
 
 
-def test_export_metrics_in_every_format(client: TestClient) -> None:
+def test_export_metrics_in_every_format(client: ApiClient) -> None:
     params = {"what": "metrics", "indicator": SENT_DOWN}
     csv = client.get("/export", params={**params, "format": "csv"})
     assert csv.status_code == 200
@@ -181,7 +181,7 @@ def test_export_metrics_in_every_format(client: TestClient) -> None:
     assert {row["quote"] for row in data} == {f"{r.sent_down}名" for r in REPORTS}
 
 
-def test_export_documents_compare_and_sanding(client: TestClient) -> None:
+def test_export_documents_compare_and_sanding(client: ApiClient) -> None:
     documents = client.get("/export", params={"what": "documents", "q": "机构改革"})
     frame = pd.read_csv(io.BytesIO(documents.content), encoding="utf-8-sig")
     assert tuple(frame.columns) == DOCUMENT_COLUMNS and len(frame) == len(REPORTS)
@@ -204,18 +204,21 @@ def test_export_documents_compare_and_sanding(client: TestClient) -> None:
         ({"what": "documents", "q": "改革", "level": "city"}, "level"),
     ],
 )
-def test_export_parameter_errors(client: TestClient, params: dict[str, str], field: str) -> None:
+def test_export_parameter_errors(client: ApiClient, params: dict[str, str], field: str) -> None:
     assert error_field(client, "/export", params, 422) == field
 
 
 # --- health, schema, CORS, unknown routes ---------------------------------------------------
 
 
-def test_health_reports_the_counts(client: TestClient, store: SqliteStore) -> None:
+def test_health_reports_the_counts(client: ApiClient, store: SqliteStore) -> None:
     body = client.get("/health").json()
+    documents = sample_documents()
     assert body["status"] == "ok"
-    assert body["documents"] == store.count() == len(sample_documents())
-    assert body["sanding"] == 1
+    assert body["documents"] == store.count() == len(documents)
+    assert body["metrics"] == sum(len(d.metrics) for d in documents)
+    assert body["sanding"] == sum(d.sanding is not None for d in documents)
+    assert body["sources"] == 0  # indexed as records: no original files
 
 
 def test_health_is_503_when_the_store_is_gone(tmp_path: Path) -> None:
@@ -227,12 +230,13 @@ def test_health_is_503_when_the_store_is_gone(tmp_path: Path) -> None:
     assert response.json()["status"] == "unavailable"
 
 
-def test_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
+def test_openapi_schema_lists_every_endpoint(client: ApiClient) -> None:
     schema = client.get("/openapi.json").json()
     paths = schema["paths"]
     for path, method in [
         ("/documents", "post"), ("/documents/{doc_id}", "get"), ("/documents/{doc_id}", "delete"),
-        ("/documents/{doc_id}/text", "get"), ("/search", "get"), ("/metrics", "get"),
+        ("/documents/{doc_id}/text", "get"), ("/documents/{doc_id}/source", "get"),
+        ("/search", "get"), ("/metrics", "get"),
         ("/compare", "get"), ("/sanding", "get"), ("/export", "get"), ("/health", "get"),
     ]:  # fmt: skip
         assert method in paths[path], (path, method)
@@ -241,14 +245,14 @@ def test_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
     assert not any(p.startswith("/ui") for p in paths)
 
 
-def test_docs_page_renders_offline(client: TestClient) -> None:
+def test_docs_page_renders_offline(client: ApiClient) -> None:
     page = client.get("/docs")
     assert page.status_code == 200
     assert "/openapi.json" in page.text and "/documents/{doc_id}" in page.text
     assert "cdn" not in page.text.lower() and "https://" not in page.text
 
 
-def test_no_cors_unless_configured(tmp_path: Path, client: TestClient) -> None:
+def test_no_cors_unless_configured(tmp_path: Path, client: ApiClient) -> None:
     origin = {"Origin": "https://example.org"}
     assert "access-control-allow-origin" not in client.get("/health", headers=origin).headers
     allowed = client_for(
@@ -260,7 +264,7 @@ def test_no_cors_unless_configured(tmp_path: Path, client: TestClient) -> None:
     assert "access-control-allow-origin" not in other.headers
 
 
-def test_unknown_routes_and_methods_are_json_errors(client: TestClient) -> None:
+def test_unknown_routes_and_methods_are_json_errors(client: ApiClient) -> None:
     missing = client.get("/nowhere")
     assert missing.status_code == 404 and missing.json()["error"]["status"] == 404
     wrong = client.put("/search")

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from starlette.testclient import TestClient
 
 from cnpolicy.api.server import (
     WORKER_OPTIONS,
@@ -22,7 +21,7 @@ from cnpolicy.api.server import (
     worker_options,
 )
 from cnpolicy.cli import build_parser
-from tests.test_api_support import filled_store, free_port, sample_documents
+from tests.test_api_support import ApiClient, filled_store, free_port, sample_documents
 
 # Seconds the command may take to import, open the store and listen.
 START_TIMEOUT = 60.0
@@ -63,8 +62,7 @@ def test_worker_app_is_built_from_the_options_left_in_the_environment(
     monkeypatch.setenv(WORKER_OPTIONS, json.dumps(worker_options(args)))
     app = worker_app()
     assert app.state.settings.max_upload_bytes == 7 * 1024 * 1024
-    with TestClient(app) as client:
-        assert client.get("/health").json()["documents"] == len(sample_documents())
+    assert ApiClient(app).get("/health").json()["documents"] == len(sample_documents())
     app.state.store.close()
 
 

@@ -1,11 +1,13 @@
 """Shared helpers for the API tests (no tests here): sample records, a store, an app, a server.
 
 The sample documents are built as records (no pipeline), with every metric's offsets found in
-its text, so tests can derive what the API must answer from the records themselves.
+its text, so tests can derive what the API must answer from the records themselves. Requests
+go through `httpx.ASGITransport` (`ApiClient`): the real app in this process, no sockets.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 import threading
@@ -13,11 +15,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
-from starlette.testclient import TestClient
 
 from cnpolicy.api.app import create_app
 from cnpolicy.api.settings import Settings
@@ -30,20 +32,12 @@ SENT_DOWN = "staffing.sent_down"
 INSTITUTIONS = "institutions.reduced"
 # Seconds a test server may take to start listening.
 SERVER_START_TIMEOUT = 15.0
+# The base URL requests through the ASGI transport carry (no name is looked up).
+ASGI_BASE_URL = "http://testserver"
 
 
-class Response(Protocol):
-    """What the tests read of a response (httpx's or httpx2's, whichever TestClient uses)."""
-
-    @property
-    def status_code(self) -> int: ...
-    @property
-    def headers(self) -> Any: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def content(self) -> bytes: ...
-    def json(self, **kwargs: Any) -> Any: ...
+# What the tests read of a response.
+Response = httpx.Response
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +130,35 @@ def sanding_document() -> Document:
     )  # fmt: skip
 
 
+def repeated_quote_document() -> Document:
+    """A report in which the quote of its SENT_DOWN figure ("260名") also occurs earlier as
+    another figure: only the offsets tell a link which of the two it means. Filler paragraphs
+    put the second mention below the first screen, so a link to it has to scroll."""
+    place = region("柳州市")
+    filler = "".join(f"（{i}）各部门按照分工推进各项改革任务。\n" for i in range(1, 61))
+    text = (
+        "柳州市机构改革工作情况\n"
+        "2020年，柳州市面向社会招聘260名社区工作者。\n"
+        f"{filler}"
+        "同年全市下划260名编制充实镇街力量，基层力量明显增强。"
+    )
+    first = text.index("260名")
+    second = text.index("260名", first + 1)
+    hired = Metric(
+        text="260名", start=first, end=first + 4, sentence=text.split("\n")[1], value=260,
+        unit="名", kind="count", subject="社区工作者",
+    )  # fmt: skip
+    sent = Metric(
+        text="260名", start=second, end=second + 4, sentence=text.split("\n")[-1], value=260,
+        unit="名", kind="count", subject="编制", region=place, indicator=SENT_DOWN,
+    )  # fmt: skip
+    return Document(
+        id=content_id(text), source="liuzhou-2020.txt", format="txt", text=text,
+        title="柳州市机构改革工作情况", date="2020-12-01", region=place,
+        doc_type="reform_report", fingerprint=fingerprint(text), metrics=(hired, sent),
+    )  # fmt: skip
+
+
 def sample_documents() -> list[Document]:
     return [*(report_document(r) for r in REPORTS), sanding_document()]
 
@@ -147,8 +170,39 @@ def filled_store(path: Path) -> SqliteStore:
     return store
 
 
-def client_for(store: SqliteStore, settings: Settings | None = None) -> TestClient:
-    return TestClient(create_app(store, settings=settings or Settings()))
+class ApiClient:
+    """Synchronous requests to an app through `httpx.ASGITransport`: each request runs the app
+    in this process on its own event loop (no server, no socket). Redirects are followed unless
+    a request says `follow_redirects=False`; an error the app does not handle is raised."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        async def call() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(
+                transport=transport, base_url=ASGI_BASE_URL, follow_redirects=True
+            ) as client:
+                return await client.request(method, url, **kwargs)
+
+        return asyncio.run(call())
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+    def put(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", url, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", url, **kwargs)
+
+
+def client_for(store: SqliteStore, settings: Settings | None = None) -> ApiClient:
+    return ApiClient(create_app(store, settings=settings or Settings()))
 
 
 def free_port() -> int:

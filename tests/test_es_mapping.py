@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from cnpolicy.search.backend import prepare
 from cnpolicy.search.es_mapping import (
+    KINDS,
     alias_name,
     alias_swap,
     bulk_actions,
@@ -15,9 +21,14 @@ from cnpolicy.search.es_mapping import (
     index_template,
     metric_source,
     metrics_mapping,
+    source_body,
+    source_from_body,
+    source_info_from_body,
+    sources_mapping,
     text_field,
 )
 from cnpolicy.search.segment import ZWSP
+from cnpolicy.search.sources import SourceFile
 from tests.test_store_backend import sample_documents
 
 KW = {"type": "keyword"}
@@ -176,3 +187,53 @@ def test_bulk_actions_index_the_document_then_each_metric() -> None:
     assert [(a["_op_type"], a["_index"], a["_id"]) for a in actions] == [
         ("index", "d", document.id), ("index", "m", f"{document.id}-0"), ("index", "m", f"{document.id}-1"),
     ]  # fmt: skip
+
+
+# --- original files ------------------------------------------------------------------------
+
+
+def test_sources_mapping_keeps_the_bytes_out_of_every_search() -> None:
+    assert KINDS == ("documents", "metrics", "sources")
+    assert sources_mapping() == {
+        "dynamic": "strict",
+        "properties": {
+            "doc_id": KW, "name": STORED, "media_type": STORED,
+            "size": {"type": "long", "index": False}, "data": {"type": "binary"},
+        },
+    }  # fmt: skip
+    assert index_template("sources", ik=False, prefix="p", replicas=0) == {
+        "name": "p-sources-v1",
+        "index_patterns": ["p-sources-v1-*"],
+        "priority": 500,
+        "version": 1,
+        "template": {"settings": index_settings(replicas=0), "mappings": sources_mapping()},
+        "meta": {"owner": "cnpolicy", "ik": False},
+    }
+    # The documents index, which every search reads, holds no bytes.
+    assert "data" not in documents_mapping(ik=False)["properties"]
+
+
+def test_bulk_actions_add_the_original_after_the_metrics() -> None:
+    document = sample_documents()[1]
+    kept = SourceFile("guangzhou.pdf", "application/pdf", b"%PDF-1.7\x00\xff")
+    actions = bulk_actions(prepare(document, source=kept), "d", "m", "s")
+    assert [(a["_op_type"], a["_index"], a["_id"]) for a in actions] == [
+        ("index", "d", document.id), ("index", "m", f"{document.id}-0"),
+        ("index", "m", f"{document.id}-1"), ("index", "s", document.id),
+    ]  # fmt: skip
+    assert actions[-1]["_source"] == {
+        "doc_id": document.id, "name": "guangzhou.pdf", "media_type": "application/pdf",
+        "size": len(kept.data), "data": base64.b64encode(kept.data).decode("ascii"),
+    }  # fmt: skip
+    # Without an original, or without a sources index, nothing more is sent.
+    assert len(bulk_actions(prepare(document), "d", "m", "s")) == 3
+    assert len(bulk_actions(prepare(document, source=kept), "d", "m")) == 3
+
+
+@given(st.binary(max_size=300), st.text(min_size=1, max_size=20))
+def test_source_bodies_round_trip(data: bytes, name: str) -> None:
+    kept = SourceFile(name, "text/plain; charset=gb18030", data)
+    body = source_body("doc", kept)
+    assert source_from_body(body) == kept
+    body.pop("data")
+    assert source_info_from_body(body) == kept.info

@@ -19,9 +19,11 @@ from cnpolicy.search.sqlite_query import (
     match_expression,
     metrics_sql,
     quote_phrase,
-    ranked_sql,
+    candidates_sql,
+    listing_sql,
     sanding_sql,
     text_tag,
+    title_expression,
     year_span,
 )
 
@@ -79,9 +81,12 @@ def test_date_bounds_narrow_the_years_and_need_a_join() -> None:
     )
     assert filters.tag_groups == (("y2019", "y2020"),)
     assert filters.needs_join
-    sql, params = ranked_sql("E", filters, ranked=True, limit=10, offset=0)
-    assert "d.date >= ?" in sql and "ORDER BY f.rank" in sql
-    assert params == ["E", "2019-03-01", "2020-02-01", 10, 0]
+    sql, params = candidates_sql("E", filters)
+    assert sql == (
+        "SELECT group_concat(f.rowid) FROM documents_fts f JOIN documents d ON d.num = f.rowid "
+        "WHERE documents_fts MATCH ? AND d.date >= ? AND d.date <= ?"
+    )
+    assert params == ["E", "2019-03-01", "2020-02-01"]
 
 
 def test_document_tags() -> None:
@@ -98,15 +103,26 @@ def test_document_tags() -> None:
     assert "dup" not in document_tags(exact_repeat).split()
 
 
-def test_ranked_page_lets_fts5_sort() -> None:
-    sql, params = ranked_sql("E", Filters(), ranked=True, limit=10, offset=20)
-    assert sql == (
-        "SELECT rowid, rank FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank "
-        "LIMIT ? OFFSET ?"
+def test_candidates_are_every_match_in_one_string() -> None:
+    sql, params = candidates_sql("E", Filters())
+    assert sql == "SELECT group_concat(rowid) FROM documents_fts WHERE documents_fts MATCH ?"
+    assert params == ["E"]
+
+
+def test_title_expression_keeps_the_filter_tags() -> None:
+    variants = compile_text("机构改革").must[0][0]
+    filters = Filters(tag_groups=(("rc44",), ("y2019", "y2020")))
+    assert title_expression(variants, filters) == (
+        '(title : ("机构 改革")) AND (tags : (rc44)) AND (tags : (y2019 OR y2020))'
     )
-    assert params == ["E", 10, 20]
-    listed, _ = ranked_sql("E", Filters(), ranked=False, limit=None, offset=0)
-    assert "ORDER BY d.date IS NULL, d.date DESC, d.id LIMIT ? OFFSET ?" in listed
+    assert title_expression(variants, Filters()) == '(title : ("机构 改革"))'
+
+
+def test_listing_is_newest_first_with_every_cell() -> None:
+    sql, params = listing_sql("E", Filters(), limit=None, offset=0)
+    assert "ORDER BY dt IS NULL, dt DESC, i LIMIT ? OFFSET ?" in sql
+    assert sql.endswith("UNION ALL SELECT NULL, NULL, NULL, NULL, group_concat(c) FROM m")
+    assert params == ["E", -1, 0]
 
 
 def test_metric_sql_filters_and_orders() -> None:

@@ -20,6 +20,7 @@ from tests.test_api_support import (
     REPORTS,
     SENT_DOWN,
     filled_store,
+    repeated_quote_document,
     running_server,
     sample_documents,
 )
@@ -162,8 +163,88 @@ def test_compare_bars_link_to_their_quotes(page: Page, base_url: str) -> None:
     assert download.value.suggested_filename.endswith(".csv")
     row = page.locator(".bar-row").filter(has_text=largest)
     row.locator(".bar").click()
-    page.wait_for_selector(".doc-text mark.selected")
-    assert page.locator(".doc-text mark.selected").inner_text() == f"{by_city[largest]}名"
+    page.wait_for_selector(".doc-text mark.linked")
+    assert page.locator(".doc-text mark.linked").inner_text() == f"{by_city[largest]}名"
+
+
+def in_view(page: Page, selector: str) -> bool:
+    inside: bool = page.eval_on_selector(
+        selector,
+        "e => { const r = e.getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= window.innerHeight; }",
+    )
+    return inside
+
+
+def test_a_bar_lands_on_its_own_mention_not_an_equal_quote(page: Page, tmp_path: Path) -> None:
+    """The document repeats the bar's quote earlier: the link's offsets pick the right one."""
+    document = repeated_quote_document()
+    wanted = next(m for m in document.metrics if m.indicator == SENT_DOWN)
+    earlier = next(m for m in document.metrics if m.indicator != SENT_DOWN)
+    assert earlier.text == wanted.text and earlier.start < wanted.start
+    store = filled_store(tmp_path / "bars.db")
+    store.put(document)
+    with running_server(create_app(store)) as url:
+        page.goto(f"{url}/ui/compare?indicator={SENT_DOWN}&regions=柳州市")
+        page.locator(".bars .bar").click()
+        page.wait_for_url(re.compile(rf"\?start={wanted.start}&end={wanted.end}#m-{wanted.start}$"))
+        page.wait_for_selector(".doc-text mark.linked")
+        linked = page.locator(".doc-text mark.linked")
+        assert linked.count() == 1
+        assert linked.get_attribute("data-start") == str(wanted.start)
+        assert linked.get_attribute("data-end") == str(wanted.end)
+        assert linked.inner_text() == wanted.text
+        assert page.evaluate("window.scrollY") > 0 and in_view(page, ".doc-text mark.linked")
+        card = page.locator("#record-card")
+        card.wait_for(state="visible")
+        assert SENT_DOWN in card.inner_text()
+        assert "linked" not in (page.get_attribute(f"#m-{earlier.start}", "class") or "")
+        # The table's quote link lands on the same mention.
+        page.go_back()
+        page.click("#compare-table a.quote")
+        page.wait_for_url(re.compile(rf"#m-{wanted.start}$"))
+        page.wait_for_selector(".doc-text mark.linked")
+        assert page.get_attribute(".doc-text mark.linked", "data-start") == str(wanted.start)
+        # The page's own metrics table moves the mark to the mention it names.
+        page.click(f"#metrics a[href='#m-{earlier.start}']")
+        page.wait_for_function(
+            f"document.querySelector('.doc-text mark.linked').dataset.start === '{earlier.start}'"
+        )
+        assert in_view(page, ".doc-text mark.linked")
+        assert page.locator(".doc-text mark.linked").count() == 1
+    store.close()
+
+
+def test_the_document_page_links_its_original_file(browser: Browser, tmp_path: Path) -> None:
+    store = filled_store(tmp_path / "originals.db")
+    # A long name without spaces: the page must still fit a phone's width.
+    good = tmp_path / f"liuzhou-{'x' * 90}.txt"
+    good.write_text(UPLOAD_TEXT, encoding="gb18030")
+    with running_server(create_app(store)) as url:
+        context = browser.new_context()
+        page = context.new_page()
+        try:
+            page.goto(f"{url}/ui/upload")
+            page.set_input_files("#files", [str(good)])
+            page.click("#upload-button")
+            page.wait_for_selector(".upload-item.ok a", timeout=UPLOAD_TIMEOUT_MS)
+            page.click(".upload-item.ok a")
+            page.wait_for_selector("#source-link[data-source=original]")
+            href = page.get_attribute("#source-link", "href")
+            assert href is not None
+            response = page.request.get(url + href)
+            assert response.body() == good.read_bytes()
+            assert response.headers["content-type"] == "text/plain; charset=gb18030"
+            assert good.name in page.inner_text("dl.doc-meta")
+            page.set_viewport_size(PHONE)
+            assert no_horizontal_scroll(page)
+        except BaseException:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "originals.png"), full_page=True)
+            raise
+        finally:
+            context.close()
+    store.close()
 
 
 def test_upload_shows_progress_and_per_file_results(browser: Browser, tmp_path: Path) -> None:

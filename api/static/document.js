@@ -84,13 +84,37 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { hide(); }
   });
-  // A comparison bar links here with ?quote=…; the server names the mark it found (data-focus).
-  var focusId = text.getAttribute("data-focus") || (location.hash ? location.hash.slice(1) : "");
-  var target = focusId ? document.getElementById(focusId) : null;
-  if (target && target.matches("mark[data-kind]")) {
+  // A link to one mention: a comparison bar or quote (?start=…&end=…#m-<start>: the server
+  // resolves the offsets and names the mark in data-focus) or a row of the metrics table
+  // (#m-<start>). The mark is scrolled to, outlined ("linked") and its record shown.
+  var linked = null;
+  function focusMention(id) {
+    var target = id ? document.getElementById(id) : null;
+    if (!target || !text.contains(target) || !target.matches("mark[data-kind=metric]")) {
+      return false;
+    }
+    if (linked) {
+      linked.classList.remove("linked");
+      linked.removeAttribute("aria-current");
+    }
+    linked = target;
+    target.classList.add("linked");
+    target.setAttribute("aria-current", "location");
     target.scrollIntoView({ block: "center" });
-    target.classList.add("selected");
+    if (pinned) { pinned.classList.remove("selected"); }
     pinned = target;
+    target.classList.add("selected");
     show(target);
+    return true;
   }
+  focusMention(text.getAttribute("data-focus") || location.hash.slice(1));
+  window.addEventListener("hashchange", function () { focusMention(location.hash.slice(1)); });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#m-']");
+    if (link && focusMention(link.getAttribute("href").slice(1))) {
+      event.preventDefault();
+      event.stopPropagation();
+      history.replaceState(null, "", link.getAttribute("href"));
+    }
+  }, true);
 })();
