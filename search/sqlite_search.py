@@ -152,14 +152,25 @@ def title_hits(
     return hits
 
 
+# Row numbers bound in one `IN (...)` list: well under SQLite's limit on variables (32,766),
+# so a page of every match (an export) is read in pieces.
+IN_CHUNK = 500
+
+
+def rows_in(connection: sqlite3.Connection, template: str, nums: list[int]) -> list[Any]:
+    """The rows `template` (an SQL with one `{}` for the placeholders) gives for the numbers."""
+    found: list[Any] = []
+    for start in range(0, len(nums), IN_CHUNK):
+        chunk = nums[start : start + IN_CHUNK]
+        found.extend(run(connection, template.format(placeholders(len(chunk))), chunk))
+    return found
+
+
 def texts(connection: sqlite3.Connection, nums: Iterable[int]) -> dict[int, tuple[str, str]]:
-    chosen = [int(n) for n in nums]
-    if not chosen:
-        return {}
-    sql = (
-        f"SELECT rowid, title, body FROM documents_fts WHERE rowid IN ({placeholders(len(chosen))})"
-    )
-    return {int(r): (t or "", b or "") for r, t, b in run(connection, sql, chosen)}
+    sql = "SELECT rowid, title, body FROM documents_fts WHERE rowid IN ({})"
+    return {
+        int(r): (t or "", b or "") for r, t, b in rows_in(connection, sql, [int(n) for n in nums])
+    }
 
 
 def ranked_page(
@@ -285,7 +296,7 @@ def hits(
     nums = [num for num, _ in found.page]
     if not nums:
         return ()
-    rows = run(connection, HIT_SQL.format(placeholders(len(nums))), nums).fetchall()
+    rows = rows_in(connection, HIT_SQL, nums)
     by_num = {int(r[0]): r for r in rows}
     found_snippets = (
         snippets_for(connection, nums, found.bodies, expression, query) if with_snippets else {}

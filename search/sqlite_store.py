@@ -147,6 +147,7 @@ class SqliteStore(Store):
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._arrays = ArrayCache()
+        self._closed = False
         try:
             migrate(self._connection, path=str(self.path))
         except sqlite3.DatabaseError as error:
@@ -185,8 +186,13 @@ class SqliteStore(Store):
                 finally:
                     self._local.active = None
             return
-        connection = self._reader()
-        connection.execute("BEGIN")
+        if self._closed:
+            raise StoreError("the store is closed", source=str(self.path))
+        try:
+            connection = self._reader()
+            connection.execute("BEGIN")
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot read the store ({error})", source=str(self.path)) from None
         self._local.active = connection
         try:
             yield connection
@@ -206,6 +212,7 @@ class SqliteStore(Store):
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             for reader in self._readers:
                 reader.close()
             self._readers.clear()
@@ -388,12 +395,12 @@ class SqliteStore(Store):
 
     def counts(self) -> StoreCounts:
         """The row counts the triggers of schema V2 keep: one small read, whatever the size."""
-        with self._lock:
+        with self._reading():
             found = dict(self._run("SELECT name, n FROM counts").fetchall())
         return StoreCounts(**{name: int(found.get(name, 0)) for name in COUNTED_TABLES})
 
     def source(self, doc_id: str) -> SourceFile | None:
-        with self._lock:
+        with self._reading():
             row = self._run(
                 "SELECT name, media_type, data FROM sources WHERE doc = ?", (self._num(doc_id),)
             ).fetchone()
@@ -401,7 +408,7 @@ class SqliteStore(Store):
 
     def source_info(self, doc_id: str) -> SourceInfo | None:
         # length() of a BLOB reads its size from the record header, not its pages.
-        with self._lock:
+        with self._reading():
             row = self._run(
                 "SELECT name, media_type, length(data) FROM sources WHERE doc = ?",
                 (self._num(doc_id),),
@@ -409,7 +416,7 @@ class SqliteStore(Store):
         return SourceInfo(row[0], row[1], int(row[2])) if row else None
 
     def get(self, doc_id: str) -> Document:
-        with self._lock:
+        with self._reading():
             return self._read(self._num(doc_id))
 
     def iter_documents(self) -> Iterator[Document]:
@@ -519,7 +526,7 @@ class SqliteStore(Store):
     def metrics(self, request: MetricRequest) -> MetricResult:
         request.validate()
         regions = [resolve_region(r) for r in request.regions]
-        with self._lock:
+        with self._reading():
             total = int(self._run(*metrics_sql(request, regions, count=True)).fetchone()[0])
             rows = self._run(*metrics_sql(request, regions, count=False)).fetchall()
         return MetricResult(total=total, rows=tuple(metric_row(r) for r in rows))
@@ -527,7 +534,7 @@ class SqliteStore(Store):
     def sanding(self, request: SandingRequest) -> SandingResult:
         request.validate()
         region = resolve_region(request.region) if request.region else None
-        with self._lock:
+        with self._reading():
             total = int(self._run(*sanding_sql(request, region, count=True)).fetchone()[0])
             rows = self._run(*sanding_sql(request, region, count=False)).fetchall()
             found = tuple(self._sanding_row(r) for r in rows)

@@ -10,6 +10,7 @@ import re
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -208,13 +209,18 @@ def test_health_counts_follow_uploads_replacements_and_deletes(tmp_path: Path) -
     assert health()["sanding"] == 0 and health()["sources"] == 0
 
 
-def test_health_counts_nothing_itself(store: SqliteStore, client: ApiClient) -> None:
+def test_health_counts_nothing_itself(
+    store: SqliteStore, client: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     statements: list[str] = []
-    store._connection.set_trace_callback(statements.append)
-    try:
-        assert client.get("/health").status_code == 200
-    finally:
-        store._connection.set_trace_callback(None)
+    run = store._run
+
+    def traced(sql: str, params: Any = ()) -> Any:
+        statements.append(sql)
+        return run(sql, params)
+
+    monkeypatch.setattr(store, "_run", traced)
+    assert client.get("/health").status_code == 200
     assert statements and not any("count(" in s.lower() for s in statements)
 
 

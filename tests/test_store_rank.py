@@ -246,3 +246,17 @@ def test_words_with_letters_match_in_any_case() -> None:
         == exact_score([term], "", "全市gdp增长", 1.0)
         > 0
     )
+
+
+def test_every_match_at_once_beyond_sqlite_variable_limits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cnpolicy.search.sqlite_search as sqlite_search
+
+    monkeypatch.setattr(sqlite_search, "IN_CHUNK", 7)  # many chunks from a small store
+    documents = [doc(f"第{i}份报告：深化机构改革。", f"报告{i}") for i in range(30)]
+    with SqliteStore(tmp_path / "s.db") as store:
+        store.index(documents)
+        found = store.search(SearchRequest(text="机构改革", limit=None))
+    assert found.total == 30 and len({h.id for h in found.hits}) == 30
+    assert all(h.snippets and "<mark>" in h.snippets[0] for h in found.hits)
