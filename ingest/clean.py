@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from cnpolicy.ingest.info import holds_only_credits
 from cnpolicy.ingest.normalize import read_data_lines
 
 FURNITURE_FILE = "furniture.txt"
@@ -93,7 +94,8 @@ def strip_furniture(text: str) -> str:
 
     Body lines that merely mention 电话 or 主办 stay: they are not wholly furniture, and
     edge patterns only strike in the unbroken run of furniture before the title and after
-    the last body line. The info line stays (the describer reads it).
+    the last body line. The info line stays (the describer reads it); credit lines
+    ("(编辑:李四 审核:王五)") in the trailing run go.
     """
     lines = [strip_fragments(line) for line in text.split("\n")]
     lines = [line for line in lines if line and not is_furniture_line(line)]
@@ -115,9 +117,10 @@ def _body_start(lines: list[str]) -> int:
 
 
 def _body_end(lines: list[str], start: int) -> int:
-    """Index just past the last line before the trailing furniture run."""
+    """Index just past the last line before the trailing furniture run (editor and reviewer
+    credits included: "(编辑:李四 审核:王五)" says nothing of the document)."""
     end = len(lines)
-    while end > start and is_edge_furniture(lines[end - 1]):
+    while end > start and (is_edge_furniture(lines[end - 1]) or holds_only_credits(lines[end - 1])):
         end -= 1
     return end
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from cnpolicy.gazetteer import UNKNOWN_PLACE, Gazetteer, contains, load_gazetteer
 from cnpolicy.ingest.dedup import content_id, fingerprint
+from cnpolicy.ingest.info import clean_publisher
+from cnpolicy.ingest.normalize import DATA_DIR
 from cnpolicy.ingest.raw import RawText
 from cnpolicy.ingest.sections import find_sections
 from cnpolicy.records import Document, Region
@@ -69,6 +71,11 @@ DELIVERY_LINE = re.compile(r"^[—-]*\s*\d{4}年\d{1,2}月\d{1,2}日在.{2,60}�
 BYLINE_LINES = 3
 # An issuing body's name on a line of its own is at most this long (中共XX市委机构编制委员会办公室).
 MAX_ORG_NAME = 30
+# Words that make a line ending in 局/委员会/办公室 a title or headline, not an issuer line.
+ISSUER_FILE = "issuer_lines.json"
+# An organisation name is hanzi, brackets for a second name, and quotes around a slogan
+# ("放管服"改革协调小组); a colon, comma or full stop makes the line an addressee or prose.
+ORG_NAME_CHARS = re.compile(r"[\u4e00-\u9fff()（）“”]+")
 _CN_DIGIT = {
     "〇": 0,
     "零": 0,
@@ -86,7 +93,8 @@ _CN_DIGIT = {
 
 @dataclass(frozen=True, slots=True)
 class Head:
-    """What the first lines say: title (with its subtitle), info line, and a dated byline."""
+    """What the first lines say: title (with its subtitle), info line, a dated byline, and the
+    issuing body named on a line of its own above the title."""
 
     title: str | None
     title_index: int | None
@@ -95,6 +103,25 @@ class Head:
     date: str | None = None
     publisher: str | None = None
     consumed: int = 0  # index of the last line of the title block (title, subtitle, byline)
+    issuer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IssuerWords:
+    """data/issuer_lines.json compiled: words that make a line a title or a headline."""
+
+    title_or_headline: re.Pattern[str]
+    separators: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _issuer_words() -> IssuerWords:
+    data = json.loads((DATA_DIR / ISSUER_FILE).read_text(encoding="utf-8"))
+    words = sorted({*data["title_words"], *data["headline_verbs"]}, key=len, reverse=True)
+    return IssuerWords(
+        title_or_headline=re.compile("|".join(re.escape(w) for w in words)),
+        separators=re.compile(data["separators"]),
+    )
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -163,6 +190,22 @@ def _is_masthead(line: str) -> bool:
     return bool(MASTHEAD.search(line) or ISSUE_LINE.match(line))
 
 
+def is_issuer_line(line: str) -> bool:
+    """A line that only names one or more bodies (`XX改革工作领导小组办公室`,
+    `中共XX县委 XX县人民政府`): each name ends in an organisation suffix, and the line holds
+    no word a title or a headline is made of (关于, 通报, 报告 …; 成立, 召开, 组建 …)."""
+    words = _issuer_words()
+    parts = [p for p in words.separators.split(line.strip()) if p]
+    if not parts:
+        return False
+    for part in parts:
+        if len(part) > MAX_ORG_NAME or not ORG_NAME_CHARS.fullmatch(part):
+            return False
+        if not ORG_SUFFIX.search(part):
+            return False
+    return not words.title_or_headline.search(line)
+
+
 def _dated_byline(line: str) -> tuple[str | None, str | None] | None:
     """(body, date) from `中共XX市委编办 2019年5月20日`, `(2020年12月4日)`, `——2021年1月20日在…`
     or `(2019年3月18日区委机构编制委员会审定)`."""
@@ -177,14 +220,31 @@ def _dated_byline(line: str) -> tuple[str | None, str | None] | None:
 
 
 def _title_index(head: list[str], info_index: int | None) -> int | None:
+    """The title line: the nearest title-like line above the info line, else the first one;
+    an issuer line is passed over when a real title follows it."""
     if info_index is not None:
-        for i in range(info_index - 1, -1, -1):
-            if _looks_like_title(head[i]) and not _is_masthead(head[i]):
-                return i
-    for i, line in enumerate(head):
-        if _looks_like_title(line) and not _is_masthead(line) and _dated_byline(line) is None:
-            return i
-    return None
+        above = [i for i in range(info_index - 1, -1, -1) if _is_title_candidate(head[i])]
+        if above:  # a body named between title and info line is a byline: look just above it
+            return _prefer_non_issuer(head, above, reach=BYLINE_LINES)
+    candidates = [
+        i
+        for i, line in enumerate(head)
+        if _is_title_candidate(line) and _dated_byline(line) is None
+    ]
+    return _prefer_non_issuer(head, candidates, reach=HEAD_LINES) if candidates else None
+
+
+def _is_title_candidate(line: str) -> bool:
+    return _looks_like_title(line) and not _is_masthead(line)
+
+
+def _prefer_non_issuer(head: list[str], candidates: list[int], *, reach: int) -> int:
+    """The first candidate that is not an issuer line and lies within `reach` lines of the
+    first candidate, else the first candidate."""
+    first = candidates[0]
+    return next(
+        (i for i in candidates if abs(i - first) <= reach and not is_issuer_line(head[i])), first
+    )
 
 
 def read_head(lines: list[str]) -> Head:
@@ -196,11 +256,13 @@ def read_head(lines: list[str]) -> Head:
     if index is None:
         return Head(None, None, info, info_index)
     title = clean_title(head[index])
-    date = publisher = None
+    date = publisher = issuer = None
     for line in head[:index]:  # a bulletin names its issuer and date above the title
         byline = _dated_byline(line)
         if byline and not _is_masthead(line):
             publisher, date = byline
+        elif issuer is None and is_issuer_line(line):
+            issuer = line.strip()
     consumed = index
     for offset in range(1, BYLINE_LINES + 1):
         if index + offset >= len(head) or index + offset == info_index:
@@ -217,7 +279,7 @@ def read_head(lines: list[str]) -> Head:
         else:
             break
         consumed = index + offset
-    return Head(title, index, info, info_index, date, publisher, consumed)
+    return Head(title, index, info, info_index, date, publisher, consumed, issuer)
 
 
 def read_signature(lines: list[str]) -> tuple[str | None, str | None]:
@@ -347,19 +409,22 @@ def describe(raw: RawText, text: str, *, source: str) -> Document:
         title = raw_title or head.title
     else:
         title = head.title or raw_title
-    date = raw.date or (parse_date(head.info) if head.info else None) or head.date or signed
-    publisher = _tidy(raw.publisher)
-    if publisher is None and head.info:
-        match = SOURCE_FIELD.search(head.info)
-        publisher = match[1] if match else None
-    publisher = publisher or head.publisher or signer
+    info = head.info or _tidy(raw.info)
+    date = raw.date or (parse_date(info) if info else None) or head.date or signed
+    publisher = clean_publisher(_tidy(raw.publisher))
+    if publisher is None and info:
+        match = SOURCE_FIELD.search(info)
+        publisher = clean_publisher(match[1]) if match else None
+    publisher = (
+        publisher or clean_publisher(head.publisher) or clean_publisher(signer) or head.issuer
+    )
     first_line = 0
     if head.title_index is not None:
         first_line = head.consumed + 1
     if head.info_index is not None:
         text = drop_lines(text, {head.info_index})
         first_line -= head.info_index < first_line
-    doc_type = classify(title, text, has_info_line=head.info is not None or raw.date is not None)
+    doc_type = classify(title, text, has_info_line=info is not None or raw.date is not None)
     region = find_region(title, text, publisher)
     body_fingerprint = fingerprint(text)
     return Document(

@@ -1,18 +1,15 @@
 """HTML reading: charset, main text (trafilatura, lxml fallback), title, date and publisher.
 
-Navigation, widgets and footers are left out; the page's info line gives date and publisher.
+Navigation, widgets and footers are left out; info lines give date and publisher, then go.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Any
 
 import trafilatura
@@ -21,7 +18,7 @@ from lxml import html as lxml_html
 
 from cnpolicy.errors import CorruptFileError, EmptyDocumentError
 from cnpolicy.ingest.clean import is_furniture_line, strip_fragments, strip_furniture
-from cnpolicy.ingest.normalize import DATA_DIR
+from cnpolicy.ingest.info import clean_publisher, holds_only_info, lexicon, source_value
 from cnpolicy.ingest.raw import RawText
 from cnpolicy.ingest.text import decode_text
 
@@ -33,9 +30,6 @@ CHARSET_WINDOW = 4096
 INFO_WINDOW_LINES = 6
 # A line longer than this is body text, not an info line (same bound as clean.py's).
 INFO_LINE_MAX_CHARS = 120
-# A publisher name ("湛江日报", "中共XX市委机构编制委员会办公室") is at most ~30 characters;
-# a longer "value" means the label was followed by prose.
-PUBLISHER_MAX_CHARS = 40
 # Lines of extracted text above the article heading are banners and menus when each is this
 # short and none ends a sentence; we look for the heading among this many leading lines.
 HEAD_LINES = 10
@@ -74,26 +68,6 @@ _SPACES = re.compile(r"\s+")
 _SITE_SEPARATORS = re.compile(r"\s*_+\s*|\s*[|｜]\s*|\s+[-–—]+\s+|(?<!\d)-(?!\d)")
 
 
-@dataclass(frozen=True, slots=True)
-class InfoLexicon:
-    """Labels and meta names from data/html_info.json."""
-
-    date_labels: tuple[str, ...]
-    publisher_labels: tuple[str, ...]
-    other_labels: tuple[str, ...]
-    date_meta: tuple[str, ...]
-    publisher_meta: tuple[str, ...]
-    title_meta: tuple[str, ...]
-    site_words: tuple[str, ...]
-
-
-@cache
-def lexicon() -> InfoLexicon:
-    """Read data/html_info.json (cached)."""
-    raw: dict[str, Any] = json.loads((DATA_DIR / "html_info.json").read_text(encoding="utf-8"))
-    return InfoLexicon(**{k: tuple(v) for k, v in raw.items() if not k.startswith("_")})
-
-
 def read_html(data: bytes, *, source: str) -> RawText:
     """Read an HTML page: its main text (one paragraph a line), title, date and publisher."""
     text, encoding = decode_text(data, source=source, declared=declared_charset(data))
@@ -110,6 +84,7 @@ def read_html(data: bytes, *, source: str) -> RawText:
         date=find_date(page_lines, title, meta),
         publisher=find_publisher(page_lines, title, meta),
         encoding=encoding,
+        info=find_info_line(page_lines, title),
     )
 
 
@@ -288,9 +263,12 @@ def _join_tokens(tokens: Sequence[str]) -> str:
 
 
 def _post_filter(text: str, title: str | None) -> str:
-    """Drop what trafilatura leaves: banners above the heading, widget and footer lines."""
+    """Drop what trafilatura leaves: banners above the heading, widget and footer lines, and
+    info lines wherever they stand (read_html has taken date and publisher from the page)."""
     lines = [strip_fragments(line) for line in text.split("\n")]
-    lines = [line for line in lines if line and not is_furniture_line(line)]
+    lines = [
+        line for line in lines if line and not is_furniture_line(line) and not holds_only_info(line)
+    ]
     lines = _drop_above_heading(lines, title)
     return strip_furniture("\n".join(lines))
 
@@ -397,10 +375,17 @@ def find_publisher(lines: list[str], title: str | None, meta: dict[str, str]) ->
             if found:
                 return found
     for name in lexicon().publisher_meta:
-        value = meta.get(name, "").strip()
-        if value and len(value) <= PUBLISHER_MAX_CHARS and "://" not in value:
+        value = clean_publisher(meta.get(name))
+        if value:
             return value
     return None
+
+
+def find_info_line(lines: list[str], title: str | None) -> str | None:
+    """The page's info line: one holding only info fields, under the title or else anywhere."""
+    window = _info_window(lines, title)
+    short = [line for line in lines if len(line) <= INFO_LINE_MAX_CHARS]
+    return next((line for line in (*window, *short) if holds_only_info(line)), None)
 
 
 def parse_date(text: str) -> str | None:
@@ -439,26 +424,12 @@ def _labelled_date(lines: list[str], label: str) -> str | None:
 
 def _labelled_value(lines: list[str], label: str) -> str | None:
     pattern = re.compile(rf"(?<![\w]){re.escape(label)}\s*[:：]\s*(.*)")
-    stop = _value_stop()
     for line in lines:
         match = pattern.search(line)
-        if not match:
-            continue
-        value = stop.split(match.group(1), maxsplit=1)[0].strip(" \t:：,，;；")
-        if value and len(value) <= PUBLISHER_MAX_CHARS and "://" not in value:
+        value = source_value(match.group(1)) if match else None
+        if value:
             return value
     return None
-
-
-@cache
-def _value_stop() -> re.Pattern[str]:
-    """Where a label's value ends: another label, a date, two spaces, a bar or a bracket."""
-    words = lexicon()
-    labels = sorted(
-        {*words.date_labels, *words.publisher_labels, *words.other_labels}, key=len, reverse=True
-    )
-    alternatives = "|".join(re.escape(label) for label in labels)
-    return re.compile(rf"\s*(?:{alternatives})\s*[:：]|\s*(?:19|20)\d\d[-/.年]|\s{{2,}}|[|｜【\[]")
 
 
 def _compact(text: str) -> str:

@@ -11,7 +11,8 @@ class RawText:
 
     `title`, `date` (ISO) and `publisher` are set where the format itself states them
     (an HTML page's <h1>/<title> and info line, a DOCX's core properties); describe.py
-    fills in the rest from the text.
+    fills in the rest from the text. `info` is the page's info line ("来源:… 发布时间:…")
+    when the reader found one and took it out of the text.
     """
 
     text: str
@@ -20,3 +21,4 @@ class RawText:
     date: str | None = None
     publisher: str | None = None
     encoding: str | None = None
+    info: str | None = None

@@ -131,6 +131,15 @@ def test_info_lines_are_recognised_and_kept() -> None:
     assert not is_furniture_line("来源:湛江日报 责任编辑:顾雯丽 2019-09-06 16:32:46")
 
 
+def test_credit_lines_at_the_bottom_go_but_a_dated_source_line_stays() -> None:
+    text = "标题\n来源:江城日报 2021-03-02\n正文内容。\n(编辑:李四 审核:王五)\n作者:张三"
+    assert strip_furniture(text) == "标题\n来源:江城日报 2021-03-02\n正文内容。"
+    dated = "标题\n正文内容。\n来源:江城日报 2021-03-02"
+    assert strip_furniture(dated) == dated
+    middle = "标题\n正文内容。\n(编辑:李四 审核:王五)\n第二段正文。"
+    assert strip_furniture(middle) == middle
+
+
 def test_only_furniture_gives_an_empty_text() -> None:
     assert strip_furniture(normalize("\n".join(TOP_FURNITURE))) == ""
 

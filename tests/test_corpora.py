@@ -180,7 +180,7 @@ def sample_files() -> set[str]:
         for path in CORPORA.rglob("*")
         if path.is_file()
         and path.suffix in DOCUMENT_SUFFIXES
-        and path.relative_to(CORPORA).parts[0] not in ("gold", SANDING_DIR, "heldout")
+        and path.relative_to(CORPORA).parts[0] not in ("gold", SANDING_DIR, "heldout", "heldout2")
     }
 
 

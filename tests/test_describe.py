@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from cnpolicy.ingest.describe import classify, describe, find_region, parse_date, read_signature
+from cnpolicy.ingest.describe import (
+    classify,
+    describe,
+    find_region,
+    is_issuer_line,
+    parse_date,
+    read_signature,
+)
 from cnpolicy.ingest.raw import RawText
 
 
@@ -117,3 +124,88 @@ def test_bulletin_masthead_subtitle_and_byline() -> None:
     assert doc.date == "2019-05-20"  # type: ignore[attr-defined]
     assert doc.publisher == "浙江省委机构编制委员会办公室"  # type: ignore[attr-defined]
     assert doc.region.code == "330000"  # type: ignore[attr-defined]
+
+
+NOTICE_BODY = "各街道党工委、办事处:\n现将上半年改革推进情况通报如下。\n一、总体进展情况\n各街道均已组建执法队。"
+
+
+def test_an_issuer_line_above_the_title_is_not_the_title() -> None:
+    text = (
+        "江城区深化街道综合行政执法改革工作领导小组办公室\n江执改办〔2022〕4号\n"
+        f"关于全区街道综合行政执法改革推进情况的通报\n{NOTICE_BODY}"
+    )
+    doc = describe_text(text, "docx")
+    assert doc.title == "关于全区街道综合行政执法改革推进情况的通报"  # type: ignore[attr-defined]
+    assert doc.publisher == "江城区深化街道综合行政执法改革工作领导小组办公室"  # type: ignore[attr-defined]
+    assert doc.doc_type == "notice"  # type: ignore[attr-defined]
+
+
+def test_the_signature_wins_over_the_issuer_line_for_the_publisher() -> None:
+    text = (
+        "中共江城县委 江城县人民政府\n关于深化乡镇管理体制改革的意见\n"
+        f"{NOTICE_BODY}\n中共江城县委办公室\n2021年3月8日"
+    )
+    doc = describe_text(text, "pdf")
+    assert doc.title == "关于深化乡镇管理体制改革的意见"  # type: ignore[attr-defined]
+    assert doc.publisher == "中共江城县委办公室" and doc.date == "2021-03-08"  # type: ignore[attr-defined]
+
+
+def test_a_headline_ending_in_an_organisation_suffix_stays_the_title() -> None:
+    text = "江城市组建市场监督管理局\n关于机构设置的情况说明\n市场监管局整合了原工商、质监、食药监的职责。"
+    doc = describe_text(text)
+    assert doc.title == "江城市组建市场监督管理局"  # type: ignore[attr-defined]
+
+
+def test_an_organisation_name_alone_stays_the_title_when_no_real_title_follows() -> None:
+    doc = describe_text("江城市市场监督管理局\n市场监管局整合了原工商、质监、食药监的职责。")
+    assert doc.title == "江城市市场监督管理局"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("江城区深化街道综合行政执法改革工作领导小组办公室", True),
+        ("中共江城县委办公室", True),
+        ("中共江城县委 江城县人民政府", True),
+        ("中共江城县委、江城县人民政府", True),
+        ("江城市住房和城乡建设局", True),
+        ("关于全区街道执法改革推进情况的通报", False),
+        ("江城市成立营商环境工作领导小组", False),
+        ("江城县2021年机构编制工作总结", False),
+        ("江城县推进事业单位改革 公益服务效能持续提升", False),
+        ("江城市推进“放管服”改革协调小组办公室", True),
+        ("江城市委编办:", False),
+        ("江城,市委编办", False),
+        ("江城市人民政府工作报告", False),
+        ("", False),
+    ],
+)
+def test_issuer_lines(line: str, expected: bool) -> None:
+    assert is_issuer_line(line) is expected
+
+
+def test_a_readers_info_line_gives_date_publisher_and_news_type() -> None:
+    doc = describe_text(
+        "江城市召开春季运动会\n运动会在体育中心举行。",
+        "html",
+        title="江城市召开春季运动会",
+        info="来源:江城日报 点击数:12",
+    )
+    assert doc.publisher == "江城日报" and doc.doc_type == "news"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("info", "expected"),
+    [
+        ("来源:江城日报阅读量:867 2019-09-06", "江城日报"),
+        ("2019-09-06 来源:江城市委编办 浏览次数:128", "江城市委编办"),
+        ("来源:中共江城县委办公室阅读次数1286", "中共江城县委办公室"),
+    ],
+)
+def test_counters_never_end_up_in_the_publisher(info: str, expected: str) -> None:
+    doc = describe_text(f"江城市推进机构改革纪实\n{info}\n市级机构从61个减到49个。")
+    assert doc.publisher == expected  # type: ignore[attr-defined]
+    page = describe_text(
+        "市级机构从61个减到49个。", "html", title="江城", publisher=f"{expected} 阅读量:9"
+    )
+    assert page.publisher == expected  # type: ignore[attr-defined]

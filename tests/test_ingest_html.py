@@ -148,6 +148,10 @@ ARTICLE = (
         ("2020年12月14日", "2020-12-14", None),
         ("发布日期：2021/3/2　信息来源：市委编办", "2021-03-02", "市委编办"),
         ("文章来源：江城日报 | 作者：记者 李明", None, "江城日报"),
+        ("来源：中共江城县委办公室　阅读量：<span>867</span>", None, "中共江城县委办公室"),
+        ("来源：江城日报 记者 李明 通讯员 王五 2021-03-02", "2021-03-02", "江城日报"),
+        ("来源：江城市委编办阅读次数：1,286", None, "江城市委编办"),
+        ("来源：阅读量：867", None, None),
     ],
 )
 def test_date_and_publisher_from_the_info_line(
@@ -225,3 +229,71 @@ def test_an_empty_page_gives_empty_text() -> None:
 def test_a_blank_file_is_an_empty_document() -> None:
     with pytest.raises(EmptyDocumentError, match=r"blank\.html"):
         read_html(b"  \n ", source="blank.html")
+
+
+OLD_PORTAL = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312" />
+<title>江城县推进事业单位改革_江城县人民政府</title></head><body>
+<table class="nav"><tr><td><a href="/">网站首页</a></td><td><a>政务公开</a></td></tr></table>
+<table class="content">
+<tr><td class="title"><h1>江城县推进事业单位改革</h1></td></tr>
+<tr><td class="info">来源：江城县委编办&nbsp;&nbsp;&nbsp;发布时间：2021-11-08 09:30&nbsp;&nbsp;&nbsp;浏览次数：<script src="/count.php?id=1"></script>&nbsp;&nbsp;&nbsp;【字体：<a>大</a> <a>中</a> <a>小</a>】</td></tr>
+<tr><td id="zoom" class="text">{paragraphs}
+<p style="text-align:right">（编辑：张三　审核：李四）</p></td></tr>
+<tr><td class="tools">【<a>打印本页</a>】&nbsp;【<a>关闭窗口</a>】</td></tr>
+</table></body></html>"""
+PARAGRAPHS = "".join(
+    f"<p>　　第{n}段，全县事业单位由改革前的187个精简到102个，精简比例达45.5%，进一步理顺了职责关系。</p>"
+    for n in range(1, 6)
+)
+INFO_TEXT = re.compile(r"来源|发布时间|浏览次数|字体|编辑|审核")
+
+
+def test_an_info_line_in_a_table_cell_is_read_and_left_out_of_the_text() -> None:
+    page = OLD_PORTAL.format(paragraphs=PARAGRAPHS).encode("gb18030")
+    raw = read_html(page, source="old.html")
+    assert (raw.title, raw.date, raw.publisher) == (
+        "江城县推进事业单位改革",
+        "2021-11-08",
+        "江城县委编办",
+    )
+    assert raw.info is not None and raw.info.startswith("来源：江城县委编办")
+    assert not [line for line in raw.text.split("\n") if INFO_TEXT.search(line)]
+    assert raw.text.count("精简比例达45.5%") == 5
+
+
+@pytest.mark.parametrize(
+    "holder",
+    [
+        "<div class='info'>{}</div>",
+        "<p>{}</p>",
+        "<div class='content'><span class='meta'>{}</span><br></div>",
+        "<table><tr><td>{}</td></tr></table>",
+    ],
+)
+def test_info_lines_leave_the_text_whatever_element_holds_them(holder: str) -> None:
+    info = "发布时间：2019-03-22 17:05　来源：中共江城县委办公室　阅读量：<span>867</span>　【<a>大</a> <a>中</a> <a>小</a>】"
+    body = f"<h1>江城县机构改革纪实</h1>{holder.format(info)}{ARTICLE}"
+    raw = read_html(page_with("<title>江城县机构改革纪实</title>", body), source="p.html")
+    assert raw.date == "2019-03-22" and raw.publisher == "中共江城县委办公室"
+    assert "阅读量" not in raw.text and "来源" not in raw.text
+    assert raw.text.count("机构改革取得新进展") == 4
+
+
+def test_a_notice_keeps_its_own_time_and_place_lines() -> None:
+    body = (
+        "<h1>关于召开机构编制工作会议的通知</h1><div class='content'>"
+        "<p>各县（市、区）编办：</p><p>经研究，决定召开全市机构编制工作会议。现将有关事项通知如下。</p>"
+        "<p>时间：2021年3月5日上午9时</p><p>地点：市行政中心3楼会议室</p>"
+        "<p>请各单位按时参加，不得缺席，确有特殊情况须提前向市委编办请假。</p></div>"
+    )
+    raw = read_html(
+        page_with("<title>关于召开机构编制工作会议的通知</title>", body), source="n.html"
+    )
+    assert "时间：2021年3月5日上午9时" in raw.text.split("\n")
+    assert "地点：市行政中心3楼会议室" in raw.text.split("\n")
+
+
+def test_a_counter_never_ends_up_in_the_publisher_from_a_meta_tag() -> None:
+    head = "<title>江城网</title><meta name='ContentSource' content='江城市委编办 点击数：12'>"
+    raw = read_html(page_with(head, ARTICLE), source="p.html")
+    assert raw.publisher == "江城市委编办"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnpolicy.errors import DecodeError, IngestError, UnsupportedFormatError
-from cnpolicy.ingest.text import decode_text, read_text
+from cnpolicy.ingest.text import MAX_BAD_CHAR_SHARE, decode_text, read_text
 from tests.conftest import CORPORA
 
 RARE_GBK = "朱镕基 王堃 张喆"  # GBK/GB18030 characters outside GB2312
@@ -56,17 +57,33 @@ def test_unicode_encodings_with_or_without_bom_round_trip(text: str, encoding: s
     assert decode_text(data, source="t.txt")[0] == text
 
 
+def _bad_share(text: str) -> float:
+    """Share of controls, private-use, unassigned characters: what decode_text rejects."""
+    rejected = ("Cc", "Co", "Cn", "Cs")
+    bad = sum(1 for ch in text if ch not in "\t\n\r" and unicodedata.category(ch) in rejected)
+    return bad / len(text) if text else 0.0
+
+
 @settings(max_examples=150, deadline=None)
 @given(CHINESE)
-def test_gb18030_round_trips_unless_the_bytes_are_also_valid_utf8(text: str) -> None:
+def test_gb18030_round_trips_unless_the_bytes_are_also_plausible_utf8(text: str) -> None:
     data = text.encode("gb18030")
     decoded, encoding = decode_text(data, source="t.txt")
     try:
         as_utf8: str | None = data.decode("utf-8")
     except UnicodeDecodeError:
         as_utf8 = None
-    assert decoded == (as_utf8 if as_utf8 is not None else text)
-    assert encoding in ("gb18030", "utf-8")
+    # GB18030 bytes can also be valid UTF-8 ("赘" = D7 B8 = U+05F8): UTF-8 is tried first and
+    # kept unless its reading holds unassigned or control characters (MAX_BAD_CHAR_SHARE).
+    plausible_utf8 = as_utf8 is not None and _bad_share(as_utf8) <= MAX_BAD_CHAR_SHARE
+    assert decoded == (as_utf8 if plausible_utf8 else text)
+    assert encoding == ("utf-8" if plausible_utf8 else "gb18030")
+
+
+def test_gb18030_bytes_that_read_as_unassigned_utf8_stay_gb18030() -> None:
+    data = "赘".encode("gb18030")
+    assert data.decode("utf-8") == "\u05f8"  # valid UTF-8, but an unassigned code point
+    assert decode_text(data, source="t.txt") == ("赘", "gb18030")
 
 
 def test_declared_gb2312_holding_gbk_characters_decodes_fully() -> None:
