@@ -7,13 +7,11 @@ component puts them in doc.spans["entities"] (each with span._.cnpolicy_entity) 
 from __future__ import annotations
 
 import bisect
-import datetime
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-import cn2an
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -29,6 +27,7 @@ from cnpolicy.extract.abbreviations import (
     read_data,
     read_json,
 )
+from cnpolicy.extract.dates import DateRules, parse_iso
 from cnpolicy.extract.extensions import ENTITIES_KEY, register_extensions
 from cnpolicy.extract.offsets import TokenOffsets
 from cnpolicy.gazetteer import LEVEL_RANK, Division, Gazetteer, PlaceMention, load_gazetteer
@@ -49,37 +48,7 @@ DOC_NUMBER = re.compile(
 )
 # A document cited by its issuer and number alone: 省委37号文件, 市编委48号文件.
 ORG_DOC_NUMBER = re.compile(r"\d{1,4}号文件?")
-ISO_DATE = re.compile(
-    r"(?<![\d.])((?:19|20)\d{2})[-/.](1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])(?![\d.])"
-)
-CN_DAY = r"三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
 TOWN = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡)")
-
-
-def small_number(text: str) -> int:
-    """A month, day or year written in digits or Chinese numerals (十二 → 12, 二〇一九 → 2019)."""
-    return int(text) if text.isdigit() else int(cn2an.cn2an(text, "normal"))
-
-
-def parse_iso(value: str | None) -> tuple[int, int | None, int | None] | None:
-    """(year, month, day) of an ISO date such as the document's date, or None."""
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", (value or "").strip())
-    if m is None:
-        return None
-    month, day = (int(g) if g else None for g in m.groups()[1:])
-    return int(m.group(1)), month, day
-
-
-def iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
-    """2019-03-25, 2019-03 or 2019; None when the parts are not a real date (2月30日)."""
-    if month is not None and not 1 <= month <= 12:
-        return None
-    if day is not None and month is not None:
-        try:
-            return datetime.date(year, month, day).isoformat()
-        except ValueError:
-            return None
-    return f"{year:04d}-{month:02d}" if month is not None else f"{year:04d}"
 
 
 class EntityRules:
@@ -90,7 +59,7 @@ class EntityRules:
         self.gazetteer = gazetteer
         self._load_policies(read_data("policies.txt"))
         self._load_persons(read_json("persons.json"))
-        self._load_dates(read_json("dates.json"))
+        self.dates = DateRules(read_json("dates.json"))
         documents = read_json("documents.json")
         self.number_boundary_re = alternation(documents["number_boundaries"])
         self.number_max_prefix = int(documents["number_max_prefix"])
@@ -130,25 +99,6 @@ class EntityRules:
         self.after = tuple(data["after"])
         self.function_chars = frozenset(data["function_chars"])
         self.not_given = frozenset(data["not_given"])
-
-    def _load_dates(self, data: dict[str, Any]) -> None:
-        self.relative_years: dict[str, int] = dict(data["relative_years"])
-        relative = "|".join(sorted(self.relative_years, key=len, reverse=True))
-        year_parts = "|".join(sorted(data["year_parts"], key=len, reverse=True))
-        month_parts = "|".join(sorted(data["month_parts"], key=len, reverse=True))
-        blocked = re.escape(data["part_blocked_next"])
-        month = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
-        day = rf"3[01]|[12]\d|0?[1-9]|{CN_DAY}"
-        self.date_re = re.compile(
-            rf"(?<![\d〇零一二三四五六七八九十百千万])"
-            rf"(?:(?P<year>(?:19|20)\d{{2}}|[〇零一二三四五六七八九]{{4}})年|(?P<rel>{relative}))"
-            rf"(?:(?P<month>{month})月(?:(?P<day>{day})[日号]|(?:{month_parts})(?![{blocked}]))?"
-            rf"|(?:{year_parts})(?![{blocked}]))?"
-        )
-        self.month_day_re = re.compile(
-            rf"(?<![\d个第.])(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>3[01]|[12]\d|0?[1-9])[日号]"
-            rf"|(?:{month_parts})(?![{blocked}]))?"
-        )
 
     # --- the whole text -------------------------------------------------------------------------
 
@@ -344,48 +294,8 @@ class EntityRules:
     def find_dates(
         self, text: str, base: tuple[int, int | None, int | None] | None
     ) -> list[Entity]:
-        """Dates, normalised to ISO at the precision written (2019-03-25, 2021-07, 2019).
-
-        去年/今年 … count from `base`, the document's date (doc._.cnpolicy_date when the pipeline
-        sets it); without one their normalized is None. A date without a year (3月25日) takes the
-        year of the last dated mention before it, else the document's, else stays None.
-        """
-        found: list[Entity] = []
-        for m in ISO_DATE.finditer(text):
-            normalized = iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            found.append(Entity(m.group(), "DATE", m.start(), m.end(), normalized))
-        for m in self.date_re.finditer(text):
-            if m.group("year"):
-                year: int | None = small_number(m.group("year"))
-            else:
-                year = base[0] + self.relative_years[m.group("rel")] if base else None
-            found.append(self._date(m, year))
-        taken = sorted((e.start, e.end, e.normalized) for e in found)
-        starts = [start for start, _, _ in taken]
-        for m in self.month_day_re.finditer(text):
-            i = bisect.bisect_right(starts, m.start()) - 1
-            if i >= 0 and taken[i][1] > m.start():
-                continue  # the month of a date with its year
-            found.append(self._date(m, self._year_before(taken[: i + 1], base)))
-        return found
-
-    @staticmethod
-    def _year_before(
-        dates: Sequence[tuple[int, int, str | None]],
-        base: tuple[int, int | None, int | None] | None,
-    ) -> int | None:
-        """The year a date written without one falls in: that of the last dated mention before it
-        (2018年5月……10月 is 2018-10), else the document's year, else unknown (None)."""
-        for _, _, normalized in reversed(dates):
-            if normalized and normalized[:4].isdigit():
-                return int(normalized[:4])
-        return base[0] if base else None
-
-    def _date(self, m: re.Match[str], year: int | None) -> Entity:
-        month = small_number(m.group("month")) if m.group("month") else None
-        day = small_number(m.group("day")) if m.group("day") else None
-        normalized = iso(year, month, day) if year is not None else None
-        return Entity(m.group(), "DATE", m.start(), m.end(), normalized)
+        """Dates, normalised to ISO at the precision written (extract/dates.py)."""
+        return self.dates.find(text, base)
 
     # --- PERSON -------------------------------------------------------------------------------
 
@@ -575,15 +485,27 @@ def entity_spans(doc: Doc, entities: Sequence[Entity]) -> list[Span]:
     used: set[tuple[int, int]] = set()
     tokens = TokenOffsets.of(doc)
     for entity in sorted(entities, key=lambda e: (LABEL_PRIORITY[e.label], e.start - e.end)):
-        for first, last in tokens.options(entity.start, entity.end):
-            chars = (tokens.starts[first], tokens.ends[last - 1])
-            if chars not in used:
-                used.add(chars)
-                span = Span(doc, first, last, label=entity.label)
-                span._.cnpolicy_entity = entity
-                spans.append(span)
-                break
+        wide = tokens.expand(entity.start, entity.end)  # the first option, and nearly always free
+        if wide is None:
+            continue
+        chars = (tokens.starts[wide[0]], tokens.ends[wide[1] - 1])
+        choice = wide if chars not in used else free_option(tokens, entity, used)
+        if choice is not None:
+            used.add((tokens.starts[choice[0]], tokens.ends[choice[1] - 1]))
+            span = Span(doc, *choice, label=entity.label)
+            span._.cnpolicy_entity = entity
+            spans.append(span)
     return sorted(spans, key=lambda s: (s.start, s.end))
+
+
+def free_option(
+    tokens: TokenOffsets, entity: Entity, used: set[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The first token range for the entity whose character offsets no span has taken."""
+    for first, last in tokens.options(entity.start, entity.end):
+        if (tokens.starts[first], tokens.ends[last - 1]) not in used:
+            return first, last
+    return None
 
 
 @Language.factory(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -72,16 +72,77 @@ class Indicator:
     rules: tuple[Rule, ...]
 
 
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex finding any of the words in a text (None for no words)."""
+    return re.compile("|".join(re.escape(w) for w in words)) if words else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Matcher:
+    """A rule's word lists as single regexes: `search` tells whether any word occurs, as
+    `any(w in text for w in words)` does, in one pass."""
+
+    indicator: str
+    rule: Rule
+    subject_any: re.Pattern[str] | None
+    subject_none: re.Pattern[str] | None
+    context_any: re.Pattern[str] | None
+    context_none: re.Pattern[str] | None
+    sentence_any: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, indicator: str, rule: Rule) -> _Matcher:
+        return cls(
+            indicator,
+            rule,
+            *map(
+                _any_of,
+                (
+                    rule.subject_any,
+                    rule.subject_none,
+                    rule.context_any,
+                    rule.context_none,
+                    rule.sentence_any,
+                ),
+            ),
+        )
+
+    def admits(self, unit: str, kind: str, action: str | None) -> bool:
+        rule = self.rule
+        return (
+            (not rule.unit_any or unit in rule.unit_any)
+            and (not rule.kind_any or kind in rule.kind_any)
+            and (not rule.action_any or action in rule.action_any)
+        )
+
+    def matches(self, subject: str, context: str, sentence: str) -> bool:
+        """`Rule.matches` for a metric whose unit, kind and action the rule admits."""
+        return (
+            (self.subject_any is None or self.subject_any.search(subject) is not None)
+            and (self.subject_none is None or self.subject_none.search(subject) is None)
+            and (self.context_any is None or self.context_any.search(context) is not None)
+            and (self.context_none is None or self.context_none.search(context) is None)
+            and (self.sentence_any is None or self.sentence_any.search(sentence) is not None)
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Taxonomy:
     indicators: tuple[Indicator, ...]
     actions: dict[str, str]  # word → canonical action
     action_pattern: re.Pattern[str]
     _flat: tuple[tuple[str, Rule], ...] = ()
+    _matchers: tuple[_Matcher, ...] = field(default=(), compare=False, repr=False)
+    # The matchers admitting each (unit, kind, action) seen, in rule order. Units, kinds and
+    # actions are the lexicons' own few hundred words, so this stays small.
+    _admitted: dict[tuple[str, str, str | None], tuple[_Matcher, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         flat = tuple((i.id, rule) for i in self.indicators for rule in i.rules)
         object.__setattr__(self, "_flat", flat)
+        object.__setattr__(self, "_matchers", tuple(_Matcher.of(i, rule) for i, rule in flat))
 
     def assign(
         self,
@@ -94,23 +155,15 @@ class Taxonomy:
         sentence: str = "",
     ) -> str | None:
         """The first indicator whose rules match, else None."""
+        key = (unit, kind, action)
+        admitted = self._admitted.get(key)
+        if admitted is None:
+            admitted = tuple(m for m in self._matchers if m.admits(unit, kind, action))
+            self._admitted[key] = admitted
         text = subject or ""
-        for indicator_id, rule in self.flat_rules:
-            if rule.unit_any and unit not in rule.unit_any:
-                continue
-            if rule.kind_any and kind not in rule.kind_any:
-                continue
-            if rule.action_any and action not in rule.action_any:
-                continue
-            if rule.matches(
-                subject=text,
-                action=action,
-                unit=unit,
-                kind=kind,
-                context=context,
-                sentence=sentence,
-            ):
-                return indicator_id
+        for matcher in admitted:
+            if matcher.matches(text, context, sentence):
+                return matcher.indicator
         return None
 
     @property

@@ -21,6 +21,11 @@ from spacy.vocab import Vocab
 # the text and use tokens only to anchor spans, so the HMM adds a third to the time and nothing
 # to the results (measured on the reform reports: same metrics and entities either way).
 USE_HMM = False
+# Words whose string-store ids the tokenizer keeps. A Doc built from ids skips hashing every
+# word's text twice (spaCy's Vocab.get), which is three quarters of building it; policy prose
+# repeats a vocabulary of tens of thousands of words, and past this many the table starts
+# afresh (a few tens of MB at most, so memory stays flat over any number of documents).
+MAX_KNOWN_WORDS = 200_000
 
 
 class JiebaTokenizer:
@@ -29,10 +34,30 @@ class JiebaTokenizer:
     def __init__(self, vocab: Vocab, *, hmm: bool = USE_HMM) -> None:
         self.vocab = vocab
         self.hmm = hmm
+        self._ids: dict[str, int] = {}  # word → its id in vocab.strings (the word is stored)
 
     def __call__(self, text: str) -> Doc:
         words = [word for word in jieba.lcut(text, HMM=self.hmm) if word]
-        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+        ids = self.word_ids(words)  # spaCy's stub types words as strings; Doc takes ids too
+        return Doc(self.vocab, words=ids, spaces=[False] * len(words))  # type: ignore[arg-type]
+
+    def word_ids(self, words: list[str]) -> list[str] | list[int]:
+        """The words' ids in the vocabulary's string store (adding the new ones); the words
+        themselves inside a memory zone, whose strings are dropped when it ends."""
+        in_zone: bool = getattr(self.vocab, "in_memory_zone", False)  # spaCy 3.8+
+        if in_zone:
+            return words
+        ids = self._ids
+        if len(ids) > MAX_KNOWN_WORDS:
+            ids.clear()
+        add = self.vocab.strings.add
+
+        def remember(word: str) -> int:
+            ids[word] = word_id = add(word)
+            return word_id
+
+        known = ids.get
+        return [known(word, 0) or remember(word) for word in words]
 
     # The tokenizer holds no state of its own: jieba's dictionary is loaded by the pipeline.
     def to_bytes(self, **_: Any) -> bytes:

@@ -7,6 +7,7 @@ so the words the subject rules hinge on are listed in the data file and win over
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -135,18 +136,20 @@ class Words:
         self.lex = lexicon
         items = self._split(words)
         raw = "".join(items)
-        if any(mark in raw for mark in OPENING_QUOTES):
+        if not OPENING_QUOTES.isdisjoint(raw):
             items = self._join_quotes(items)
         if "(" in raw:
             items = self._join_brackets(items)
         self.items = items
-        self.cats = [category_of(w, lexicon) for w in items]
+        known = _CATEGORY_CACHE.get  # category_of, without a call per word already seen
+        self.cats = [known(w) or category_of(w, lexicon) for w in items]
 
     def _split(self, words: list[Word]) -> list[Word]:
         """Split unknown words that start with an adverb (共设 → 共 设); join suffixes (办结 率)."""
         out: list[Word] = []
         table = tag_table()
         lex = self.lex
+        free = self._free_char()
         for word in words:
             if not word.strip():
                 if CELL_BREAK in word:
@@ -162,21 +165,20 @@ class Words:
                 and word not in lex.nouns
             ):
                 out.extend((word[0], word[1:]))
-            elif self._joins_single(out, word):
+            elif len(word) == 1 and out and len(out[-1]) == 1 and free(word) and free(out[-1]):
+                # Two single characters the dictionary does not know as words (出 清) make one
+                # word: the segmenter runs without its HMM, which would have joined them.
                 out[-1] += word
             else:
                 out.append(word)
         return out
 
-    def _joins_single(self, out: list[Word], word: Word) -> bool:
-        """Two single characters the dictionary does not know as words (出 清) make one word:
-        the segmenter runs without its HMM, which would have joined them."""
-        if len(word) != 1 or not out or len(out[-1]) != 1:
-            return False
-        return self._free_char(word) and self._free_char(out[-1])
-
-    def _free_char(self, char: Word) -> bool:
-        return _is_free_char(char) if self.lex is load_lexicon() else _free_in(char, self.lex)
+    def _free_char(self) -> Callable[[Word], bool]:
+        """The test of a free character for this lexicon (memoised for the bundled one)."""
+        if self.lex is load_lexicon():
+            return _is_free_char
+        lex = self.lex
+        return lambda char: _free_in(char, lex)
 
     @staticmethod
     def _join_quotes(words: list[Word]) -> list[Word]:

@@ -1,0 +1,73 @@
+"""The candidate-position scans (dates, gazetteer) find exactly what a scan of every position finds."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cnpolicy.extract.dates import ISO_DATE, finditer_at
+from cnpolicy.extract.entities import load_entity_rules
+from cnpolicy.gazetteer import PlaceMention, load_gazetteer
+
+DATE_ALPHABET = (
+    "0123456789〇零一二三四五六七八九十年月日号底初末上半下旬份今去明前本来后度.-/个第 ，。"
+)
+PLACE_TEXTS = [
+    "广东省",
+    "湛江市",
+    "湛江",
+    "襄樊市",
+    "鄂州市",
+    "北京",
+    "市委",
+    "江州市",
+    "中山",
+    "区",
+    "，",
+    "设立",
+]
+
+
+def every_position(text: str) -> list[PlaceMention]:
+    """The gazetteer scan as it was: every position tried in turn."""
+    gazetteer = load_gazetteer()
+    found: list[PlaceMention] = []
+    index = 0
+    while index < len(text) - 1:
+        names = gazetteer._by_prefix.get(text[index : index + 2]) or []
+        name = next((n for n in names if text.startswith(n, index)), None)
+        if name is None:
+            index += 1
+            continue
+        short = name not in gazetteer.by_name
+        candidates = tuple((gazetteer.by_short if short else gazetteer.by_name)[name])
+        found.append(PlaceMention(index, index + len(name), name, candidates, short))
+        index += len(name)
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=DATE_ALPHABET, max_size=40))
+def test_date_scans_match_a_scan_of_every_position(text: str) -> None:
+    dates = load_entity_rules().dates
+    for pattern, starts in (
+        (ISO_DATE, dates.iso_starts),
+        (dates.date_re, dates.date_starts),
+        (dates.month_day_re, dates.month_starts),
+    ):
+        expected = [
+            (m.span(), m.groupdict() if m.re.groupindex else m.groups())
+            for m in pattern.finditer(text)
+        ]
+        found = [
+            (m.span(), m.groupdict() if m.re.groupindex else m.groups())
+            for m in finditer_at(pattern, starts, text)
+        ]
+        assert found == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PLACE_TEXTS), max_size=12))
+def test_gazetteer_scan_matches_a_scan_of_every_position(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert load_gazetteer().find(text) == every_position(text)
