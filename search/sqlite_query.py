@@ -163,6 +163,11 @@ def match_expression(query: CompiledQuery, filters: Filters) -> str:
     return expression
 
 
+def words_expression(query: CompiledQuery) -> str:
+    """The words that rank, alone: no filters, no exclusions (for FTS5's bm25 of the matches)."""
+    return match_expression(CompiledQuery(query.must, (), query.words), Filters())
+
+
 def bare_expression(query: CompiledQuery) -> str:
     """The words alone, no filters: what a bare FTS5 MATCH would be given (for benchmarks)."""
     return match_expression(query, Filters())

@@ -260,3 +260,34 @@ def test_every_match_at_once_beyond_sqlite_variable_limits(
         found = store.search(SearchRequest(text="机构改革", limit=None))
     assert found.total == 30 and len({h.id for h in found.hits}) == 30
     assert all(h.snippets and "<mark>" in h.snippets[0] for h in found.hits)
+
+
+def test_rare_words_are_ranked_by_their_frequency_before_the_window(tmp_path: Path) -> None:
+    # 80 documents name the place once; a longer one names it four times. Titles and lengths
+    # alone would leave the longer one out of the rescored window; FTS5's bm25() of the rare
+    # word brings it in, and the exact score puts it first.
+    often = doc(
+        "鸡西市召开会议，鸡西市部署年度工作，鸡西市要求各单位抓好落实，鸡西市各部门积极响应。",
+        "工作简报",
+    )
+    once = [
+        doc(f"第{i}期：鸡西市召开会议，部署年度工作，要求各单位抓好落实。", f"简报{i}")
+        for i in range(RERANK_WINDOW + 30)
+    ]
+    elsewhere = [doc(f"第{i}期：鹤岗市召开会议。", f"通讯{i}") for i in range(300)]
+    with SqliteStore(tmp_path / "s.db") as store:
+        store.index([often, *once, *elsewhere])
+        found = store.search(SearchRequest(text="鸡西"))
+    assert found.total == len(once) + 1
+    assert found.hits[0].id == often.id
+
+
+def test_clauses_split_by_their_postings() -> None:
+    from cnpolicy.search.sqlite_search import FTS5_RANK_BUDGET, split_clauses
+
+    query = compile_text("鸡西 机构改革 下放 OR 下沉")
+    frequencies = {"鸡西": 50, "机构": 90_000, "改革": 95_000, "下放": 10, "下沉": 30}
+    rare, common = split_clauses(query, frequencies)
+    assert rare == (query.must[2], query.must[0]) and common == (query.must[1],)
+    everything = {t: FTS5_RANK_BUDGET for t in frequencies}
+    assert split_clauses(query, everything) == ((query.must[0],), query.must[1:])
