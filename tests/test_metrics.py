@@ -441,3 +441,136 @@ def test_a_bare_rate_takes_its_whole_from_the_sentence() -> None:
     assert found[-1].indicator == "coordination_bodies.reduction_rate"
     other = metrics_in("县级机构由80个精简为35个,精简比例达56%。")
     assert other[-1].indicator is None
+
+
+# --- heldout2 classes: round-up paragraphs, tables, divisions, staffing 一名, ranges ------------------
+
+
+def test_a_paragraph_opening_with_a_city_takes_its_figures() -> None:
+    text = (
+        "全省共精简机构120个。\n"
+        "佛山市深化审批改革,加快数字政府建设。全市行政许可事项由300项精简至240项;"
+        "办理时限压缩到5个工作日。\n"
+        "记者了解到,全省还将下放事项80项。"
+    )
+    found = metrics_in(text, place="广东省")
+    assert [m.region.name if m.region else None for m in found] == [
+        "广东省",
+        "佛山市",
+        "佛山市",
+        "广东省",
+    ]
+
+
+def test_a_paragraph_opening_with_a_place_outside_the_document_keeps_the_document() -> None:
+    text = "湖南省召开推进会。会上通报各地精简机构35个。\n本市精简事项12项。"
+    found = metrics_in(text, place="佛山市")
+    assert [m.region.name if m.region else None for m in found] == ["佛山市", "佛山市"]
+
+
+def test_a_table_cell_counts_what_its_column_header_names() -> None:
+    text = "各乡镇情况如下:\n乡镇\t下放审批事项\t执法人员(名)\n甲镇\t41项\t12名\n乙镇\t37项\t9名\n"
+    found = metrics_in(text)
+    assert [(m.value, m.subject) for m in found] == [
+        (41, "下放审批事项"),
+        (12, "执法人员"),
+        (37, "下放审批事项"),
+        (9, "执法人员"),
+    ]
+
+
+def test_a_table_cell_with_its_own_words_keeps_them() -> None:
+    text = "项目\t说明\n审批\t精简审批事项25项\n"
+    assert only(text).subject == "审批事项"
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        ("全市6个县(区)行政编制总数由1200名减少到1100名。", ["县(区)", "行政编制总数"]),
+        ("向9个县(市、区)和高新区下放管理权限85项。", ["县(市、区)", "管理权限"]),
+        ("全市40个乡镇(街道)便民服务中心实现全覆盖。", ["乡镇(街道)便民服务中心"]),
+        ("向11个区镇下放事项200项。", ["区镇", "下放事项"]),
+    ],
+)
+def test_a_count_of_divisions_stops_where_another_figure_or_thing_begins(
+    text: str, subjects: list[str]
+) -> None:
+    assert [m.subject for m in metrics_in(text)] == subjects
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("设局长一名,副局长二名。", [(1, "局长"), (2, "副局长")]),
+        ("核定机关工勤人员事业编制一名。", [(1, "机关工勤人员事业编制")]),
+        ("副局长三名(其中一名兼任督查室主任)。", [(3, "副局长"), (1, "副局长")]),
+        ("选派一名干部驻村帮扶。", []),
+        ("作为一名党员要发挥作用。", []),
+    ],
+)
+def test_one_after_the_post_it_counts_is_a_count(
+    text: str, expected: list[tuple[int, str]]
+) -> None:
+    assert [(m.value, m.subject) for m in metrics_in(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "value_max", "unit"),
+    [
+        ("各镇分别承接二十五项至四十项不等", 25, 40, "项"),
+        ("各镇分别配备8名至12名执法人员", 8, 12, "名"),
+        ("面积2平方公里-5平方公里", 2, 5, "平方公里"),
+    ],
+)
+def test_a_range_with_its_unit_at_both_ends_is_one_metric(
+    text: str, value: int, value_max: int, unit: str
+) -> None:
+    metric = only(text)
+    assert (metric.value, metric.value_max, metric.unit, metric.kind) == (
+        value,
+        value_max,
+        unit,
+        "count" if unit != "平方公里" else "amount",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["机构由12个至8个", "编制从40名到35名", "乡镇40个、街道12个"],
+)
+def test_falling_or_listed_figures_are_not_a_range(text: str) -> None:
+    assert all(m.value_max is None for m in metrics_in(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "approx", "quote"),
+    [
+        ("全市个体工商户突破6万户", 60000, "户", "more_than", "突破6万户"),
+        ("首付比例不低于项目总额的20%", 20, "%", "more_than", "不低于项目总额的20%"),
+        ("每名干部年度培训不少于32学时", 32, "学时", "more_than", "不少于32学时"),
+        ("开展专项检查45场次", 45, "场次", None, "45场次"),
+        ("整理归档文书1.8万卷", 18000, "卷", None, "1.8万卷"),
+    ],
+)
+def test_qualifiers_and_statistics_measure_words(
+    text: str, value: float, unit: str, approx: str | None, quote: str
+) -> None:
+    metric = only(text)
+    assert (metric.value, metric.unit, metric.approx, metric.text) == (value, unit, approx, quote)
+
+
+def test_a_duration_cut_by_ya_jian_is_an_outcome_and_a_bare_date_is_not() -> None:
+    assert only("竣工验收时间压减到15个工作日以内").approx == "at_most"
+    assert metrics_in("15个工作日后再议") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("每个乡镇综合办事机构一般为4至6个", "每个乡镇综合办事机构"),
+        ("其中涉企事项占六成以上", "涉企事项"),
+    ],
+)
+def test_adverbs_and_the_share_verb_do_not_end_a_subject(text: str, subject: str) -> None:
+    assert only(text).subject == subject
