@@ -31,7 +31,9 @@ from cnpolicy.extract.offsets import TokenOffsets
 from cnpolicy.extract.pipeline import initialise_jieba
 from cnpolicy.extract.subjects import (
     Before,
+    complete_rate,
     distribute,
+    is_bare_rate,
     is_generic,
     subject_after,
     subject_before,
@@ -73,6 +75,9 @@ MAX_PLACE_HEADING = 12
 TOPIC_CLAUSE = re.compile(r"(?:的(?P<head>[\u4e00-\u9fff]{1,6}?)(?<![当之])中|当中|之中)$")
 # What may stand between two values of one list (48个、67个和139个).
 LIST_JOINERS = frozenset({"、", "和", "及", "与", ",", "以及"})
+# A carried subject that is itself a class (公益类事业单位) gives its classes only what follows
+# this mark (公益一类 + 事业单位), not a second class name.
+CLASS_MARK = "类"
 NO_BEFORE = Before(None)
 KINDS: dict[str, MetricKind] = {
     "count": "count",
@@ -288,9 +293,16 @@ class _Extractor:
             subject = before.relative + carried
         if before.rate_verb and subject and not subject.endswith(before.rate_verb):
             subject += before.rate_verb
+        if is_bare_rate(subject, self.lexicon):
+            # 精简比例 names no thing: it takes the one just counted, which stays carried
+            subject = complete_rate(subject, state.subject, self.lexicon)
+            return self._with_level_topic(subject), max(used_end, m.end)
         state.subject = subject.removesuffix(before.rate_verb or "\0") if subject else None
-        if subject and carried and self._is_category(subject) and carried not in subject:
-            subject, state.subject = subject + carried, carried  # 其中公益一类1203个、其他50个
+        if subject and self._is_category(subject):
+            base = carried.rpartition(CLASS_MARK)[2] if carried else None
+            if base and base not in subject:
+                subject = subject + base  # 其中公益一类1203个、其他50个
+            state.subject = carried  # a class is not what later figures count
         subject = self._with_level_topic(subject)
         return subject, max(used_end, m.end)
 

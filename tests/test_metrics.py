@@ -574,3 +574,78 @@ def test_a_duration_cut_by_ya_jian_is_an_outcome_and_a_bare_date_is_not() -> Non
 )
 def test_adverbs_and_the_share_verb_do_not_end_a_subject(text: str, subject: str) -> None:
     assert only(text).subject == subject
+
+
+# --- subject classes: bare rates completed, level prefixes that are part of what is counted --------
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("县级议事协调机构由80个精简为35个,精简比例达56%。", "县级议事协调机构精简比例"),
+        ("全区事业单位由120个压减至77个,压减幅度35.8%。", "事业单位压减幅度"),
+        ("行政编制总量由900名减少到810名,精简率10%。", "行政编制精简率"),
+        ("全县内设机构从240个精简至180个,撤销60个,精简比例25%。", "内设机构精简比例"),
+    ],
+)
+def test_a_bare_rate_is_completed_with_what_the_sentence_just_counted(
+    text: str, subject: str
+) -> None:
+    assert metrics_in(text)[-1].subject == subject
+
+
+def test_a_bare_rate_does_not_become_what_later_figures_count() -> None:
+    found = metrics_in("全区事业单位由120个压减至77个,精简幅度35.8%,其中撤销30个。")
+    assert [m.subject for m in found] == ["事业单位", "事业单位精简幅度", "事业单位"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "精简比例达到30%。",  # nothing counted before it in the sentence
+        "编制精简率12%。",  # already names its thing
+        "群众满意率达到96%。",  # not a rate of a reduction
+    ],
+)
+def test_a_rate_with_nothing_counted_before_or_a_named_thing_is_left_alone(text: str) -> None:
+    subject = only(text).subject
+    assert subject is not None and text.startswith(subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("其中处级领导职数减少19名。", "处级领导职数"),
+        ("提拔处级干部35名。", "处级干部"),
+        ("全市共核定正科级领导职数120名。", "正科级领导职数"),
+    ],
+)
+def test_a_rank_prefix_is_part_of_what_is_counted(text: str, subject: str) -> None:
+    found = only(text)
+    assert found.subject == subject
+    assert found.level is None  # 处级/科级 are ranks of posts, not levels of government
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("平均审批时限由6个工作日压缩至3个工作日。", "平均审批时限"),  # 平均 qualifies a measure
+        ("全年平均担保费率降至1.5%。", "平均担保费率"),
+        ("每个乡镇平均承接事项40项。", "承接事项"),  # an adverb before the verb, not a measure
+        ("登记审批时限再压减至5个工作日以内。", "登记审批时限"),  # 再 belongs to the verb
+        ("年度报告公示率连续四年保持100%。", "年度报告公示率"),  # a span of years is no subject
+        ("全县乡镇站所由80个整合为30个。", "乡镇站所"),
+        ("配备专职网格员300名。", "专职网格员"),
+        ("全年新增贷款额6亿元。", "新增贷款额"),
+    ],
+)
+def test_subject_words_around_measures_and_split_heads(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
+def test_a_class_takes_the_head_of_a_class_named_before_and_is_not_carried() -> None:
+    text = "保留的40个公益类事业单位全部明确类别,其中公益一类25个、公益二类15个。"
+    found = metrics_in(text)
+    assert [m.subject for m in found] == ["公益类事业单位", "公益一类事业单位", "公益二类事业单位"]
+    plain = metrics_in("保留事业单位60个,其中公益一类41个、其他3个。")
+    assert [m.subject for m in plain] == ["事业单位", "公益一类事业单位", "其他事业单位"]
