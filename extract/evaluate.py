@@ -426,6 +426,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-details", action="store_true", help="do not list missed and spurious mentions"
     )
+    parser.add_argument(
+        "--subjects",
+        action="store_true",
+        help="also list matched mentions whose subject differs from the gold (gold | predicted)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -435,9 +440,9 @@ def run(args: argparse.Namespace) -> int:
         json.dump(report.to_dict(), out, ensure_ascii=False, indent=2)
         out.write("\n")
     elif out.isatty():
-        print_rich(report, details=not args.no_details)
+        print_rich(report, details=not args.no_details, subjects=args.subjects)
     else:
-        print_plain(report, out, details=not args.no_details)
+        print_plain(report, out, details=not args.no_details, subjects=args.subjects)
     return 0
 
 
@@ -461,7 +466,9 @@ def summary_lines(scores: Scores, documents: int) -> list[str]:
     ]
 
 
-def print_plain(report: Report, out: TextIO, *, details: bool = True) -> None:
+def print_plain(
+    report: Report, out: TextIO, *, details: bool = True, subjects: bool = False
+) -> None:
     for result in report.documents:
         s = result.scores
         out.write(
@@ -471,6 +478,9 @@ def print_plain(report: Report, out: TextIO, *, details: bool = True) -> None:
         )
         if details:
             for line in detail_lines(s):
+                out.write(f"  {line}\n")
+        if subjects:
+            for line in subject_lines(s):
                 out.write(f"  {line}\n")
     for line in summary_lines(report.overall, len(report.documents)):
         out.write(line + "\n")
@@ -482,7 +492,16 @@ def detail_lines(scores: Scores) -> list[str]:
     return lines
 
 
-def print_rich(report: Report, *, details: bool = True) -> None:
+def subject_lines(scores: Scores) -> list[str]:
+    """One line per matched pair whose subject is not the gold's: quote, gold | predicted."""
+    return [
+        f"subject  {g.quote}  gold {g.subject or '-'} | predicted {m.subject or '-'}"
+        for g, m in scores.pairs
+        if g.subject != m.subject
+    ]
+
+
+def print_rich(report: Report, *, details: bool = True, subjects: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -510,6 +529,10 @@ def print_rich(report: Report, *, details: bool = True) -> None:
     if details:
         for result in report.documents:
             for line in detail_lines(result.scores):
+                console.print(f"[dim]{result.doc}[/dim] {line}", highlight=False)
+    if subjects:
+        for result in report.documents:
+            for line in subject_lines(result.scores):
                 console.print(f"[dim]{result.doc}[/dim] {line}", highlight=False)
     for line in summary_lines(report.overall, len(report.documents)):
         console.print(line, highlight=False)

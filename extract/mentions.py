@@ -20,6 +20,7 @@ from typing import Any
 import jieba.posseg
 
 from cnpolicy.errors import ExtractError
+from cnpolicy.extract.changes import merge_changes
 from cnpolicy.extract.numbers import (
     ARABIC,
     CN_DIGITS,
@@ -95,6 +96,9 @@ class Rules:
     outcome_words: tuple[str, ...]
     name_words_after: tuple[str, ...]
     determiners: frozenset[str]
+    determiner_units: frozenset[str]
+    determiner_before: tuple[str, ...]
+    determiner_after: str
     name_before_max: int
     name_units: frozenset[str]
     strict_change: re.Pattern[str]
@@ -207,6 +211,9 @@ def load_rules() -> Rules:
         outcome_words=tuple(patterns["outcome_words"]),
         name_words_after=tuple(patterns["name_words_after"]),
         determiners=frozenset(patterns["determiner_numerals"]),
+        determiner_units=frozenset(patterns["determiner_counts"]["units"]),
+        determiner_before=tuple(patterns["determiner_counts"]["before"]),
+        determiner_after=patterns["determiner_counts"]["after"],
         name_before_max=int(patterns["name_before_max"]),
         name_units=frozenset(patterns["name_units"]),
         strict_change=re.compile(rf"[^{breaks}、\d]{{0,{gap}}}?(?:{_alternation(strict)})$"),
@@ -235,7 +242,10 @@ def _approx_lead(data: dict[str, Any], before: dict[str, Approx], breaks: str) -
     number (searched on the clause before it)."""
     gap = int(data["max_gap"])
     verbs = _alternation(data["verbs"])
-    return re.compile(rf"(?P<q>{_alternation(list(before))})(?:{verbs})[^{breaks}\d]{{0,{gap}}}$")
+    return re.compile(
+        rf"(?P<q>{_alternation(list(before))})"
+        rf"(?:(?:{verbs})[^{breaks}\d]{{0,{gap}}}|(?P<whole>[^{breaks}\d的]{{1,{gap}}}的))$"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -338,12 +348,16 @@ def _with_leading_approx(text: str, m: Mention, rules: Rules) -> Mention:
     if m.approx is not None:
         return m
     window = max(0, m.start - rules.approx_lead_window)
-    if not any(verb in text[window : m.start] for verb in rules.approx_lead_verbs):
+    head = text[window : m.start]
+    if not head.endswith("的") and not any(verb in head for verb in rules.approx_lead_verbs):
         return m
     lead = rules.approx_lead.search(text, window, m.start)
     if lead is None:
         return m
-    return replace(m, approx=rules.approx_before[lead.group("q")])
+    approx = rules.approx_before[lead.group("q")]
+    if lead.group("whole") is not None and m.kind == "percent":
+        return replace(m, start=lead.start(), approx=approx)  # 不低于合同金额的30%
+    return replace(m, approx=approx) if lead.group("whole") is None else m
 
 
 def _from_implicit(match: re.Match[str], rules: Rules) -> Mention:
@@ -470,8 +484,23 @@ def _time_not_outcome(text: str, m: Mention, rules: Rules, bounds: Boundaries) -
 
 
 def _determiner(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
-    """A bare 一 before a measure word is the article (一个部门统筹), not a count."""
-    return m.numeral in rules.determiners and m.approx is None and m.value_max is None
+    """A bare 一 before a measure word is the article (一个部门统筹), not a count; after the post
+    it counts (部长一名, 其中一名兼任…) it is a count."""
+    if m.numeral not in rules.determiners or m.approx is not None or m.value_max is not None:
+        return False
+    return not _counts_one(text, m, rules)
+
+
+def _counts_one(text: str, m: Mention, rules: Rules) -> bool:
+    """`部长一名,` / `编制一名。` / `(其中一名…)`: 一名 closing the phrase of the post it counts."""
+    if m.unit not in rules.determiner_units:
+        return False
+    if text.endswith(rules.determiner_before, 0, m.start):
+        return True
+    following = text[m.end : m.end + 1]
+    return _is_cjk(text[m.start - 1 : m.start]) and (
+        not following or following in rules.determiner_after
+    )
 
 
 def _name_after(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
@@ -524,66 +553,3 @@ def _clause_start(text: str, offset: int, rules: Rules) -> int:
     """Where the clause holding `offset` starts (looking back at most CLAUSE_WINDOW)."""
     match = rules.clause_tail.search(text, max(0, offset - CLAUSE_WINDOW), offset)
     return match.start() if match else offset
-
-
-# --- changes ----------------------------------------------------------------------------------
-
-
-_BARE_NUMBER = re.compile(rf"({NUMERAL})$")
-
-
-def merge_changes(text: str, mentions: list[Mention], rules: Rules) -> list[Mention]:
-    """Join `从61个减到49个` (before, change verb, after) into one change mention."""
-    merged: list[Mention] = []
-    for mention in mentions:
-        previous = merged[-1] if merged else None
-        change = _as_change(text, previous, mention, rules)
-        if change is not None and previous is not None and change.start == previous.start:
-            merged[-1] = change
-        else:
-            merged.append(change or mention)
-    return merged
-
-
-def _as_change(text: str, previous: Mention | None, after: Mention, rules: Rules) -> Mention | None:
-    if after.kind == "percent" and after.unit != "%":
-        return None
-    if previous is not None and previous.unit_end <= after.start:
-        between = text[previous.end : after.start]
-        opened = rules.change_gap.search(text[max(0, previous.start - 12) : previous.start])
-        if (
-            previous.unit == after.unit
-            and previous.before is None
-            and previous.value_max is None
-            and (
-                (opened and rules.change_verbs.fullmatch(between))
-                or rules.strict_change.fullmatch(between)
-            )
-        ):
-            return replace(
-                after,
-                start=previous.start,
-                before=previous.value,
-                before_start=previous.number_start,
-                before_end=previous.end,
-                kind="change",
-            )
-    return _bare_before(text, after, rules)
-
-
-def _bare_before(text: str, after: Mention, rules: Rules) -> Mention | None:
-    """`从61减到49个`: the first number written without its unit."""
-    head = text[max(0, after.start - 20) : after.start]
-    verb = rules.bare_before.search(head)
-    if verb is None or not rules.change_verbs.fullmatch(verb.group(2)):
-        return None
-    number_start = after.start - len(head) + verb.start(1)
-    if not rules.change_gap.search(text[max(0, number_start - 12) : number_start]):
-        return None
-    try:
-        before = parse_number(verb.group(1))
-    except NumberFormatError:
-        return None
-    return replace(
-        after, start=number_start, before=before, before_start=number_start, kind="change"
-    )

@@ -31,7 +31,9 @@ from cnpolicy.extract.offsets import TokenOffsets
 from cnpolicy.extract.pipeline import initialise_jieba
 from cnpolicy.extract.subjects import (
     Before,
+    complete_rate,
     distribute,
+    is_bare_rate,
     is_generic,
     subject_after,
     subject_before,
@@ -39,7 +41,7 @@ from cnpolicy.extract.subjects import (
 )
 from cnpolicy.extract.tokenizer import USE_HMM
 from cnpolicy.extract.words import Lexicon, Words, load_lexicon
-from cnpolicy.gazetteer import Gazetteer, PlaceMention, load_gazetteer
+from cnpolicy.gazetteer import Gazetteer, PlaceMention, contains, load_gazetteer
 from cnpolicy.records import Metric, MetricKind, Region, Section
 
 __all__ = ["MetricsComponent", "find_metrics", "make_metrics"]
@@ -59,12 +61,23 @@ OWN_PLACE = re.compile(r"我市|本市|全市|我省|全省|我县|全县|我区
 PLACE_LIST_MARKS = ("、", "等")
 # `下沉到县(区)一线的约占68%`: a share of the thing counted before (its relative clause + it).
 SHARE_OF = "占"
+# What ends a paragraph: a figure in a paragraph that opens with a place is about that place.
+PARAGRAPH_BREAK = "\n"
+# Characters that continue a division's name past a shorter one (区镇, 区、县(市), 县市区).
+DIVISION_GLUE = "、(市县区镇乡街道旗"
+# Between the cells of a table row (ingest writes table rows as tab-separated lines).
+CELL_BREAK = "\t"
+# A unit note closing a column header (执法队员(名)): not part of what the column counts.
+UNIT_NOTE = re.compile(r"[(（][^()（）]{1,6}[)）]$")
 # Section titles longer than this are headings of prose, not a place heading.
 MAX_PLACE_HEADING = 12
 # 的X中 / 当中 / 之中 closing a clause: a topic (新设置的机构中, …事业单位当中) for the sentence.
 TOPIC_CLAUSE = re.compile(r"(?:的(?P<head>[\u4e00-\u9fff]{1,6}?)(?<![当之])中|当中|之中)$")
 # What may stand between two values of one list (48个、67个和139个).
 LIST_JOINERS = frozenset({"、", "和", "及", "与", ",", "以及"})
+# A carried subject that is itself a class (公益类事业单位) gives its classes only what follows
+# this mark (公益一类 + 事业单位), not a second class name.
+CLASS_MARK = "类"
 NO_BEFORE = Before(None)
 KINDS: dict[str, MetricKind] = {
     "count": "count",
@@ -121,7 +134,12 @@ def find_metrics(
     rules, lexicon, taxonomy = load_rules(), load_lexicon(), load_taxonomy()
     mentions = scan_mentions(text, rules, bounds)
     extractor = _Extractor(text, context, bounds, rules, lexicon, taxonomy)
-    return [extractor.metric(m) for m in mentions]
+    found = []
+    for index, mention in enumerate(mentions):
+        following = mentions[index + 1] if index + 1 < len(mentions) else None
+        extractor.next_start = following.start if following else None
+        found.append(extractor.metric(mention))
+    return found
 
 
 @lru_cache(maxsize=8)
@@ -171,11 +189,16 @@ class _Extractor:
         self.places: Sequence[PlaceMention] = places_in(text)
         self.place_starts = [place.start for place in self.places]
         self.section_places = self._place_sections()
+        self.paragraph_breaks = _break_offsets(text, PARAGRAPH_BREAK)
+        self.paragraph_places: dict[int, Region | None] = {}
+        self.table_headers: dict[int, int] = {}
         pattern = _level_pattern(lexicon.level_words)
         self.levels = [(match.start(), match.group()) for match in pattern.finditer(text)]
         self.level_starts = [start for start, _ in self.levels]
         self.sentence_start = -1
         self.state = SentenceState(limit=0)
+        self.next_start: int | None = None
+        self.admin_units = sorted(lexicon.admin_units, key=len, reverse=True)
 
     # --- text structure ---------------------------------------------------------------------
 
@@ -201,6 +224,7 @@ class _Extractor:
         clause_start, _ = self._clause_bounds(m.start, sent_start, sent_end)
         _, after_end = self._clause_bounds(max(m.end - 1, m.start), sent_start, sent_end)
         subject, limit = self._subject(m, clause_start, max(after_end, m.end))
+        subject = self._column_header(m) or subject
         kind = KINDS["change" if m.before is not None else m.kind]
         before_text = self.text[clause_start : m.number_start]
         after_text = self.text[m.end : max(after_end, m.end)]
@@ -242,6 +266,9 @@ class _Extractor:
             after, _ = subject_after(self._words(m.before_end, m.number_start), unit=m.unit)
         if after is None and not percent:
             after, used_end = self._after(m, after_end)
+            if self._divisions_counted(after, after_end) != after:
+                after = self._divisions_counted(after, after_end)
+                used_end = self.text.find(after or "", m.end) + len(after or "")
         before = NO_BEFORE
         if after is None or is_generic(after, self.lexicon):
             before = subject_before(
@@ -266,9 +293,16 @@ class _Extractor:
             subject = before.relative + carried
         if before.rate_verb and subject and not subject.endswith(before.rate_verb):
             subject += before.rate_verb
+        if is_bare_rate(subject, self.lexicon):
+            # 精简比例 names no thing: it takes the one just counted, which stays carried
+            subject = complete_rate(subject, state.subject, self.lexicon)
+            return self._with_level_topic(subject), max(used_end, m.end)
         state.subject = subject.removesuffix(before.rate_verb or "\0") if subject else None
-        if subject and carried and self._is_category(subject) and carried not in subject:
-            subject, state.subject = subject + carried, carried  # 其中公益一类1203个、其他50个
+        if subject and self._is_category(subject):
+            base = carried.rpartition(CLASS_MARK)[2] if carried else None
+            if base and base not in subject:
+                subject = subject + base  # 其中公益一类1203个、其他50个
+            state.subject = carried  # a class is not what later figures count
         subject = self._with_level_topic(subject)
         return subject, max(used_end, m.end)
 
@@ -279,6 +313,51 @@ class _Extractor:
         words = self._words(m.end, min(after_end, m.end + MAX_AFTER_CHARS))
         after, used = subject_after(words, unit=m.unit, percent=percent)
         return after, (m.end + len("".join(words.items[:used]))) if after else m.end
+
+    def _divisions_counted(self, after: str | None, clause_end: int) -> str | None:
+        """`7个县(市、区)党政机构总数由…减少到…`, `14个县(市、区)和开发区`: a count of divisions
+        followed by what a later figure of the clause counts, or by another thing joined to
+        them, counts the divisions alone."""
+        if after is None:
+            return None
+        head = next((unit for unit in self.admin_units if after.startswith(unit)), None)
+        if head is None or head == after or after[len(head)] in DIVISION_GLUE:
+            return after  # 区镇, 区、县(市), 县市区: the divisions' name goes on
+        joined = after[len(head)] in self.lexicon.conjunctions
+        figure_follows = self.next_start is not None and self.next_start < clause_end
+        return head if joined or figure_follows else after
+
+    def _column_header(self, m: Mention) -> str | None:
+        """A table cell that holds only the figure (`146项`) counts what its column's header names
+        (`承接执法事项`); the row's label is where, not what."""
+        start, end = _around(self.paragraph_breaks, m.start, 0, len(self.text))
+        if CELL_BREAK not in self.text[start:end]:
+            return None
+        column = self.text[start : m.start].count(CELL_BREAK)
+        cells = self.text[start:end].split(CELL_BREAK)
+        if cells[column].strip() != self.text[m.start : m.end]:
+            return None
+        header = self._table_header(start)
+        if header == start or column >= len(headers := self._cells(header)):
+            return None
+        name = UNIT_NOTE.sub("", headers[column]).strip()
+        return name if name and not any(char.isdigit() for char in name) else None
+
+    def _table_header(self, row_start: int) -> int:
+        """The first row of the table (its block of tab-separated lines) holding `row_start`."""
+        if row_start not in self.table_headers:
+            first = row_start
+            while first > 0:
+                previous = _around(self.paragraph_breaks, first - 1, 0, len(self.text))[0]
+                if CELL_BREAK not in self.text[previous : first - 1]:
+                    break
+                first = previous
+            self.table_headers[row_start] = first
+        return self.table_headers[row_start]
+
+    def _cells(self, row_start: int) -> list[str]:
+        end = _around(self.paragraph_breaks, row_start, 0, len(self.text))[1]
+        return self.text[row_start:end].split(CELL_BREAK)
 
     def _listed_action(self, m: Mention, before_text: str) -> str | None:
         """The i-th action of `撤销、整合、保留X分别为A、B和C` for the i-th value of the list."""
@@ -355,7 +434,7 @@ class _Extractor:
         place of its section (a city heading in a round-up), else the document's."""
         default = self.context.region
         within = default.code if default else None
-        base = self._section_place(m.start) or default
+        base = self._paragraph_place(m.start) or self._section_place(m.start) or default
         for start in (clause_start, sent_start):
             head = self.text[start : m.start]
             if OWN_PLACE.search(head[: PLACE_AT_CLAUSE_START + 2]):
@@ -379,6 +458,23 @@ class _Extractor:
             division = self.gazetteer.choose(found.candidates, within=within)
             return self.gazetteer.region(division)
         return None
+
+    def _paragraph_place(self, offset: int) -> Region | None:
+        """The place a paragraph opens with as its agent (昆明市聚焦…, in a province's round-up),
+        when it lies inside the document's place: every figure of the paragraph is about it."""
+        start, end = _around(self.paragraph_breaks, offset, 0, len(self.text))
+        if start not in self.paragraph_places:
+            self.paragraph_places[start] = self._opening_place(start, end)
+        return self.paragraph_places[start]
+
+    def _opening_place(self, start: int, end: int) -> Region | None:
+        default = self.context.region
+        first_clause_end = self._clause_bounds(start, start, end)[1]
+        place = self._place_at(start, first_clause_end, default.code if default else None)
+        if place is None or default is None or default.code is None:
+            return place
+        inside = place.code is not None and contains(default.code, place.code)
+        return place if inside else None
 
     def _section_place(self, offset: int) -> Region | None:
         """The place of the innermost section around the offset whose heading is a place."""

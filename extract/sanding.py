@@ -118,11 +118,19 @@ def find_rank(text: str) -> str | None:
 def find_additional_names(text: str, region: str | None) -> tuple[str, ...]:
     names: list[str] = []
     for match in patterns().additional_name.finditer(text):
-        for piece in re.split(r"、|和(?=[市县区省州旗]|中共)", match.group(1)):
-            name = expand_name(piece, region)
-            if name and name not in names:
-                names.append(name)
+        for listed in re.split(r"、|和(?=[市县区省州旗]|中共)", match.group(1)):
+            for piece in bracketed_names(listed):
+                name = expand_name(piece, region)
+                if name and name not in names:
+                    names.append(name)
     return tuple(names)
+
+
+def bracketed_names(text: str) -> list[str]:
+    """`A局(B局)`: a name with a second name in brackets is two names."""
+    second = patterns().second_name
+    outer = second.sub("", text).strip()
+    return [outer, *(m.group(1).strip() for m in second.finditer(text))]
 
 
 def split_duties(items: list[Item]) -> tuple[list[Duty], list[str], list[str]]:
@@ -168,6 +176,9 @@ def name_cut(line: str) -> tuple[int, int] | None:
 def body_name(text: str) -> str:
     """A body's name without a bracket that only says what else it is called (加挂…牌子)."""
     text = re.sub(r"\((?:[^()]*(?:牌子|加挂|挂|合署)[^()]*)\)", "", text)
+    text = patterns().second_name.sub(
+        "", text
+    )  # 政策法规科(行政审批科): the record keeps names only
     return clean_name(text.rstrip("等"))
 
 

@@ -73,6 +73,7 @@ class Patterns:
     bodies_count: re.Pattern[str]
     bodies_inline: tuple[re.Pattern[str], ...]
     body_suffix: re.Pattern[str]
+    second_name: re.Pattern[str]
     body_duty_verb: re.Pattern[str]
     apart_body: re.Pattern[str]
     function_transformation: tuple[str, ...]
@@ -128,6 +129,10 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
         bodies_count=re.compile(data["bodies_count"]),
         bodies_inline=tuple(re.compile(p) for p in data["bodies_inline"]),
         body_suffix=re.compile(data["body_suffix"]),
+        second_name=re.compile(
+            rf"\(([^()]{{2,{int(data['second_name_max'])}}}?"
+            rf"{data['body_suffix'].removesuffix('$')})\)"
+        ),
         body_duty_verb=re.compile(data["body_duty_verb"]),
         apart_body=re.compile(rf"^{data['apart_lead']}({apart})(?=$|[。,;:(负承主])"),
         function_transformation=tuple(data["function_transformation"]),

@@ -7,9 +7,12 @@ clause completes a bare head (`需组建挂牌的22个单位`). Word classes: ex
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
+from cnpolicy.extract.mentions import read_data
 from cnpolicy.extract.words import Category, Lexicon, Word, Words, join, tag_table
 
 # A preposition opens a relative clause (以市委领导为组长的…) only if its 的 comes within
@@ -22,6 +25,8 @@ MAX_COMPARISON_WORDS = 5
 BARE_OBJECTS = ("职责", "职能", "事项", "权限")
 # Brackets and quotes that `balance` pairs up.
 MARKS = "()“”‘’「」《》"
+# How many words after 平均 the measure it qualifies may end (平均 + 办理 + 时限): two.
+MEASURE_LEAD_REACH = 3
 # Words that make a leading number a date (2019 年度, 2020 年): dropped with it.
 DATE_WORDS = frozenset({"年", "年度", "月", "年底", "年初", "年末"})
 
@@ -296,6 +301,7 @@ def _strip_leading(phrase: _Phrase, lex: Lexicon) -> None:
     while (
         phrase.items
         and phrase.items[0] not in lex.comparison_words
+        and not _leads_a_measure(phrase.items, lex)
         and (
             phrase.items[0] in lex.leading_junk
             or phrase.items[0] in lex.adverbs
@@ -312,6 +318,13 @@ def _strip_leading(phrase: _Phrase, lex: Lexicon) -> None:
         _strip_leading(phrase, lex)
     while phrase.items and phrase.cats[-1] == "w":
         del phrase.items[-1], phrase.cats[-1]
+
+
+def _leads_a_measure(items: list[Word], lex: Lexicon) -> bool:
+    """`平均办理时限`, `平均担保费率`: 平均 qualifies a measure within the next two words."""
+    if not items or items[0] not in load_phrase_words().measure_leads:
+        return False
+    return any(word.endswith(lex.measure_nouns) for word in items[1:MEASURE_LEAD_REACH])
 
 
 def _is_date(word: Word) -> bool:
@@ -421,9 +434,14 @@ def _has_content(items: list[Word], lex: Lexicon) -> bool:
 def _finish(items: list[Word], lex: Lexicon, kind: str) -> str:
     """Drop 层面 after a level, a bare count suffix (机构数 → 机构) on counts, stray marks."""
     words = list(items)
+    while len(words) > 1 and words[-1] in lex.adverbs:
+        words = words[:-1]  # 审批时限再(压减至…): the adverb belongs to the verb
     if kind in ("count", "change") and len(words) > 1 and words[-1] in lex.count_suffixes:
         words = words[:-1]
     text = join(words)
+    span = load_phrase_words().trailing_span.search(text)
+    if span and span.start() > 0:
+        text = text[: span.start()]
     scope = next((w for w in lex.scope_levels if text.startswith(w) and text != w), None)
     if scope:
         text = text[len(scope) :]  # 市县两级编制: the scope of the figure, not part of the thing
@@ -452,6 +470,56 @@ def balance(text: str) -> str:
             if text.endswith(left):
                 text, changed = text[:-1], True
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseWords:
+    """Word lists of data/subject_words.json that the shared Lexicon does not carry."""
+
+    rate_heads: tuple[str, ...]  # 比例, 率: with a change verb alone, a rate of nothing
+    thing_suffixes: tuple[str, ...]  # 总量: shed by a counted thing before a rate head
+    measure_leads: frozenset[str]  # 平均: kept before a measure (平均办理时限)
+    trailing_span: re.Pattern[str]  # 连续三年: how long, not what (before the verb)
+
+
+@lru_cache(maxsize=1)
+def load_phrase_words() -> PhraseWords:
+    """`rate_heads`, `rate_thing_suffixes`, `measure_leads`, `trailing_spans` of the lexicon file."""
+    data = read_data("subject_words.json")
+    suffixes = sorted(data["rate_thing_suffixes"], key=len, reverse=True)
+    return PhraseWords(
+        tuple(data["rate_heads"]),
+        tuple(suffixes),
+        frozenset(data["measure_leads"]),
+        re.compile(data["trailing_spans"]),
+    )
+
+
+def is_bare_rate(subject: str | None, lex: Lexicon) -> bool:
+    """`精简比例`, `压减率`: a change verb and a rate head, naming no thing of its own."""
+    if not subject:
+        return False
+    heads = load_phrase_words().rate_heads
+    return any(
+        subject.endswith(head) and subject[: -len(head)] in lex.change_verbs for head in heads
+    )
+
+
+def complete_rate(subject: str | None, counted: str | None, lex: Lexicon) -> str | None:
+    """`精简比例` after a figure counting `市级议事协调机构` → 市级议事协调机构精简比例.
+
+    `counted` is what the sentence's previous figure counts; a rate (…比例) is no such thing.
+    """
+    if not subject or not counted or not is_bare_rate(subject, lex):
+        return subject
+    words = load_phrase_words()
+    if counted.endswith(words.rate_heads) or counted.endswith(subject):
+        return subject
+    thing = next(
+        (counted[: -len(s)] for s in words.thing_suffixes if counted.endswith(s) and counted != s),
+        counted,
+    )
+    return thing + subject
 
 
 def with_level(level: str, subject: str, lex: Lexicon) -> str:

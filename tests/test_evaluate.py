@@ -19,6 +19,7 @@ from cnpolicy.extract.evaluate import (
     read_gold,
     run,
     score,
+    subject_lines,
 )
 from cnpolicy.records import Metric, Region
 
@@ -246,3 +247,25 @@ def test_json_report(small_set: Path, capsys: pytest.CaptureFixture[str]) -> Non
     data = json.loads(capsys.readouterr().out)
     assert data["overall"]["tp"] == 2
     assert data["documents"][0]["missed"][0]["quote"] == "没有的5项"
+
+
+def test_subject_mismatches_are_listed_on_request(
+    small_set: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = small_set / "gold" / "sample.jsonl"
+    path.write_text(path.read_text("utf-8").replace('"市级党政机构"', '"党政机构"'), "utf-8")
+    argv = [str(small_set / "gold"), str(small_set / "docs")]
+    run(parse([*argv, "--subjects"]))
+    listed = [line for line in capsys.readouterr().out.splitlines() if "subject  " in line]
+    assert listed == ["  subject  设党政机构49个  gold 党政机构 | predicted 市级党政机构"]
+    run(parse(argv))
+    assert "predicted 市级党政机构" not in capsys.readouterr().out
+
+
+def test_subject_lines_name_only_pairs_that_differ() -> None:
+    scores = score(
+        [gold("设党政机构49个", 49, subject="市级党政机构"), gold("减少12个", 12, subject="机构")],
+        [metric("49个", 49, subject="市级党政机构"), metric("减少12个", 12, subject=None)],
+        text=TEXT,
+    )
+    assert subject_lines(scores) == ["subject  减少12个  gold 机构 | predicted -"]

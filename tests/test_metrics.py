@@ -441,3 +441,211 @@ def test_a_bare_rate_takes_its_whole_from_the_sentence() -> None:
     assert found[-1].indicator == "coordination_bodies.reduction_rate"
     other = metrics_in("县级机构由80个精简为35个,精简比例达56%。")
     assert other[-1].indicator is None
+
+
+# --- heldout2 classes: round-up paragraphs, tables, divisions, staffing 一名, ranges ------------------
+
+
+def test_a_paragraph_opening_with_a_city_takes_its_figures() -> None:
+    text = (
+        "全省共精简机构120个。\n"
+        "佛山市深化审批改革,加快数字政府建设。全市行政许可事项由300项精简至240项;"
+        "办理时限压缩到5个工作日。\n"
+        "记者了解到,全省还将下放事项80项。"
+    )
+    found = metrics_in(text, place="广东省")
+    assert [m.region.name if m.region else None for m in found] == [
+        "广东省",
+        "佛山市",
+        "佛山市",
+        "广东省",
+    ]
+
+
+def test_a_paragraph_opening_with_a_place_outside_the_document_keeps_the_document() -> None:
+    text = "湖南省召开推进会。会上通报各地精简机构35个。\n本市精简事项12项。"
+    found = metrics_in(text, place="佛山市")
+    assert [m.region.name if m.region else None for m in found] == ["佛山市", "佛山市"]
+
+
+def test_a_table_cell_counts_what_its_column_header_names() -> None:
+    text = "各乡镇情况如下:\n乡镇\t下放审批事项\t执法人员(名)\n甲镇\t41项\t12名\n乙镇\t37项\t9名\n"
+    found = metrics_in(text)
+    assert [(m.value, m.subject) for m in found] == [
+        (41, "下放审批事项"),
+        (12, "执法人员"),
+        (37, "下放审批事项"),
+        (9, "执法人员"),
+    ]
+
+
+def test_a_table_cell_with_its_own_words_keeps_them() -> None:
+    text = "项目\t说明\n审批\t精简审批事项25项\n"
+    assert only(text).subject == "审批事项"
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        ("全市6个县(区)行政编制总数由1200名减少到1100名。", ["县(区)", "行政编制总数"]),
+        ("向9个县(市、区)和高新区下放管理权限85项。", ["县(市、区)", "管理权限"]),
+        ("全市40个乡镇(街道)便民服务中心实现全覆盖。", ["乡镇(街道)便民服务中心"]),
+        ("向11个区镇下放事项200项。", ["区镇", "下放事项"]),
+    ],
+)
+def test_a_count_of_divisions_stops_where_another_figure_or_thing_begins(
+    text: str, subjects: list[str]
+) -> None:
+    assert [m.subject for m in metrics_in(text)] == subjects
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("设局长一名,副局长二名。", [(1, "局长"), (2, "副局长")]),
+        ("核定机关工勤人员事业编制一名。", [(1, "机关工勤人员事业编制")]),
+        ("副局长三名(其中一名兼任督查室主任)。", [(3, "副局长"), (1, "副局长")]),
+        ("选派一名干部驻村帮扶。", []),
+        ("作为一名党员要发挥作用。", []),
+    ],
+)
+def test_one_after_the_post_it_counts_is_a_count(
+    text: str, expected: list[tuple[int, str]]
+) -> None:
+    assert [(m.value, m.subject) for m in metrics_in(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "value_max", "unit"),
+    [
+        ("各镇分别承接二十五项至四十项不等", 25, 40, "项"),
+        ("各镇分别配备8名至12名执法人员", 8, 12, "名"),
+        ("面积2平方公里-5平方公里", 2, 5, "平方公里"),
+    ],
+)
+def test_a_range_with_its_unit_at_both_ends_is_one_metric(
+    text: str, value: int, value_max: int, unit: str
+) -> None:
+    metric = only(text)
+    assert (metric.value, metric.value_max, metric.unit, metric.kind) == (
+        value,
+        value_max,
+        unit,
+        "count" if unit != "平方公里" else "amount",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["机构由12个至8个", "编制从40名到35名", "乡镇40个、街道12个"],
+)
+def test_falling_or_listed_figures_are_not_a_range(text: str) -> None:
+    assert all(m.value_max is None for m in metrics_in(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "approx", "quote"),
+    [
+        ("全市个体工商户突破6万户", 60000, "户", "more_than", "突破6万户"),
+        ("首付比例不低于项目总额的20%", 20, "%", "more_than", "不低于项目总额的20%"),
+        ("每名干部年度培训不少于32学时", 32, "学时", "more_than", "不少于32学时"),
+        ("开展专项检查45场次", 45, "场次", None, "45场次"),
+        ("整理归档文书1.8万卷", 18000, "卷", None, "1.8万卷"),
+    ],
+)
+def test_qualifiers_and_statistics_measure_words(
+    text: str, value: float, unit: str, approx: str | None, quote: str
+) -> None:
+    metric = only(text)
+    assert (metric.value, metric.unit, metric.approx, metric.text) == (value, unit, approx, quote)
+
+
+def test_a_duration_cut_by_ya_jian_is_an_outcome_and_a_bare_date_is_not() -> None:
+    assert only("竣工验收时间压减到15个工作日以内").approx == "at_most"
+    assert metrics_in("15个工作日后再议") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("每个乡镇综合办事机构一般为4至6个", "每个乡镇综合办事机构"),
+        ("其中涉企事项占六成以上", "涉企事项"),
+    ],
+)
+def test_adverbs_and_the_share_verb_do_not_end_a_subject(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
+# --- subject classes: bare rates completed, level prefixes that are part of what is counted --------
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("县级议事协调机构由80个精简为35个,精简比例达56%。", "县级议事协调机构精简比例"),
+        ("全区事业单位由120个压减至77个,压减幅度35.8%。", "事业单位压减幅度"),
+        ("行政编制总量由900名减少到810名,精简率10%。", "行政编制精简率"),
+        ("全县内设机构从240个精简至180个,撤销60个,精简比例25%。", "内设机构精简比例"),
+    ],
+)
+def test_a_bare_rate_is_completed_with_what_the_sentence_just_counted(
+    text: str, subject: str
+) -> None:
+    assert metrics_in(text)[-1].subject == subject
+
+
+def test_a_bare_rate_does_not_become_what_later_figures_count() -> None:
+    found = metrics_in("全区事业单位由120个压减至77个,精简幅度35.8%,其中撤销30个。")
+    assert [m.subject for m in found] == ["事业单位", "事业单位精简幅度", "事业单位"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "精简比例达到30%。",  # nothing counted before it in the sentence
+        "编制精简率12%。",  # already names its thing
+        "群众满意率达到96%。",  # not a rate of a reduction
+    ],
+)
+def test_a_rate_with_nothing_counted_before_or_a_named_thing_is_left_alone(text: str) -> None:
+    subject = only(text).subject
+    assert subject is not None and text.startswith(subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("其中处级领导职数减少19名。", "处级领导职数"),
+        ("提拔处级干部35名。", "处级干部"),
+        ("全市共核定正科级领导职数120名。", "正科级领导职数"),
+    ],
+)
+def test_a_rank_prefix_is_part_of_what_is_counted(text: str, subject: str) -> None:
+    found = only(text)
+    assert found.subject == subject
+    assert found.level is None  # 处级/科级 are ranks of posts, not levels of government
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("平均审批时限由6个工作日压缩至3个工作日。", "平均审批时限"),  # 平均 qualifies a measure
+        ("全年平均担保费率降至1.5%。", "平均担保费率"),
+        ("每个乡镇平均承接事项40项。", "承接事项"),  # an adverb before the verb, not a measure
+        ("登记审批时限再压减至5个工作日以内。", "登记审批时限"),  # 再 belongs to the verb
+        ("年度报告公示率连续四年保持100%。", "年度报告公示率"),  # a span of years is no subject
+        ("全县乡镇站所由80个整合为30个。", "乡镇站所"),
+        ("配备专职网格员300名。", "专职网格员"),
+        ("全年新增贷款额6亿元。", "新增贷款额"),
+    ],
+)
+def test_subject_words_around_measures_and_split_heads(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
+def test_a_class_takes_the_head_of_a_class_named_before_and_is_not_carried() -> None:
+    text = "保留的40个公益类事业单位全部明确类别,其中公益一类25个、公益二类15个。"
+    found = metrics_in(text)
+    assert [m.subject for m in found] == ["公益类事业单位", "公益一类事业单位", "公益二类事业单位"]
+    plain = metrics_in("保留事业单位60个,其中公益一类41个、其他3个。")
+    assert [m.subject for m in plain] == ["事业单位", "公益一类事业单位", "其他事业单位"]

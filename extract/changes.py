@@ -1,0 +1,92 @@
+"""Joining mentions that belong together: a before/after pair (`从61个减到49个`) into one change,
+and a range that writes its unit at both ends (`118项至168项`) into one range.
+
+Works on the mentions found by extract/mentions.py, in text order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from cnpolicy.extract.numbers import NUMERAL, RANGE_SEPARATORS, NumberFormatError, parse_number
+
+if TYPE_CHECKING:
+    from cnpolicy.extract.mentions import Mention, Rules
+
+__all__ = ["merge_changes"]
+
+
+_BARE_NUMBER = re.compile(rf"({NUMERAL})$")
+
+
+def merge_changes(text: str, mentions: list[Mention], rules: Rules) -> list[Mention]:
+    """Join `从61个减到49个` (before, change verb, after) into one change mention."""
+    merged: list[Mention] = []
+    for mention in mentions:
+        previous = merged[-1] if merged else None
+        change = _as_change(text, previous, mention, rules)
+        if change is not None and previous is not None and change.start == previous.start:
+            merged[-1] = change
+        elif change is None and (spanned := _as_range(text, previous, mention)) is not None:
+            merged[-1] = spanned
+        else:
+            merged.append(change or mention)
+    return merged
+
+
+def _as_range(text: str, low: Mention | None, high: Mention) -> Mention | None:
+    """`一百一十八项至一百六十八项`: a range that writes its unit at both ends (one metric)."""
+    if low is None or low.unit != high.unit or low.before is not None or high.before is not None:
+        return None
+    if low.value_max is not None or high.value_max is not None or high.value <= low.value:
+        return None
+    between = text[low.end : high.start].strip()
+    if len(between) != 1 or between not in RANGE_SEPARATORS:
+        return None
+    return replace(low, end=high.end, value_max=high.value, approx=low.approx or high.approx)
+
+
+def _as_change(text: str, previous: Mention | None, after: Mention, rules: Rules) -> Mention | None:
+    if after.kind == "percent" and after.unit != "%":
+        return None
+    if previous is not None and previous.unit_end <= after.start:
+        between = text[previous.end : after.start]
+        opened = rules.change_gap.search(text[max(0, previous.start - 12) : previous.start])
+        if (
+            previous.unit == after.unit
+            and previous.before is None
+            and previous.value_max is None
+            and (
+                (opened and rules.change_verbs.fullmatch(between))
+                or rules.strict_change.fullmatch(between)
+            )
+        ):
+            return replace(
+                after,
+                start=previous.start,
+                before=previous.value,
+                before_start=previous.number_start,
+                before_end=previous.end,
+                kind="change",
+            )
+    return _bare_before(text, after, rules)
+
+
+def _bare_before(text: str, after: Mention, rules: Rules) -> Mention | None:
+    """`从61减到49个`: the first number written without its unit."""
+    head = text[max(0, after.start - 20) : after.start]
+    verb = rules.bare_before.search(head)
+    if verb is None or not rules.change_verbs.fullmatch(verb.group(2)):
+        return None
+    number_start = after.start - len(head) + verb.start(1)
+    if not rules.change_gap.search(text[max(0, number_start - 12) : number_start]):
+        return None
+    try:
+        before = parse_number(verb.group(1))
+    except NumberFormatError:
+        return None
+    return replace(
+        after, start=number_start, before=before, before_start=number_start, kind="change"
+    )
