@@ -91,6 +91,24 @@ def test_our_samples_through_ingest_give_their_gold(path: Path) -> None:
     assert Sanding.from_dict(record.to_dict()) == record
 
 
+HELDOUT2 = SAMPLES.parent / "heldout2"
+
+
+def heldout_cases() -> list[Path]:
+    gold = HELDOUT2 / "gold"
+    stems = [p.name.removesuffix(".sanding.json") for p in gold.glob("*.sanding.json")]
+    return sorted(p for p in HELDOUT2.iterdir() if p.is_file() and p.stem in stems)
+
+
+@pytest.mark.parametrize("path", heldout_cases(), ids=lambda p: p.name)
+def test_blind_samples_give_their_gold(path: Path) -> None:
+    """The second blind set's 三定 documents (PDF and HTML, annotated by someone who never saw
+    the parser; 29 of 30 fields equal at the first run, all after the bracketed-name rule)."""
+    gold = json.loads((HELDOUT2 / "gold" / f"{path.stem}.sanding.json").read_text("utf-8"))
+    document = ingest_bytes(path.read_bytes(), source=str(path))
+    assert_matches_gold(parse_sanding(document), gold)
+
+
 def test_every_sample_has_a_gold_and_the_formats_are_covered() -> None:
     samples = sample_cases()
     assert len(samples) >= 5
