@@ -291,3 +291,20 @@ def test_clauses_split_by_their_postings() -> None:
     assert rare == (query.must[2], query.must[0]) and common == (query.must[1],)
     everything = {t: FTS5_RANK_BUDGET for t in frequencies}
     assert split_clauses(query, everything) == ((query.must[0],), query.must[1:])
+
+
+def test_searches_follow_writes_made_after_them(tmp_path: Path) -> None:
+    first = [doc(f"第{i}份：推进机构改革。", f"报告{i}", date="2019-05-01") for i in range(60)]
+    later = doc("新一年继续推进机构改革。", "新报告", date="2023-05-01")
+    with SqliteStore(tmp_path / "s.db") as store:
+        store.index(first)
+        before = store.search(SearchRequest(text="机构改革"))
+        assert before.total == 60 and before.facets["year"] == {"2019": 60}
+        store.index([later])
+        after = store.search(SearchRequest(text="机构改革", limit=100))
+        assert after.total == 61 and after.facets["year"] == {"2019": 60, "2023": 1}
+        assert later.id in {h.id for h in after.hits}
+        store.delete(first[0].id)
+        gone = store.search(SearchRequest(text="机构改革", limit=100))
+        assert gone.total == 60 and first[0].id not in {h.id for h in gone.hits}
+        assert gone.facets["year"] == {"2019": 59, "2023": 1}
