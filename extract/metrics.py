@@ -31,16 +31,19 @@ from cnpolicy.extract.offsets import TokenOffsets
 from cnpolicy.extract.pipeline import initialise_jieba
 from cnpolicy.extract.subjects import (
     Before,
+    beneficiary,
     complete_rate,
     distribute,
     is_bare_rate,
     is_generic,
+    load_phrase_words,
+    meeting_of,
     subject_after,
     subject_before,
     with_level,
 )
 from cnpolicy.extract.tokenizer import USE_HMM
-from cnpolicy.extract.words import Lexicon, Words, load_lexicon
+from cnpolicy.extract.words import Lexicon, Words, category_of, load_lexicon
 from cnpolicy.gazetteer import Gazetteer, PlaceMention, contains, load_gazetteer
 from cnpolicy.records import Metric, MetricKind, Region, Section
 
@@ -61,6 +64,8 @@ OWN_PLACE = re.compile(r"我市|本市|全市|我省|全省|我县|全县|我区
 PLACE_LIST_MARKS = ("、", "等")
 # `下沉到县(区)一线的约占68%`: a share of the thing counted before (its relative clause + it).
 SHARE_OF = "占"
+# A clause ending in this right before the number qualifies what the number counts (需转隶的34个单位).
+RELATIVE_MARK = "的"
 # What ends a paragraph: a figure in a paragraph that opens with a place is about that place.
 PARAGRAPH_BREAK = "\n"
 # Characters that continue a division's name past a shorter one (区镇, 区、县(市), 县市区).
@@ -270,18 +275,21 @@ class _Extractor:
                 after = self._divisions_counted(after, after_end)
                 used_end = self.text.find(after or "", m.end) + len(after or "")
         before = NO_BEFORE
+        window = max(clause_start, state.limit, m.start - MAX_BEFORE_CHARS)
         if after is None or is_generic(after, self.lexicon):
             before = subject_before(
-                self._words(max(clause_start, state.limit, m.start - MAX_BEFORE_CHARS), m.start),
-                kind=m.kind,
-                unit=m.unit,
-                topic=self._topic(m),
+                self._words(window, m.start), kind=m.kind, unit=m.unit, topic=self._topic(m)
             )
+        elif self.text[window : m.start].endswith(RELATIVE_MARK):
+            before = subject_before(self._words(window, m.start), kind=m.kind, unit=m.unit)
+            if not (before.relative and self._opens_with_verb(before.relative, after)):
+                before = NO_BEFORE
+        after = self._completed_after(m, after, window)
         if after is None and percent and before.subject is None and not before.distributed:
             after, used_end = self._after(m, after_end, percent=True)
         subject = after
         carried = state.subject or self._topic(m)
-        if after and is_generic(after, self.lexicon) and before.relative:
+        if after and before.relative:
             subject = before.relative + after
         elif not after:
             subject = carried if before.elided and carried else before.subject
@@ -305,6 +313,27 @@ class _Extractor:
             state.subject = carried  # a class is not what later figures count
         subject = self._with_level_topic(subject)
         return subject, max(used_end, m.end)
+
+    def _opens_with_verb(self, relative: str, after: str) -> bool:
+        """`从事生产经营活动的`: a clause led by its verb and its object qualifies the counted
+        noun; a bare verb (划转的, 原有的) or a noun with a relative of its own does not."""
+        words = segment(relative.removesuffix(RELATIVE_MARK))
+        verb_led = len(words) > 1 and category_of(words[0], self.lexicon) == "v"
+        return verb_led and RELATIVE_MARK not in after
+
+    def _completed_after(self, m: Mention, after: str | None, window: int) -> str | None:
+        """`为X增加30名编制` → X编制; `县委编委会召开4次会议` → 县委编委会会议."""
+        listed = load_phrase_words()
+        if after in self.lexicon.head_nouns and any(
+            p in self.text[window : m.start] for p in listed.beneficiaries
+        ):
+            words = self._words(window, m.start)
+            receiver = beneficiary(words)
+            if receiver and receiver[1] == len(words.items):
+                return receiver[0] + after
+        if m.unit in self.lexicon.event_units and after == listed.meeting_head:
+            return meeting_of(self._words(window, m.start)) or after
+        return after
 
     def _after(
         self, m: Mention, after_end: int, *, percent: bool = False

@@ -57,7 +57,7 @@ def subject_after(words: Words, *, unit: str, percent: bool = False) -> tuple[st
         return None, 0
     used = taken[-1] + 1
     phrase, used = _complete_generic(words, phrase, used)
-    return _strip_relative(words, phrase), used
+    return shed_stray_verb(_strip_relative(words, phrase)), used
 
 
 def _noun_phrase(words: Words, index: int) -> list[int]:
@@ -191,6 +191,12 @@ class _Phrase:
 def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = None) -> Before:
     """The subject from the clause before the number (after the previous metric, if any)."""
     lex = words.lex
+    receiver = beneficiary(words)
+    if receiver and receiver[1] < len(words.items):
+        thing = _Phrase(list(words.items[receiver[1] :]), list(words.cats[receiver[1] :]))
+        _strip_trailing(thing, lex)
+        if len(thing.items) == 1 and thing.items[0] in lex.head_nouns:
+            return Before(receiver[0] + thing.items[0])
     phrase = _Phrase(list(words.items), list(words.cats))
     _strip_leading(phrase, lex)
     rate_verb = _rate_verb(phrase, lex, unit)
@@ -207,9 +213,9 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
         text = _finish(phrase.items, lex, "percent")
         return Before(text or None, distributed, relative=text + "的" if text else None)
     if unit in lex.event_units and phrase.items[-1] not in lex.change_verbs:
-        while phrase.items and phrase.items[0] in lex.event_verbs:
-            phrase = _Phrase(phrase.items[1:], phrase.cats[1:])
-        return Before(_finish(phrase.items, lex, kind) or None, distributed)
+        held = [i for i, word in enumerate(phrase.items[:-1]) if word in lex.event_verbs]
+        items = phrase.items[held[-1] + 1 :] if held else phrase.items
+        return Before(_meeting(items, lex) or _finish(items, lex, kind) or None, distributed)
     chosen = _choose(phrase, lex, topic)
     chosen_phrase = _Phrase(chosen, [words.category(w) for w in chosen])
     _strip_leading(chosen_phrase, lex)
@@ -384,7 +390,8 @@ def _is_modifier(items: list[Word], cats: list[Category], i: int, lex: Lexicon) 
     return (
         (i > 0 and cats[i - 1] == "c")
         or (i + 2 < len(items) and cats[i + 1] == "c" and cats[i + 2] == "v")
-        or previous in lex.modal_words
+        or (previous in lex.modal_words and items[i] not in load_phrase_words().modal_predicates)
+        or (len(following) == 1 and following in load_phrase_words().bare_measures)
         or following.startswith(lex.measure_nouns)
         or (bool(following) and following.endswith(lex.measure_nouns))
     )
@@ -451,7 +458,7 @@ def _finish(items: list[Word], lex: Lexicon, kind: str) -> str:
             if text.startswith(marker):
                 text = level + text[len(marker) :]
                 break
-    return balance(text)
+    return balance(shed_stray_verb(text))
 
 
 def balance(text: str) -> str:
@@ -472,6 +479,59 @@ def balance(text: str) -> str:
     return text
 
 
+def shed_stray_verb(text: str) -> str:
+    """`选派服务专员` → 服务专员: a listed verb opening the phrase is not what is counted."""
+    for verb in load_phrase_words().stray_verbs:
+        if text.startswith(verb) and len(text) > len(verb) + 1:
+            return text[len(verb) :]
+    return text
+
+
+def beneficiary(words: Words) -> tuple[str, int] | None:
+    """`为基层卫生院增加`: the receiver of an allocation, and the index just past its verb.
+
+    It completes only a bare head (为X增加编制 → X编制); a named thing (教师编制) stays as it is.
+    """
+    listed = load_phrase_words()
+    items, cats = words.items, words.cats
+    start = next((i for i, w in enumerate(items) if w in listed.beneficiaries), None)
+    if start is None or cats[start] != "p":
+        return None
+    for j in range(start + 1, len(items)):
+        if items[j] in listed.allocation_verbs:
+            receiver = join(items[start + 1 : j])
+            return (receiver, j + 1) if receiver and j > start + 1 else None
+        if cats[j] not in ("n", "q", "c"):
+            return None
+    return None
+
+
+def meeting_of(words: Words) -> str | None:
+    """`县委编委会先后召开`: the last body of the clause, with 会议 (县委编委会会议)."""
+    listed = load_phrase_words()
+    for i in range(len(words.items) - 1, -1, -1):
+        if _is_body(words.items[i]):
+            return _meeting([*words.items[: i + 1], listed.meeting_head], words.lex)
+    return None
+
+
+def _meeting(items: list[Word], lex: Lexicon) -> str | None:
+    """`服务 区委 编委会 会议` → 区委编委会会议: a body's meetings, from the body's name on."""
+    listed = load_phrase_words()
+    if len(items) < 2 or items[-1] != listed.meeting_head or not _is_body(items[-2]):
+        return None
+    start = len(items) - 2
+    owner = items[start - 1] if start else ""
+    if owner.endswith("委") or owner in lex.admin_units or owner in lex.level_words:
+        start -= 1
+    return join(items[start:])
+
+
+def _is_body(word: Word) -> bool:
+    listed = load_phrase_words()
+    return len(word) > 1 and word.endswith(listed.body_suffix) and word != listed.meeting_head
+
+
 @dataclass(frozen=True, slots=True)
 class PhraseWords:
     """Word lists of data/subject_words.json that the shared Lexicon does not carry."""
@@ -480,11 +540,18 @@ class PhraseWords:
     thing_suffixes: tuple[str, ...]  # 总量: shed by a counted thing before a rate head
     measure_leads: frozenset[str]  # 平均: kept before a measure (平均办理时限)
     trailing_span: re.Pattern[str]  # 连续三年: how long, not what (before the verb)
+    stray_verbs: tuple[str, ...]  # 选派, 作为: open a phrase without being part of the thing
+    modal_predicates: frozenset[str]  # 节约: still the predicate after 可 (可节约资金)
+    bare_measures: frozenset[str]  # 量: a verb before it makes a compound (办理量)
+    beneficiaries: frozenset[str]  # 为: opens the receiver of an allocation (为X增加编制)
+    allocation_verbs: frozenset[str]  # 增加, 调剂: hand the counted thing to the receiver
+    meeting_head: str  # 会议
+    body_suffix: str  # 会: a body whose meetings are counted (编委会)
 
 
 @lru_cache(maxsize=1)
 def load_phrase_words() -> PhraseWords:
-    """`rate_heads`, `rate_thing_suffixes`, `measure_leads`, `trailing_spans` of the lexicon file."""
+    """The word lists of the lexicon file that `PhraseWords` names."""
     data = read_data("subject_words.json")
     suffixes = sorted(data["rate_thing_suffixes"], key=len, reverse=True)
     return PhraseWords(
@@ -492,6 +559,13 @@ def load_phrase_words() -> PhraseWords:
         tuple(suffixes),
         frozenset(data["measure_leads"]),
         re.compile(data["trailing_spans"]),
+        tuple(sorted(data["stray_leading_verbs"], key=len, reverse=True)),
+        frozenset(data["modal_predicates"]),
+        frozenset(data["bare_measures"]),
+        frozenset(data["beneficiary_prepositions"]),
+        frozenset(data["allocation_verbs"]),
+        data["meeting_head"],
+        data["body_suffix"],
     )
 
 

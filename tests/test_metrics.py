@@ -649,3 +649,78 @@ def test_a_class_takes_the_head_of_a_class_named_before_and_is_not_carried() -> 
     assert [m.subject for m in found] == ["公益类事业单位", "公益一类事业单位", "公益二类事业单位"]
     plain = metrics_in("保留事业单位60个,其中公益一类41个、其他3个。")
     assert [m.subject for m in plain] == ["事业单位", "公益一类事业单位", "其他事业单位"]
+
+
+# --- subject classes: meetings, verb-led relatives, receivers, stray verbs, 量 -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("区委编委会年内先后召开3次会议研究改革。", "区委编委会会议"),  # the body before the count
+        ("年内召开市委编委会会议7次。", "市委编委会会议"),
+        ("为服务县委编委会会议2次。", "县委编委会会议"),  # a word before the body is not it
+        ("组织召开专题会议8次。", "专题会议"),  # no body named: the meeting as written
+    ],
+)
+def test_meeting_counts_name_the_body_and_its_meetings(text: str, subject: str) -> None:
+    assert metrics_in(text)[0].subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("从事生产经营活动的9个事业单位全部转企。", "从事生产经营活动的事业单位"),
+        ("承担行政职能的15个事业单位完成改革。", "承担行政职能的事业单位"),
+        ("原有的12个开发区整合为4个。", "开发区"),  # a bare verb is no relative clause
+        ("全县的20个乡镇完成改革。", "乡镇"),  # a place before 的 is not one either
+    ],
+)
+def test_a_verb_led_clause_before_the_number_qualifies_what_is_counted(
+    text: str, subject: str
+) -> None:
+    assert metrics_in(text)[0].subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("为基层医院增加40名编制。", "基层医院编制"),
+        ("为中学和小学调剂编制80名。", "中学和小学编制"),
+        ("为中学补充教师编制80名。", "教师编制"),  # a named quota keeps its own name
+        ("增加编制40名。", "编制"),  # no receiver
+    ],
+)
+def test_a_quota_given_to_a_receiver_is_the_receivers_quota(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("选派驻企服务员300名。", "驻企服务员"),
+        ("发现并整改问题25个。", "问题"),
+        ("其余60名作为区级周转编制。", "区级周转编制"),
+        ("各街道累计开展联合执法行动200余次。", "联合执法行动"),
+        ("每年可节约财政经费约500万元。", "财政经费"),  # 可 + a saving verb is the predicate
+        ("节约财政资金3.6亿元。", "财政资金"),
+        ("配备执法人员120名。", "执法人员"),  # verb-noun compounds stay
+        ("清理审批事项40项。", "审批事项"),
+        ("全年新增就业1.5万人。", "新增就业"),
+    ],
+)
+def test_stray_leading_verbs_are_not_what_is_counted(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("执法案件办理量同比增长20%。", "执法案件办理量"),
+        ("窗口业务量增长15%。", "窗口业务量增长"),
+        ("执法力量充实300名。", "执法力量"),  # 力量, 质量, 数量 are no measure 量
+        ("产品质量合格率达到95%。", "产品质量合格率"),
+    ],
+)
+def test_liang_after_a_verb_is_a_measure(text: str, subject: str) -> None:
+    assert only(text).subject == subject
