@@ -29,19 +29,16 @@ from cnpolicy.extract.mentions import (
 )
 from cnpolicy.extract.offsets import TokenOffsets
 from cnpolicy.extract.pipeline import initialise_jieba
-from cnpolicy.extract.subjects import (
-    Before,
+from cnpolicy.extract.subject_context import (
     beneficiary,
     complete_rate,
     distribute,
     is_bare_rate,
-    is_generic,
     load_phrase_words,
     meeting_of,
-    subject_after,
-    subject_before,
     with_level,
 )
+from cnpolicy.extract.subjects import Before, is_generic, subject_after, subject_before
 from cnpolicy.extract.tokenizer import USE_HMM
 from cnpolicy.extract.words import Lexicon, Words, category_of, load_lexicon
 from cnpolicy.gazetteer import Gazetteer, PlaceMention, contains, load_gazetteer

@@ -7,12 +7,9 @@ clause completes a bare head (`需组建挂牌的22个单位`). Word classes: ex
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
-from cnpolicy.extract.mentions import read_data
+from cnpolicy.extract.subject_context import beneficiary, load_phrase_words, meeting_subject
 from cnpolicy.extract.words import Category, Lexicon, Word, Words, join, tag_table
 
 # A preposition opens a relative clause (以市委领导为组长的…) only if its 的 comes within
@@ -215,7 +212,7 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
     if unit in lex.event_units and phrase.items[-1] not in lex.change_verbs:
         held = [i for i, word in enumerate(phrase.items[:-1]) if word in lex.event_verbs]
         items = phrase.items[held[-1] + 1 :] if held else phrase.items
-        return Before(_meeting(items, lex) or _finish(items, lex, kind) or None, distributed)
+        return Before(meeting_subject(items, lex) or _finish(items, lex, kind) or None, distributed)
     chosen = _choose(phrase, lex, topic)
     chosen_phrase = _Phrase(chosen, [words.category(w) for w in chosen])
     _strip_leading(chosen_phrase, lex)
@@ -485,133 +482,3 @@ def shed_stray_verb(text: str) -> str:
         if text.startswith(verb) and len(text) > len(verb) + 1:
             return text[len(verb) :]
     return text
-
-
-def beneficiary(words: Words) -> tuple[str, int] | None:
-    """`为基层卫生院增加`: the receiver of an allocation, and the index just past its verb.
-
-    It completes only a bare head (为X增加编制 → X编制); a named thing (教师编制) stays as it is.
-    """
-    listed = load_phrase_words()
-    items, cats = words.items, words.cats
-    start = next((i for i, w in enumerate(items) if w in listed.beneficiaries), None)
-    if start is None or cats[start] != "p":
-        return None
-    for j in range(start + 1, len(items)):
-        if items[j] in listed.allocation_verbs:
-            receiver = join(items[start + 1 : j])
-            return (receiver, j + 1) if receiver and j > start + 1 else None
-        if cats[j] not in ("n", "q", "c"):
-            return None
-    return None
-
-
-def meeting_of(words: Words) -> str | None:
-    """`县委编委会先后召开`: the last body of the clause, with 会议 (县委编委会会议)."""
-    listed = load_phrase_words()
-    for i in range(len(words.items) - 1, -1, -1):
-        if _is_body(words.items[i]):
-            return _meeting([*words.items[: i + 1], listed.meeting_head], words.lex)
-    return None
-
-
-def _meeting(items: list[Word], lex: Lexicon) -> str | None:
-    """`服务 区委 编委会 会议` → 区委编委会会议: a body's meetings, from the body's name on."""
-    listed = load_phrase_words()
-    if len(items) < 2 or items[-1] != listed.meeting_head or not _is_body(items[-2]):
-        return None
-    start = len(items) - 2
-    owner = items[start - 1] if start else ""
-    if owner.endswith("委") or owner in lex.admin_units or owner in lex.level_words:
-        start -= 1
-    return join(items[start:])
-
-
-def _is_body(word: Word) -> bool:
-    listed = load_phrase_words()
-    return len(word) > 1 and word.endswith(listed.body_suffix) and word != listed.meeting_head
-
-
-@dataclass(frozen=True, slots=True)
-class PhraseWords:
-    """Word lists of data/subject_words.json that the shared Lexicon does not carry."""
-
-    rate_heads: tuple[str, ...]  # 比例, 率: with a change verb alone, a rate of nothing
-    thing_suffixes: tuple[str, ...]  # 总量: shed by a counted thing before a rate head
-    measure_leads: frozenset[str]  # 平均: kept before a measure (平均办理时限)
-    trailing_span: re.Pattern[str]  # 连续三年: how long, not what (before the verb)
-    stray_verbs: tuple[str, ...]  # 选派, 作为: open a phrase without being part of the thing
-    modal_predicates: frozenset[str]  # 节约: still the predicate after 可 (可节约资金)
-    bare_measures: frozenset[str]  # 量: a verb before it makes a compound (办理量)
-    beneficiaries: frozenset[str]  # 为: opens the receiver of an allocation (为X增加编制)
-    allocation_verbs: frozenset[str]  # 增加, 调剂: hand the counted thing to the receiver
-    meeting_head: str  # 会议
-    body_suffix: str  # 会: a body whose meetings are counted (编委会)
-
-
-@lru_cache(maxsize=1)
-def load_phrase_words() -> PhraseWords:
-    """The word lists of the lexicon file that `PhraseWords` names."""
-    data = read_data("subject_words.json")
-    suffixes = sorted(data["rate_thing_suffixes"], key=len, reverse=True)
-    return PhraseWords(
-        tuple(data["rate_heads"]),
-        tuple(suffixes),
-        frozenset(data["measure_leads"]),
-        re.compile(data["trailing_spans"]),
-        tuple(sorted(data["stray_leading_verbs"], key=len, reverse=True)),
-        frozenset(data["modal_predicates"]),
-        frozenset(data["bare_measures"]),
-        frozenset(data["beneficiary_prepositions"]),
-        frozenset(data["allocation_verbs"]),
-        data["meeting_head"],
-        data["body_suffix"],
-    )
-
-
-def is_bare_rate(subject: str | None, lex: Lexicon) -> bool:
-    """`精简比例`, `压减率`: a change verb and a rate head, naming no thing of its own."""
-    if not subject:
-        return False
-    heads = load_phrase_words().rate_heads
-    return any(
-        subject.endswith(head) and subject[: -len(head)] in lex.change_verbs for head in heads
-    )
-
-
-def complete_rate(subject: str | None, counted: str | None, lex: Lexicon) -> str | None:
-    """`精简比例` after a figure counting `市级议事协调机构` → 市级议事协调机构精简比例.
-
-    `counted` is what the sentence's previous figure counts; a rate (…比例) is no such thing.
-    """
-    if not subject or not counted or not is_bare_rate(subject, lex):
-        return subject
-    words = load_phrase_words()
-    if counted.endswith(words.rate_heads) or counted.endswith(subject):
-        return subject
-    thing = next(
-        (counted[: -len(s)] for s in words.thing_suffixes if counted.endswith(s) and counted != s),
-        counted,
-    )
-    return thing + subject
-
-
-def with_level(level: str, subject: str, lex: Lexicon) -> str:
-    """`市本级` + 事业单位法人 → 市本级事业单位法人 (a level replaces the one the subject had)."""
-    for known in lex.level_words:
-        if subject.startswith(known):
-            return level + subject[len(known) :]
-    return level + subject
-
-
-def distribute(subject: str, index: int, segment: Callable[[str], list[str]]) -> str:
-    """`农业系统机构、编制精简比例` 分别 → the index-th of 农业系统机构精简比例, 农业系统编制精简比例."""
-    parts = subject.split("、")
-    if len(parts) < 2 or index >= len(parts):
-        return subject
-    first, last = segment(parts[0]), segment(parts[-1])
-    if len(first) < 2 or len(last) < 2:
-        return subject
-    prefix, suffix = "".join(first[:-1]), "".join(last[1:])
-    items = [first[-1], *parts[1:-1], last[0]]
-    return prefix + items[index] + suffix

@@ -22,14 +22,14 @@ SHARED_FLOORS = {"f1": 0.98, "subject": 0.90, "region": 0.98, "before": 1.0}
 # F1 1.000, subject 0.907, region 1.000, before 1.000, indicator 0.909.
 CORPORA_FLOORS = {"f1": 0.98, "subject": 0.89, "region": 0.98, "before": 0.97, "indicator": 0.88}
 # corpora/heldout (5 documents in txt, HTML, PDF, DOCX, 194 gold metrics), measured after the
-# rounds of general rules: F1 1.000, region 1.000, subject 0.773 exact / 0.964 lenient (one
+# rounds of general rules: F1 1.000, region 1.000, subject 0.794 exact / 0.964 lenient (one
 # subject contains the other: the annotator's phrase boundaries differ from ours more than the
 # thing named does, so the lenient rate is the one gated), indicator 0.900.
 HELDOUT_FLOORS = {"f1": 0.98, "region": 0.98, "subject_lenient": 0.94, "indicator": 0.87}
 
 # corpora/heldout2 (7 documents: txt, GBK txt, GBK HTML, HTML, PDF x2, DOCX; 214 gold metrics),
 # written blind in this round. First run: F1 0.974, subject 0.454 / 0.785, region 0.873; after
-# the general rules it prompted: F1 1.000, subject 0.682 / 0.953, region 1.000, indicator 0.867.
+# the general rules it prompted: F1 1.000, subject 0.710 / 0.963, region 1.000, indicator 0.867.
 HELDOUT2_FLOORS = {"f1": 0.98, "region": 0.98, "subject_lenient": 0.93, "before": 1.0}
 
 

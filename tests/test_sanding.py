@@ -103,7 +103,7 @@ def heldout_cases() -> list[Path]:
 @pytest.mark.parametrize("path", heldout_cases(), ids=lambda p: p.name)
 def test_blind_samples_give_their_gold(path: Path) -> None:
     """The second blind set's 三定 documents (PDF and HTML, annotated by someone who never saw
-    the parser; 29 of 30 fields equal at the first run, all after the bracketed-name rule)."""
+    the parser; 27 of 30 fields equal at the first run, all after the bracketed-name rule)."""
     gold = json.loads((HELDOUT2 / "gold" / f"{path.stem}.sanding.json").read_text("utf-8"))
     document = ingest_bytes(path.read_bytes(), source=str(path))
     assert_matches_gold(parse_sanding(document), gold)
