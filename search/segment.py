@@ -6,6 +6,7 @@ word is found however jieba cuts it; stripping U+200B from an indexed column giv
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,6 +56,16 @@ def is_token_char(char: str) -> bool:
 
 def _supplementary_private(char: str) -> bool:
     return "\U000f0000" <= char <= "\U000ffffd" or "\U00100000" <= char <= "\U0010fffd"
+
+
+# The same characters as is_token_char, as runs: letters and numbers (str.isalnum() is what
+# `\w` matches, less `_`) and the private-use ranges.
+_FTS_TOKEN = re.compile(r"(?:[^\W_]|[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd])+")
+
+
+def fts_tokens(text: str) -> list[str]:
+    """The tokens FTS5's unicode61 tokenizer makes of an indexed column, case-folded."""
+    return _FTS_TOKEN.findall(text.lower())
 
 
 def unicode61_token_char(char: str) -> bool:

@@ -10,7 +10,6 @@ exactly from their text (term frequencies in title and body), as search engines 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cnpolicy.search.query import CompiledQuery, Variants
-from cnpolicy.search.segment import strip_separators
+from cnpolicy.search.segment import fts_tokens, strip_separators
 
 # BM25 saturation and length normalisation: the values Lucene and Elasticsearch use by default,
 # so the two backends rank alike.
@@ -32,16 +31,9 @@ TITLE_WEIGHT = 4.0
 # Reading a document's text costs about 40 microseconds, so 50 cost 2 ms.
 RERANK_WINDOW = 50
 
-# FTS5 unicode61's tokens: runs of letters, numbers and private-use characters.
-_FTS_TOKEN = re.compile(r"(?:[^\W_]|[\ue000-\uf8ff])+")
 
 Scores = npt.NDArray[np.float64]
 Rows = npt.NDArray[np.int64]
-
-
-def fts_tokens(text: str) -> list[str]:
-    """The tokens FTS5's unicode61 tokenizer makes of an indexed column, case-folded."""
-    return _FTS_TOKEN.findall(text.lower())
 
 
 def distinct_tokens(*columns: str) -> set[str]:

@@ -57,11 +57,18 @@ Counts = npt.NDArray[np.int64]
 NO_COUNTS: Counts = np.zeros(0, dtype=np.int64)
 
 
-def run(connection: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
+def run(
+    connection: sqlite3.Connection,
+    sql: str,
+    params: Iterable[Any] = (),
+    *,
+    source: str | None = None,
+) -> sqlite3.Cursor:
+    """Execute SQL; an SQLite error becomes a StoreError (naming the store file when given)."""
     try:
         return connection.execute(sql, tuple(params))
     except sqlite3.Error as error:
-        raise StoreError(f"query failed: {error}") from None
+        raise StoreError(f"query failed: {error}", source=source) from None
 
 
 # --- per-document arrays -------------------------------------------------------------------

@@ -36,7 +36,7 @@ from cnpolicy.search.backend import (
     resolve_region,
 )
 from cnpolicy.search.query import compile_text
-from cnpolicy.search.segment import strip_separators
+from cnpolicy.search.segment import fts_tokens, strip_separators
 from cnpolicy.search.sources import SourceFile, SourceInfo
 from cnpolicy.search.sqlite_query import (
     build_filters,
@@ -45,7 +45,7 @@ from cnpolicy.search.sqlite_query import (
     metrics_sql,
     sanding_sql,
 )
-from cnpolicy.search.sqlite_rank import distinct_tokens, fts_tokens
+from cnpolicy.search.sqlite_rank import distinct_tokens
 from cnpolicy.search.sqlite_rows import (
     DOCUMENT_COLUMNS,
     METRIC_FIELDS,
@@ -73,6 +73,7 @@ from cnpolicy.search.sqlite_search import (
     hits,
     load_facet_cells,
     ranked_page,
+    run,
     unranked_page,
 )
 
@@ -166,11 +167,7 @@ class SqliteStore(Store):
         return getattr(self._local, "active", None) or self._connection
 
     def _run(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
-        connection = self._run_connection()
-        try:
-            return connection.execute(sql, tuple(params))
-        except sqlite3.Error as error:
-            raise StoreError(f"query failed: {error}", source=str(self.path)) from None
+        return run(self._run_connection(), sql, params, source=str(self.path))
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:

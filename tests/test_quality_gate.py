@@ -68,19 +68,13 @@ def test_our_annotated_samples(corpora: Path) -> None:
     check(report.overall, CORPORA_FLOORS)
 
 
-def test_held_out_set(corpora: Path) -> None:
-    gold = corpora / "heldout" / "gold"
+@pytest.mark.parametrize(
+    ("folder", "floors"), [("heldout", HELDOUT_FLOORS), ("heldout2", HELDOUT2_FLOORS)]
+)
+def test_held_out_sets(corpora: Path, folder: str, floors: dict[str, float]) -> None:
+    gold = corpora / folder / "gold"
     if not any(gold.glob("*.jsonl")):
         pytest.skip(f"no held-out gold in {gold}")
-    report = evaluate(gold, corpora / "heldout")
+    report = evaluate(gold, corpora / folder)
     assert report.overall.tp > 0
-    check(report.overall, HELDOUT_FLOORS)
-
-
-def test_second_held_out_set(corpora: Path) -> None:
-    gold = corpora / "heldout2" / "gold"
-    if not any(gold.glob("*.jsonl")):
-        pytest.skip(f"no held-out gold in {gold}")
-    report = evaluate(gold, corpora / "heldout2")
-    assert report.overall.tp > 0
-    check(report.overall, HELDOUT2_FLOORS)
+    check(report.overall, floors)

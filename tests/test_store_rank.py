@@ -15,13 +15,13 @@ from cnpolicy.ingest.dedup import content_id
 from cnpolicy.records import Document
 from cnpolicy.search.backend import SearchRequest
 from cnpolicy.search.query import compile_text
+from cnpolicy.search.segment import fts_tokens
 from cnpolicy.search.sqlite_rank import (
     RERANK_WINDOW,
     TITLE_WEIGHT,
     RankTerm,
     exact_score,
     first_pass,
-    fts_tokens,
     idf,
     length_norms,
     parse_rows,

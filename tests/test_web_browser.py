@@ -215,39 +215,30 @@ def test_a_bar_lands_on_its_own_mention_not_an_equal_quote(page: Page, tmp_path:
     store.close()
 
 
-def test_the_document_page_links_its_original_file(browser: Browser, tmp_path: Path) -> None:
+def test_the_document_page_links_its_original_file(page: Page, tmp_path: Path) -> None:
     store = filled_store(tmp_path / "originals.db")
     # A long name without spaces: the page must still fit a phone's width.
     good = tmp_path / f"liuzhou-{'x' * 90}.txt"
     good.write_text(UPLOAD_TEXT, encoding="gb18030")
     with running_server(create_app(store)) as url:
-        context = browser.new_context()
-        page = context.new_page()
-        try:
-            page.goto(f"{url}/ui/upload")
-            page.set_input_files("#files", [str(good)])
-            page.click("#upload-button")
-            page.wait_for_selector(".upload-item.ok a", timeout=UPLOAD_TIMEOUT_MS)
-            page.click(".upload-item.ok a")
-            page.wait_for_selector("#source-link[data-source=original]")
-            href = page.get_attribute("#source-link", "href")
-            assert href is not None
-            response = page.request.get(url + href)
-            assert response.body() == good.read_bytes()
-            assert response.headers["content-type"] == "text/plain; charset=gb18030"
-            assert good.name in page.inner_text("dl.doc-meta")
-            page.set_viewport_size(PHONE)
-            assert no_horizontal_scroll(page)
-        except BaseException:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "originals.png"), full_page=True)
-            raise
-        finally:
-            context.close()
+        page.goto(f"{url}/ui/upload")
+        page.set_input_files("#files", [str(good)])
+        page.click("#upload-button")
+        page.wait_for_selector(".upload-item.ok a", timeout=UPLOAD_TIMEOUT_MS)
+        page.click(".upload-item.ok a")
+        page.wait_for_selector("#source-link[data-source=original]")
+        href = page.get_attribute("#source-link", "href")
+        assert href is not None
+        response = page.request.get(url + href)
+        assert response.body() == good.read_bytes()
+        assert response.headers["content-type"] == "text/plain; charset=gb18030"
+        assert good.name in page.inner_text("dl.doc-meta")
+        page.set_viewport_size(PHONE)
+        assert no_horizontal_scroll(page)
     store.close()
 
 
-def test_upload_shows_progress_and_per_file_results(browser: Browser, tmp_path: Path) -> None:
+def test_upload_shows_progress_and_per_file_results(page: Page, tmp_path: Path) -> None:
     store = filled_store(tmp_path / "upload.db")
     before = store.count()
     good = tmp_path / "liuzhou.txt"
@@ -255,29 +246,20 @@ def test_upload_shows_progress_and_per_file_results(browser: Browser, tmp_path: 
     bad = tmp_path / "picture.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
     with running_server(create_app(store)) as url:
-        context = browser.new_context()
-        page = context.new_page()
-        try:
-            page.goto(f"{url}/ui/upload")
-            page.set_input_files("#files", [str(good), str(bad)])
-            page.click("#upload-button")
-            page.wait_for_selector(".upload-item.ok a", timeout=UPLOAD_TIMEOUT_MS)
-            page.wait_for_selector(".upload-item.failed", timeout=UPLOAD_TIMEOUT_MS)
-            items = page.locator(".upload-item")
-            assert items.count() == 2
-            assert "picture.txt" in page.inner_text(".upload-item.failed")
-            assert "(415)" in page.inner_text(".upload-item.failed .status")
-            assert page.locator(".upload-item.ok progress").get_attribute("value") == "100"
-            assert store.count() == before + 1
-            page.click(".upload-item.ok a")
-            page.wait_for_selector(".doc-text")
-            assert "柳州市" in page.inner_text(".doc-text")
-        except BaseException:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "upload.png"), full_page=True)
-            raise
-        finally:
-            context.close()
+        page.goto(f"{url}/ui/upload")
+        page.set_input_files("#files", [str(good), str(bad)])
+        page.click("#upload-button")
+        page.wait_for_selector(".upload-item.ok a", timeout=UPLOAD_TIMEOUT_MS)
+        page.wait_for_selector(".upload-item.failed", timeout=UPLOAD_TIMEOUT_MS)
+        items = page.locator(".upload-item")
+        assert items.count() == 2
+        assert "picture.txt" in page.inner_text(".upload-item.failed")
+        assert "(415)" in page.inner_text(".upload-item.failed .status")
+        assert page.locator(".upload-item.ok progress").get_attribute("value") == "100"
+        assert store.count() == before + 1
+        page.click(".upload-item.ok a")
+        page.wait_for_selector(".doc-text")
+        assert "柳州市" in page.inner_text(".doc-text")
     store.close()
 
 
