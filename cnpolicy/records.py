@@ -14,7 +14,7 @@ DOC_TYPES: tuple[str, ...] = ("reform_report", "work_report", "sanding", "notice
 FORMATS: tuple[str, ...] = ("txt", "html", "pdf", "docx")
 MetricKind = Literal["count", "percent", "change", "amount"]
 Approx = Literal["more_than", "nearly", "about", "at_most"]
-RegionLevel = Literal["province", "city", "county"]
+RegionLevel = Literal["national", "province", "city", "county"]
 
 
 def as_number(value: float) -> Number:
@@ -96,6 +96,11 @@ class Metric:
     level: str | None = None
     region: Region | None = None
     indicator: str | None = None
+    # How much the figure covers: 市级/县级/乡镇 (one level's own bodies), 全市/全省 (the place and
+    # all below it), N个县 (a named subset), or None when the text does not say.
+    scope: str | None = None
+    # For transfers (下放/下划/下沉): who receives, e.g. 乡镇, 开发区, 县.
+    recipient: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -230,6 +235,10 @@ class Document:
     duplicate_of: str | None = None
     fingerprint: str | None = None  # simhash of the body, for near-duplicate detection
     encoding: str | None = None
+    doc_number: str | None = None  # 发文字号, e.g. 国办发〔2024〕5号
+    # The dates a document states, ISO: "written" (成文/印发), "published" (发布), "effective" (施行)
+    dates: dict[str, str] = field(default_factory=dict)
+    url: str | None = None  # the original address (canonical link, og:url or the info line)
     entities: tuple[Entity, ...] = ()
     metrics: tuple[Metric, ...] = ()
     sanding: Sanding | None = None
@@ -261,6 +270,9 @@ class Document:
             "duplicate_of": self.duplicate_of,
             "fingerprint": self.fingerprint,
             "encoding": self.encoding,
+            "doc_number": self.doc_number,
+            "dates": dict(self.dates),
+            "url": self.url,
             "text": self.text,
             "sections": [s.to_dict() for s in self.sections],
             "entities": [e.to_dict() for e in self.entities],
@@ -284,6 +296,9 @@ class Document:
             duplicate_of=data.get("duplicate_of"),
             fingerprint=data.get("fingerprint"),
             encoding=data.get("encoding"),
+            doc_number=data.get("doc_number"),
+            dates=dict(data.get("dates") or {}),
+            url=data.get("url"),
             entities=tuple(Entity(**e) for e in data.get("entities") or ()),
             metrics=tuple(Metric.from_dict(m) for m in data.get("metrics") or ()),
             sanding=Sanding.from_dict(data.get("sanding")),
