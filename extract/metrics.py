@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import jieba
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -28,7 +27,7 @@ from cnpolicy.extract.mentions import (
     scan_mentions,
 )
 from cnpolicy.extract.offsets import TokenOffsets
-from cnpolicy.extract.pipeline import initialise_jieba
+from cnpolicy.extract.pipeline import segmenter
 from cnpolicy.extract.subject_context import (
     beneficiary,
     complete_rate,
@@ -39,7 +38,6 @@ from cnpolicy.extract.subject_context import (
     with_level,
 )
 from cnpolicy.extract.subjects import Before, is_generic, subject_after, subject_before
-from cnpolicy.extract.tokenizer import USE_HMM
 from cnpolicy.extract.words import Lexicon, Words, category_of, load_lexicon
 from cnpolicy.gazetteer import Gazetteer, PlaceMention, contains, load_gazetteer
 from cnpolicy.records import Metric, MetricKind, Region, Section
@@ -116,15 +114,13 @@ class SentenceState:
 
 def jieba_boundaries(text: str) -> Boundaries:
     """Word boundaries from a jieba pass with our user dictionary (when no Doc is at hand)."""
-    initialise_jieba()
-    spans = [(start, end) for _word, start, end in jieba.tokenize(text, HMM=USE_HMM)]
+    spans = segmenter().spans(text)
     return Boundaries([s for s, _ in spans], [e for _, e in spans])
 
 
 def segment(text: str) -> list[str]:
     """jieba's words for a short phrase, segmented as the pipeline does."""
-    words: list[str] = jieba.lcut(text, HMM=USE_HMM)
-    return words
+    return segmenter().cut(text)
 
 
 def find_metrics(

@@ -11,16 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jieba
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-# jieba's HMM guesses words jieba's dictionary lacks (mostly names). The components match on
-# the text and use tokens only to anchor spans, so the HMM adds a third to the time and nothing
-# to the results (measured on the reform reports: same metrics and entities either way).
-USE_HMM = False
+from cnpolicy.extract.pipeline import segmenter
+
 # Words whose string-store ids the tokenizer keeps. A Doc built from ids skips hashing every
 # word's text twice (spaCy's Vocab.get), which is three quarters of building it; policy prose
 # repeats a vocabulary of tens of thousands of words, and past this many the table starts
@@ -31,13 +28,12 @@ MAX_KNOWN_WORDS = 200_000
 class JiebaTokenizer:
     """Text → Doc with one token per jieba word; `doc.text == text` always."""
 
-    def __init__(self, vocab: Vocab, *, hmm: bool = USE_HMM) -> None:
+    def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
-        self.hmm = hmm
         self._ids: dict[str, int] = {}  # word → its id in vocab.strings (the word is stored)
 
     def __call__(self, text: str) -> Doc:
-        words = [word for word in jieba.lcut(text, HMM=self.hmm) if word]
+        words = segmenter().cut(text)
         ids = self.word_ids(words)  # spaCy's stub types words as strings; Doc takes ids too
         return Doc(self.vocab, words=ids, spaces=[False] * len(words))  # type: ignore[arg-type]
 
@@ -59,7 +55,7 @@ class JiebaTokenizer:
         known = ids.get
         return [known(word, 0) or remember(word) for word in words]
 
-    # The tokenizer holds no state of its own: jieba's dictionary is loaded by the pipeline.
+    # The tokenizer holds no state of its own: the dictionary is loaded by the pipeline.
     def to_bytes(self, **_: Any) -> bytes:
         return b""
 
@@ -74,8 +70,8 @@ class JiebaTokenizer:
 
 
 @registry.tokenizers("cnpolicy.jieba_tokenizer.v1")  # type: ignore[untyped-decorator]
-def create_jieba_tokenizer(hmm: bool = USE_HMM) -> Callable[[Language], JiebaTokenizer]:
+def create_jieba_tokenizer() -> Callable[[Language], JiebaTokenizer]:
     def create(nlp: Language) -> JiebaTokenizer:
-        return JiebaTokenizer(nlp.vocab, hmm=hmm)
+        return JiebaTokenizer(nlp.vocab)
 
     return create

@@ -1,6 +1,6 @@
 """Chinese segmentation for the search index: jieba's precise tokens joined by U+200B, sub-words.
 
-Index and queries go through the same tokenizer (a private jieba.Tokenizer with our words), so a
+Index and queries go through the same tokenizer (jieba's dictionary with our words, via rjieba), so a
 word is found however jieba cuts it; stripping U+200B from an indexed column gives the text back.
 """
 
@@ -11,19 +11,15 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from itertools import pairwise
 
-import jieba
-
 from cnpolicy.gazetteer import load_gazetteer
+from cnpolicy.segmenter import Segmenter, read_word_list
 
 ZWSP = "\u200b"
-# jieba's hidden-Markov new-word guessing is off: it merges unknown characters differently in
-# different contexts (市编办 → 市/编办 in one sentence, 市编/办 in another), so a query cut alone
-# would miss the same word cut in a document. Without it unknown runs stay single characters,
-# which always match as a phrase.
-USE_HMM = False
+# jieba's hidden-Markov new-word guessing is off (cnpolicy.segmenter): it merges unknown characters
+# differently in different contexts (市编办 → 市/编办 in one sentence, 市编/办 in another), so a
+# query cut alone would miss the same word cut in a document.
 # Sub-word lengths: the dictionary words of 2-4 characters inside a longer token (长春 in
 # 长春市, 政法大学 in 中国政法大学). jieba.cut_for_search stops at 3; with 4, words such as
 # 政法大学 and 专题研讨 are found inside longer tokens (measured on the development set:
@@ -79,20 +75,6 @@ def is_indexable(token: str) -> bool:
     return any(is_token_char(c) for c in token)
 
 
-def _user_words() -> list[tuple[str, int | None]]:
-    text = (
-        resources.files("cnpolicy.search").joinpath("data").joinpath(USER_DICT).read_text("utf-8")
-    )
-    words: list[tuple[str, int | None]] = []
-    for line in text.splitlines():
-        parts = line.split()
-        if not parts or parts[0].startswith("#"):
-            continue
-        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-        words.append((parts[0], freq))
-    return words
-
-
 def _place_words() -> list[str]:
     """Full and short names of every division, sorted so the dictionary is built the same way."""
     gazetteer = load_gazetteer()
@@ -101,22 +83,14 @@ def _place_words() -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def tokenizer() -> jieba.Tokenizer:
-    """The search tokenizer, built once per process (about a second: jieba's dictionary)."""
-    jieba.setLogLevel(60)  # jieba reports cache loading on stderr at INFO
-    tk = jieba.Tokenizer()
-    tk.initialize()
-    for word in _place_words():
-        if not tk.FREQ.get(word):
-            tk.add_word(word)
-    for word, freq in _user_words():
-        tk.add_word(word, freq=freq)
-    return tk
+def tokenizer() -> Segmenter:
+    """The search tokenizer, built once per process: jieba's dictionary, places, our words."""
+    return Segmenter(read_word_list("cnpolicy.search", USER_DICT), new_only=_place_words())
 
 
 def tokens(text: str) -> list[str]:
     """jieba's precise tokens; their concatenation is the text."""
-    return list(tokenizer().cut(text, HMM=USE_HMM))
+    return tokenizer().cut(text)
 
 
 def join_tokens(parts: Iterable[str]) -> str:
@@ -139,7 +113,7 @@ def join_tokens(parts: Iterable[str]) -> str:
 
 def subwords(parts: Iterable[str]) -> list[str]:
     """The dictionary words of 2 and 3 characters inside longer tokens (jieba's search mode)."""
-    freq = tokenizer().FREQ
+    is_word = tokenizer().is_word
     found: list[str] = []
     for token in parts:
         for size in SUBWORD_LENGTHS:
@@ -148,15 +122,15 @@ def subwords(parts: Iterable[str]) -> list[str]:
             found.extend(
                 token[i : i + size]
                 for i in range(len(token) - size + 1)
-                if freq.get(token[i : i + size])
+                if is_word(token[i : i + size])
             )
     return found
 
 
 def merged_words(parts: list[str]) -> list[str]:
     """Dictionary words that two adjacent tokens make together (综合 + 执法 → 综合执法)."""
-    freq = tokenizer().FREQ
-    return [a + b for a, b in pairwise(parts) if len(a) + len(b) <= MAX_MERGED and freq.get(a + b)]
+    is_word = tokenizer().is_word
+    return [a + b for a, b in pairwise(parts) if len(a) + len(b) <= MAX_MERGED and is_word(a + b)]
 
 
 def strip_separators(text: str) -> str:

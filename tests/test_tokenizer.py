@@ -6,13 +6,17 @@ import jieba
 import pytest
 
 from cnpolicy.config import ExtractOptions
-from cnpolicy.extract.pipeline import get_nlp, initialise_jieba
+from cnpolicy.extract.pipeline import USER_DICT, get_nlp
 from cnpolicy.extract.tokenizer import MAX_KNOWN_WORDS, JiebaTokenizer
+from cnpolicy.segmenter import read_word_list
 
 
 @pytest.fixture(scope="module", autouse=True)
 def user_dictionary() -> None:
-    initialise_jieba()
+    """The reference jieba with the same user words as the pipeline's segmenter."""
+    jieba.setLogLevel(60)
+    for word, freq in read_word_list("cnpolicy.extract", USER_DICT):
+        jieba.add_word(word, freq=freq)
 
 
 def test_docs_from_ids_equal_docs_from_words_and_memory_zones_keep_working() -> None:

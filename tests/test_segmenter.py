@@ -1,0 +1,87 @@
+"""rjieba against the reference jieba: the same tokens for every corpus file, with our dictionaries."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import jieba
+import pytest
+
+from cnpolicy.extract.pipeline import USER_DICT as EXTRACT_DICT
+from cnpolicy.extract.pipeline import segmenter
+from cnpolicy.search import segment as search_segment
+from cnpolicy.segmenter import Segmenter, read_word_list
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "corpus"
+
+
+def corpus_files() -> list[Path]:
+    files = sorted((ROOT / "corpora").rglob("*.txt"))
+    if SHARED.is_dir():
+        files += sorted(SHARED.rglob("*.txt"))
+    return files
+
+
+@cache
+def reference_extract() -> jieba.Tokenizer:
+    """jieba as the pipeline used it before rjieba: main dictionary plus extract's user words."""
+    jieba.setLogLevel(60)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    for word, freq in read_word_list("cnpolicy.extract", EXTRACT_DICT):
+        tk.add_word(word, freq=freq)
+    return tk
+
+
+@cache
+def reference_search() -> jieba.Tokenizer:
+    """jieba as the search index used it: places it lacks, then search's user words."""
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    for word in search_segment._place_words():
+        if not tk.FREQ.get(word):
+            tk.add_word(word)
+    for word, freq in read_word_list("cnpolicy.search", search_segment.USER_DICT):
+        tk.add_word(word, freq=freq)
+    return tk
+
+
+def read_text(path: Path) -> str:
+    return unicodedata.normalize("NFKC", path.read_text("utf-8", errors="replace"))
+
+
+def test_the_corpus_files_are_found() -> None:
+    assert len(corpus_files()) >= 20
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name)
+def test_rjieba_cuts_every_corpus_file_as_jieba_does(path: Path) -> None:
+    text = read_text(path)
+    assert segmenter().cut(text) == [w for w in reference_extract().lcut(text, HMM=False) if w]
+    assert search_segment.tokens(text) == [w for w in reference_search().lcut(text, HMM=False) if w]
+
+
+def test_offsets_cover_the_text_and_match_the_tokens() -> None:
+    text = "2025年全省生产总值增长5.2%,突破1.5万亿元。abc 12.5%"
+    tokens = segmenter().cut(text)
+    spans = segmenter().spans(text)
+    assert "".join(tokens) == text
+    assert [text[s:e] for s, e in spans] == tokens
+
+
+def test_dictionary_lookups_agree_with_jieba() -> None:
+    text = read_text(corpus_files()[0])[:5000]
+    reference = reference_search().FREQ
+    words = {text[i : i + n] for n in (2, 3, 4) for i in range(len(text) - n)}
+    assert {w for w in words if search_segment.tokenizer().is_word(w)} == {
+        w for w in words if reference.get(w)
+    }
+
+
+def test_added_words_are_cut_whole_and_new_only_words_keep_known_frequencies() -> None:
+    seg = Segmenter([("编制核定数", None)], new_only=["长春市"])
+    assert "编制核定数" in seg.cut("本单位编制核定数为12名")
+    assert seg.is_word("长春市") and not seg.is_word("长春市编制核定数")
