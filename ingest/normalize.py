@@ -12,6 +12,14 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+import regex
+
+# Character classes by Unicode property, matched in C by the `regex` module (its Unicode tables
+# are newer than unicodedata's; they differ only on characters assigned since). They replace
+# per-character Python loops that took a tenth of ingest time on the real reports.
+_INVISIBLE = regex.compile(r"[[\p{Cc}\p{Cf}]--[\n\t]]", regex.V1)
+_WIDE = regex.compile(r"[\p{East_Asian_Width=Wide}\p{East_Asian_Width=Fullwidth}]")
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # normalize() repeats its pass until the text stops changing. Every step only removes
@@ -93,7 +101,7 @@ def ends_sentence(line: str) -> bool:
 
 def display_width(text: str) -> int:
     """Columns the text takes in a fixed-width rendering: wide (CJK) characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def join_wrapped(left: str, right: str) -> str:
@@ -144,9 +152,7 @@ def _normalize_once(text: str) -> str:
 
 def _drop_invisible(text: str) -> str:
     """Remove control (except \\n and \\t) and format characters (zero-width, BOM, bidi)."""
-    return "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf")
-    )
+    return _INVISIBLE.sub("", text)
 
 
 def _tidy_spaces(line: str) -> str:

@@ -6,9 +6,9 @@
 from __future__ import annotations
 
 import codecs
-import unicodedata
 from collections.abc import Iterator
 
+import regex
 from charset_normalizer import from_bytes
 
 from cnpolicy.errors import DecodeError, UnsupportedFormatError
@@ -33,6 +33,9 @@ WEAK_DECLARATIONS = frozenset(
 # unassigned or U+FFFD. Real documents have almost none (a stray form feed or NUL: < 0.1 %);
 # random bytes read as a single-byte code page give ~11 % C0 controls alone. 2 % sits between.
 MAX_BAD_CHAR_SHARE = 0.02
+# What counts as a bad character: U+FFFD, controls other than text layout, private-use, unassigned
+# and surrogate code points (matched in C by the `regex` module, by Unicode property).
+_BAD_CHARS = regex.compile(r"[[\p{Cc}\p{Co}\p{Cn}\p{Cs}\ufffd]--[\t\n\r\x0c]]", regex.V1)
 # Guessed decodings (UTF-16 without BOM, charset-normalizer's pick) must put at least this share
 # of their characters in the scripts a Chinese policy text uses (ASCII, Latin, punctuation, CJK,
 # full-width forms). Real text: > 99 %; random bytes read as UTF-16: ~47 %.
@@ -170,7 +173,7 @@ def _looks_like_text(text: str, *, guessed: bool) -> bool:
     """Few bad characters; for guessed decodings, also mostly plausible scripts."""
     if not text:
         return True
-    bad = sum(1 for ch in text if _is_bad_char(ch))
+    bad = len(_BAD_CHARS.findall(text))
     if bad > MAX_BAD_CHAR_SHARE * len(text):
         return False
     if not guessed:
@@ -178,12 +181,6 @@ def _looks_like_text(text: str, *, guessed: bool) -> bool:
     visible = [ch for ch in text if not ch.isspace()]
     plausible = sum(1 for ch in visible if _is_plausible(ch))
     return not visible or plausible >= MIN_PLAUSIBLE_SHARE * len(visible)
-
-
-def _is_bad_char(char: str) -> bool:
-    if char in "\t\n\r\x0c":
-        return False
-    return char == "\ufffd" or unicodedata.category(char) in ("Cc", "Co", "Cn", "Cs")
 
 
 def _is_plausible(char: str) -> bool:
