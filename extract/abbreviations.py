@@ -15,11 +15,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import jieba
-
 from cnpolicy.errors import ExtractError
 from cnpolicy.gazetteer import Gazetteer, PlaceMention, load_gazetteer
 from cnpolicy.records import Region
+from cnpolicy.segmenter import dictionary_tags
 
 SUFFIXES_FILE = "org_suffixes.txt"
 CONTEXT_FILE = "org_context.json"
@@ -440,19 +439,9 @@ class OrgRules:
         return name
 
 
-@lru_cache(maxsize=1)
-def word_tags() -> dict[str, str]:
-    """jieba's dictionary words and their part-of-speech tags (loaded on first use: ~0.25 s)."""
-    jieba.setLogLevel(60)  # jieba reports loading its dictionary on stderr at INFO
-    import jieba.posseg as posseg
-
-    tags: dict[str, str] = posseg.dt.word_tag_tab
-    return tags
-
-
 def is_common_word(text: str) -> bool:
     """Whether jieba's dictionary has the text as a word that is not a name (今天, 强化, 规范)."""
-    tag = word_tags().get(text)
+    tag = dictionary_tags().get(text)
     return tag is not None and tag not in NAME_TAGS
 
 

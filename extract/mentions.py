@@ -17,8 +17,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import jieba.posseg
-
 from cnpolicy.errors import ExtractError
 from cnpolicy.extract.changes import merge_changes
 from cnpolicy.extract.numbers import (
@@ -33,6 +31,7 @@ from cnpolicy.extract.numbers import (
     parse_quantity,
 )
 from cnpolicy.records import Approx, Number, as_number
+from cnpolicy.segmenter import dictionary_tags
 
 # A share in 成 is a tenth; 十成 is the whole, so anything above 10 成 is not a share.
 MAX_SHARE = 10
@@ -246,13 +245,6 @@ def _approx_lead(data: dict[str, Any], before: dict[str, Approx], breaks: str) -
         rf"(?P<q>{_alternation(list(before))})"
         rf"(?:(?:{verbs})[^{breaks}\d]{{0,{gap}}}|(?P<whole>[^{breaks}\d的]{{1,{gap}}}的))$"
     )
-
-
-@lru_cache(maxsize=1)
-def word_tags() -> dict[str, str]:
-    """jieba's dictionary tags (a lookup, no tagging pass: the HMM tagger is too slow)."""
-    table: dict[str, str] = jieba.posseg.dt.word_tag_tab
-    return table
 
 
 class Boundaries:
@@ -516,7 +508,7 @@ def _slogan_count(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bo
     if not words:
         return False
     first_end = words[0][1]
-    tag = word_tags().get(text[m.end : first_end], "")
+    tag = dictionary_tags().get(text[m.end : first_end], "")
     after = text[first_end : first_end + 1]
     ends_phrase = not after or not (after.isalnum() or after in "“‘「『")
     return tag in SLOGAN_TAGS and ends_phrase
@@ -542,7 +534,7 @@ def _category_label(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> 
     if not previous or previous[-1][1] != m.start:
         return False
     word = text[previous[-1][0] : m.start]
-    return len(word) > 1 and word_tags().get(word, "").startswith("n")
+    return len(word) > 1 and dictionary_tags().get(word, "").startswith("n")
 
 
 def _is_cjk(char: str) -> bool:

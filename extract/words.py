@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cnpolicy.extract.mentions import read_data, word_tags
+from cnpolicy.extract.mentions import read_data
+from cnpolicy.segmenter import dictionary_tags
 
 Word = str
 # n noun, v verb, a modifier, d adverb, p preposition, c conjunction, u particle, f locative,
@@ -126,7 +127,7 @@ def load_lexicon() -> Lexicon:
 
 def tag_table() -> dict[str, str]:
     """jieba's dictionary tags (shared with extract/mentions.py)."""
-    return word_tags()
+    return dictionary_tags()
 
 
 class Words:

@@ -7,12 +7,13 @@ from functools import cache
 from pathlib import Path
 
 import jieba
+import jieba.posseg
 import pytest
 
 from cnpolicy.extract.pipeline import USER_DICT as EXTRACT_DICT
 from cnpolicy.extract.pipeline import segmenter
 from cnpolicy.search import segment as search_segment
-from cnpolicy.segmenter import Segmenter, read_word_list
+from cnpolicy.segmenter import Segmenter, dictionary_tags, read_word_list
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -85,3 +86,7 @@ def test_added_words_are_cut_whole_and_new_only_words_keep_known_frequencies() -
     seg = Segmenter([("编制核定数", None)], new_only=["长春市"])
     assert "编制核定数" in seg.cut("本单位编制核定数为12名")
     assert seg.is_word("长春市") and not seg.is_word("长春市编制核定数")
+
+
+def test_dictionary_tags_are_the_table_jieba_posseg_builds() -> None:
+    assert dictionary_tags() == jieba.posseg.dt.word_tag_tab
