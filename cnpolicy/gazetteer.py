@@ -32,7 +32,14 @@ SHORT_NAME_STOPLIST = frozenset(
 )
 # A suffix that marks an administrative division in running text (for places not in the gazetteer).
 DIVISION_SUFFIX = "省市县区州盟旗"
-LEVEL_RANK: dict[str, int] = {"province": 1, "city": 2, "county": 3}
+LEVEL_RANK: dict[str, int] = {"national": 0, "province": 1, "city": 2, "county": 3}
+# The nation as a place, with the code map services write for it (no province starts with 10,
+# so the code prefix 10 selects national documents alone). It is not matched in running text
+# (中国, 国家 are ordinary words there); filters and the document's own place use it.
+NATION_CODE = "100000"
+NATION_NAME = "中华人民共和国"
+# Names a user types for the nation in a filter (--region 全国).
+NATION_NAMES = frozenset({NATION_NAME, "全国", "我国", "中国", "国家", "national", NATION_CODE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +106,8 @@ class Gazetteer:
     # --- lookup ----------------------------------------------------------------------------
 
     def candidates(self, name: str) -> list[Division]:
+        if name in NATION_NAMES:
+            return [NATION]
         return self.by_name.get(name) or self.by_short.get(name) or []
 
     def lookup(self, name: str, *, within: str | None = None) -> Region | None:
@@ -119,6 +128,8 @@ class Gazetteer:
         return min(found, key=lambda d: LEVEL_RANK[d.level])
 
     def region(self, division: Division) -> Region:
+        if division.level == "national":
+            return nation_region()
         province = self.by_code.get(division.province)
         return Region(
             name=division.name,
@@ -175,7 +186,14 @@ def code_prefix(code: str) -> str:
 
 def contains(outer: str, inner: str) -> bool:
     """Whether division `inner` lies within (or is) division `outer`, by code."""
-    return inner.startswith(code_prefix(outer))
+    return outer == NATION_CODE or inner.startswith(code_prefix(outer))
+
+
+NATION = Division(NATION_CODE, NATION_NAME, "全国", "national", "", "")
+
+
+def nation_region() -> Region:
+    return Region(name=NATION_NAME, code=NATION_CODE, province=None, level="national")
 
 
 def _parse(text: str) -> tuple[list[Division], dict[str, list[Division]]]:

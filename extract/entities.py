@@ -30,7 +30,14 @@ from cnpolicy.extract.abbreviations import (
 from cnpolicy.extract.dates import DateRules, parse_iso
 from cnpolicy.extract.extensions import ENTITIES_KEY, register_extensions
 from cnpolicy.extract.offsets import TokenOffsets
-from cnpolicy.gazetteer import LEVEL_RANK, Division, Gazetteer, PlaceMention, load_gazetteer
+from cnpolicy.gazetteer import (
+    LEVEL_RANK,
+    Division,
+    Gazetteer,
+    PlaceMention,
+    code_prefix,
+    load_gazetteer,
+)
 from cnpolicy.records import Entity, Region
 
 LABELS = ("DOC", "ORG", "GPE", "DATE", "PERSON", "POLICY")
@@ -386,12 +393,6 @@ def scopes(code: str | None) -> list[str]:
     if not code:
         return []
     return list(dict.fromkeys([code, code[:4] + "00", code[:2] + "0000"]))
-
-
-def code_prefix(code: str) -> str:
-    if code.endswith("0000"):
-        return code[:2]
-    return code[:4] if code.endswith("00") else code
 
 
 def top_level(candidates: Sequence[Division]) -> Division | None:

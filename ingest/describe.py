@@ -15,12 +15,20 @@ from importlib import resources
 from pathlib import PurePath
 from typing import Any
 
-from cnpolicy.gazetteer import UNKNOWN_PLACE, Gazetteer, contains, load_gazetteer
+from cnpolicy.gazetteer import (
+    LEVEL_RANK,
+    UNKNOWN_PLACE,
+    Division,
+    Gazetteer,
+    contains,
+    load_gazetteer,
+    nation_region,
+)
 from cnpolicy.ingest.dedup import content_id, fingerprint
 from cnpolicy.ingest.info import clean_publisher
 from cnpolicy.ingest.normalize import DATA_DIR
 from cnpolicy.ingest.raw import RawText
-from cnpolicy.ingest.sections import find_sections
+from cnpolicy.ingest.sections import find_sections, marker_of
 from cnpolicy.records import Document, Region
 
 # How far into the text the title and info line are looked for: scrapes put a few furniture
@@ -66,13 +74,26 @@ ORG_DATE = re.compile(
     r"(\d{4}年\d{1,2}月\d{1,2}日)$"
 )
 DATED_NOTE = re.compile(r"^\(\s*\d{4}年\d{1,2}月\d{1,2}日[^()]{0,30}\)$")
-DELIVERY_LINE = re.compile(r"^[—-]*\s*\d{4}年\d{1,2}月\d{1,2}日在.{2,60}上$")
+# A speech's delivery line: `——2026年1月27日在某省第十四届人民代表大会第四次会议上`, in
+# brackets, with Chinese numerals, or followed by the speaker (`某省省长 某某`).
+DELIVERY_LINE = re.compile(
+    r"^[—\-(]*\s*(?:\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月"
+    r"[一二三四五六七八九十]{1,3}日)\s*在.{2,60}上\)?(?:\s+\S.{0,30})?$"
+)
+# Lines shaped like a title that are not one: a salutation (各位代表!), prose with several
+# commas, a bare date and time (2026-02-09 09:45:30).
+MAX_TITLE_COMMAS = 1
+MIN_TITLE_HANZI = 3
+_HANZI = re.compile(r"[\u4e00-\u9fff]")
+_DATE_WORDS = re.compile(r"[年月日时分秒]")
 # Lines under a title that may still belong to it: a subtitle, the issuing body, a date line.
 BYLINE_LINES = 3
 # An issuing body's name on a line of its own is at most this long (中共XX市委机构编制委员会办公室).
 MAX_ORG_NAME = 30
 # Words that make a line ending in 局/委员会/办公室 a title or headline, not an issuer line.
 ISSUER_FILE = "issuer_lines.json"
+# How a text names its own place: congress lines, national titles, 我国/全省/全市 (find_region).
+REGION_WORDS = "region_words.json"
 # An organisation name is hanzi, brackets for a second name, and quotes around a slogan
 # ("放管服"改革协调小组); a colon, comma or full stop makes the line an addressee or prose.
 ORG_NAME_CHARS = re.compile(r"[\u4e00-\u9fff()（）“”]+")
@@ -182,7 +203,13 @@ def _looks_like_title(line: str) -> bool:
         return False
     if DOC_NUMBER_LINE.match(line) or RED_HEAD.match(line) or is_info_line(line):
         return False
-    return not line.endswith(("。", ":", ":", ";")) and not SIGNATURE_DATE.match(line)
+    if line.startswith(("——", "—", "--")):
+        return False  # a subtitle, joined to the title above it
+    if marker_of(line) is not None or line.count(",") > MAX_TITLE_COMMAS:
+        return False  # an outline heading (一、…) or a sentence
+    if len(_HANZI.findall(_DATE_WORDS.sub("", line))) < MIN_TITLE_HANZI:
+        return False  # a date and time, a number
+    return not line.endswith(("。", ":", ":", ";", "!")) and not SIGNATURE_DATE.match(line)
 
 
 def _is_masthead(line: str) -> bool:
@@ -235,7 +262,7 @@ def _title_index(head: list[str], info_index: int | None) -> int | None:
 
 
 def _is_title_candidate(line: str) -> bool:
-    return _looks_like_title(line) and not _is_masthead(line)
+    return _looks_like_title(line) and not _is_masthead(line) and _dated_byline(line) is None
 
 
 def _prefer_non_issuer(head: list[str], candidates: list[int], *, reach: int) -> int:
@@ -354,29 +381,103 @@ def _unknown_place(title: str) -> Region | None:
     return None
 
 
-def find_region(title: str | None, text: str, publisher: str | None) -> Region | None:
-    """The place the document is about: named in the title, else by the publisher, else the most
-    mentioned place in the text (a place inside another place wins a tie)."""
-    gazetteer = load_gazetteer()
-    if title:
-        found = _most_specific(gazetteer, title)
-        if found:
-            return found
-        unknown = _unknown_place(title)
-        if unknown:
-            return unknown
-    if publisher:
-        found = _most_specific(gazetteer, publisher)
-        if found:
-            return found
+@dataclass(frozen=True)
+class RegionWords:
+    """data/region_words.json compiled: how a text names its own place."""
+
+    head: int
+    congress: re.Pattern[str]
+    nation_title: re.Pattern[str]
+    min_self: int
+    self_words: dict[str, re.Pattern[str]]
+
+
+@lru_cache(maxsize=1)
+def _region_words() -> RegionWords:
+    data = json.loads((DATA_DIR / REGION_WORDS).read_text("utf-8"))
+    return RegionWords(
+        head=int(data["head"]),
+        congress=re.compile(data["congress"]),
+        nation_title=re.compile("|".join(data["nation_title"])),
+        min_self=int(data["min_self"]),
+        self_words={level: re.compile("|".join(words)) for level, words in data["self"].items()},
+    )
+
+
+def _congress_region(gazetteer: Gazetteer, text: str) -> Region | None:
+    """The place of the congress a work report was delivered at (its delivery line)."""
+    words = _region_words()
+    match = words.congress.search(text[: words.head])
+    if match is None:
+        return None
+    if match["nation"] is not None:
+        return nation_region()
+    found = gazetteer.find(match["place"])
+    if not found:
+        return None
+    return gazetteer.region(gazetteer.choose(found[-1].candidates, within=None))
+
+
+def _self_level(text: str) -> str | None:
+    """The level of place the text calls its own (我国/全国人民, 全省/我省, 全市/我市 …): the
+    level with most such words, when it has at least `min_self` of them."""
+    words = _region_words()
+    counts = {level: len(p.findall(text)) for level, p in words.self_words.items()}
+    level = max(counts, key=lambda k: counts[k])
+    return level if counts[level] >= words.min_self else None
+
+
+def _ancestor(gazetteer: Gazetteer, division: Division, level: str) -> Division | None:
+    """The division itself or the one around it at `level` (a county's city or province)."""
+    if division.level == level:
+        return division
+    if LEVEL_RANK[division.level] < LEVEL_RANK[level]:
+        return None
+    code = division.province if level == "province" else division.code[:4] + "00"
+    return gazetteer.by_code.get(code)
+
+
+def _most_mentioned(gazetteer: Gazetteer, text: str, level: str | None) -> Region | None:
+    """The most mentioned place (at `level` when given, counting the places inside each)."""
     counts: dict[str, int] = {}
     for mention in gazetteer.find(text):
-        division = gazetteer.choose(mention.candidates, within=None)
-        counts[division.code] = counts.get(division.code, 0) + 1
+        division: Division | None = gazetteer.choose(mention.candidates, within=None)
+        if level is not None and division is not None:
+            division = _ancestor(gazetteer, division, level)
+        if division is not None:
+            counts[division.code] = counts.get(division.code, 0) + 1
     if not counts:
         return None
     best = max(counts, key=lambda code: (counts[code], len(code.rstrip("0"))))
     return gazetteer.region(gazetteer.by_code[best])
+
+
+def find_region(title: str | None, text: str, publisher: str | None) -> Region | None:
+    """The place the document is about: named in the title (the nation for 国务院…), else the
+    congress it was delivered at, else the publisher's, else the place the text calls its own
+    (我国 → the nation; 全省 → the most mentioned province), else the most mentioned place."""
+    gazetteer = load_gazetteer()
+    words = _region_words()
+    if title:
+        found = _most_specific(gazetteer, title)
+        if found:
+            return found
+        if words.nation_title.search(title):
+            return nation_region()
+        unknown = _unknown_place(title)
+        if unknown:
+            return unknown
+    congress = _congress_region(gazetteer, text)
+    if congress:
+        return congress
+    if publisher:
+        found = _most_specific(gazetteer, publisher)
+        if found:
+            return found
+    level = _self_level(text)
+    if level == "national":
+        return nation_region()
+    return _most_mentioned(gazetteer, text, level) or _most_mentioned(gazetteer, text, None)
 
 
 # --- the document --------------------------------------------------------------------------
