@@ -28,6 +28,8 @@ from cnpolicy.extract.mentions import (
 )
 from cnpolicy.extract.offsets import TokenOffsets
 from cnpolicy.extract.pipeline import segmenter
+from cnpolicy.extract.place_scopes import find_place_scopes
+from cnpolicy.extract.scopes import find_recipient, find_scope
 from cnpolicy.extract.subject_context import (
     beneficiary,
     complete_rate,
@@ -39,7 +41,13 @@ from cnpolicy.extract.subject_context import (
 )
 from cnpolicy.extract.subjects import Before, is_generic, subject_after, subject_before
 from cnpolicy.extract.words import Lexicon, Words, category_of, load_lexicon
-from cnpolicy.gazetteer import Gazetteer, PlaceMention, contains, load_gazetteer
+from cnpolicy.gazetteer import (
+    Gazetteer,
+    PlaceMention,
+    contains,
+    load_gazetteer,
+    nation_region,
+)
 from cnpolicy.records import Metric, MetricKind, Region, Section
 
 __all__ = ["MetricsComponent", "find_metrics", "make_metrics"]
@@ -53,7 +61,13 @@ MAX_AFTER_CHARS = 30
 # (廉江市设立…, 其中汕尾市…): 3 characters leave room for 其中/在/各 before it.
 PLACE_AT_CLAUSE_START = 3
 # Words that point back at the document's own place (我市精简…): the document region applies.
-OWN_PLACE = re.compile(r"我市|本市|全市|我省|全省|我县|全县|我区|全区|我州")
+# The word's level says which place in scope is meant: after a city's section, 全省 is the
+# province again; in a provincial report, 全国 is the nation.
+OWN_PLACE = re.compile(
+    r"我市|本市|全市|我省|本省|全省|我县|本县|全县|我区|全区|我州|全州|全国|我国"
+)
+# 在全省率先…, 在全省评价中: the province is the frame the document's own place acts in.
+FRAME_BEFORE_OWN_PLACE = ("在", "居", "位居", "列")
 # A place followed by these before the figure is one of a list of places being counted
 # (在翠屏区、南溪区、江安县3个县(区)…), not the place the clause is about.
 PLACE_LIST_MARKS = ("、", "等")
@@ -230,6 +244,8 @@ class _Extractor:
             before_text, after_text, subject
         )
         clause_text = self.text[clause_start : max(after_end, m.end)]
+        level = self._level(sent_start, m.end)
+        recipient = find_recipient(clause_text)
         self.state.limit, self.state.last_end = limit, m.end
         return Metric(
             text=self.text[m.start : m.end],
@@ -244,8 +260,10 @@ class _Extractor:
             approx=m.approx,
             subject=subject,
             action=action,
-            level=self._level(sent_start, m.end),
+            level=level,
             region=self._region(m, clause_start, sent_start),
+            scope=find_scope(self.text[sent_start : m.number_start], level, recipient),
+            recipient=recipient,
             indicator=self.taxonomy.assign(
                 subject=subject,
                 action=action,
@@ -459,12 +477,38 @@ class _Extractor:
         base = self._paragraph_place(m.start) or self._section_place(m.start) or default
         for start in (clause_start, sent_start):
             head = self.text[start : m.start]
-            if OWN_PLACE.search(head[: PLACE_AT_CLAUSE_START + 2]):
-                return base
+            own = OWN_PLACE.search(head[: PLACE_AT_CLAUSE_START + 2])
+            if own:
+                framed = head[: own.start()].endswith(FRAME_BEFORE_OWN_PLACE)
+                return base if framed else self._own_place(own.group(), base)
             place = self._place_at(start, m.start, base.code if base else within)
             if place is not None:
                 return place
         return base
+
+    def _own_place(self, word: str, base: Region | None) -> Region | None:
+        """The place a 全省/我市/全国 word means: the nearest place in scope, from the base place
+        outwards, of that kind (全市 in a county-level city's report is that city; after a
+        city's section, 全省 is the province again)."""
+        kind = word[-1]
+        if kind == "国":
+            return nation_region()
+        if base is None or base.code is None:
+            return base
+        for place in self._outwards(base):
+            if (kind == "省" and place.level == "province") or place.name.endswith(kind):
+                return place
+        return base
+
+    def _outwards(self, base: Region) -> list[Region]:
+        """The base place, then the city and the province around it."""
+        places = [base]
+        code = base.code or ""
+        for outer in (code[:4] + "00", code[:2] + "0000"):
+            division = self.gazetteer.by_code.get(outer)
+            if division is not None and outer != places[-1].code:
+                places.append(self.gazetteer.region(division))
+        return places
 
     def _place_at(self, start: int, end: int, within: str | None) -> Region | None:
         """A place leading the clause as its agent (廉江市设立…), not one of a list (A、B3个县)."""
@@ -507,19 +551,11 @@ class _Extractor:
         return found
 
     def _place_sections(self) -> list[tuple[int, int, Region]]:
-        """Sections headed by a place name (汕尾市, 一、汕尾市:…), with that place."""
+        """Scopes of place headings (汕尾市, 一、汕尾市:…), innermost last (extract/place_scopes.py)."""
         default = self.context.region
         within = default.code if default else None
-        found = []
-        for section in self.context.sections:
-            title = section.title.strip()
-            if len(title) > MAX_PLACE_HEADING and section.marker != "standalone":
-                continue
-            places = self.gazetteer.find(title)
-            if places and places[0].start <= PLACE_AT_CLAUSE_START + 2:
-                division = self.gazetteer.choose(places[0].candidates, within=within)
-                found.append((section.start, section.end, self.gazetteer.region(division)))
-        return found
+        scopes = find_place_scopes(self.text, self.context.sections, self.gazetteer, within)
+        return [(scope.start, scope.end, scope.region) for scope in scopes]
 
 
 # --- the spaCy component ----------------------------------------------------------------------------

@@ -67,6 +67,9 @@ RED_HEAD = re.compile(r"^[\u4e00-\u9fff]{4,40}文件$")
 NOT_PLACES = frozenset(
     {"开发", "高新", "新区", "自贸", "示范", "保税", "经济", "工业", "城市", "全市"}
 )
+# A name starting so is a text's reference to its own place or to all places (全省市县, 各市), not
+# an unknown place's name.
+SELF_WORDS = ("全", "我", "本", "各", "该")
 MASTHEAD = re.compile(r"(简报|专报|快报|信息|动态|通讯|参阅|要情|情况反映)$")
 ISSUE_LINE = re.compile(r"^(\d{4}年)?第\s*\d+\s*期")
 ORG_DATE = re.compile(
@@ -376,7 +379,7 @@ def _unknown_place(title: str) -> Region | None:
     """A division named at the start of a title that the gazetteer does not know (江州市)."""
     stripped = re.sub(r"^(关于印发|关于)?[《<]?(中共)?", "", title)
     match = UNKNOWN_PLACE.match(stripped)
-    if match and match.group()[:-1] not in NOT_PLACES:
+    if match and match.group()[:-1] not in NOT_PLACES and not match.group().startswith(SELF_WORDS):
         return Region(name=match.group(), code=None)
     return None
 
