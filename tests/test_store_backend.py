@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from cnpolicy.errors import NotFoundError, QueryError
+from cnpolicy.gazetteer import nation_region
 from cnpolicy.ingest.dedup import content_id
 from cnpolicy.records import Document, InternalBody, Metric, Region, Sanding
 from cnpolicy.search.backend import MetricRequest, SandingRequest, SearchRequest, Store
@@ -289,6 +290,27 @@ def test_region_filter_takes_in_cities_of_a_province(store: Store) -> None:
         doc_id("sanding/jiangzhou.txt")
     ]
     assert store.search(SearchRequest(text="编制", region="吉林")).total == 1
+
+
+def test_the_nation_is_a_place_of_its_own_in_filters_and_facets(store: Store) -> None:
+    text = "国务院关于机构改革的报告\n过去一年，国务院部门编制精简率8%，推进简政放权。"
+    national = document(
+        text, source="national/report.txt", title="国务院关于机构改革的报告", date="2020-03-05",
+        publisher="国务院", region=nation_region(), doc_type="work_report",
+        metrics=(metric(text, "编制精简率8%", 8, "%", "staffing.reduction_rate",
+                        region=nation_region(), scope="全国"),),
+    )  # fmt: skip
+    assert not store.index([national]).failures
+    for given in ("全国", "中华人民共和国", "100000"):
+        assert ids(store.search(SearchRequest(text="编制", region=given, limit=20))) == [
+            national.id
+        ]
+        rows = store.metrics(MetricRequest(regions=(given,), limit=None)).rows
+        assert [(r.metric.value, r.region.level if r.region else None) for r in rows] == [
+            (8, "national")
+        ]
+    guangdong = set(ids(store.search(SearchRequest(text="编制", region="广东省", limit=20))))
+    assert national.id not in guangdong
 
 
 def test_year_type_and_publisher_filters(store: Store) -> None:
