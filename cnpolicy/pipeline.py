@@ -7,6 +7,11 @@ original files, `run_batch_with_bytes` hands each document's bytes back beside i
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import os
+import signal
+import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -26,6 +31,8 @@ DOCUMENT_SUFFIXES = frozenset(
 # Documents handed to a worker process at a time: big enough to amortise pickling, small
 # enough that output keeps flowing and one slow PDF does not hold back a long queue.
 CHUNK_SIZE = 4
+# prctl's option for the signal a process gets when its parent dies (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +139,17 @@ def link_duplicate(result: Result, index: DuplicateIndex) -> Result:
     return result
 
 
+def die_with_parent(parent: int) -> None:
+    """In a worker: have the kernel end this process when its parent dies, even by SIGKILL
+    (Linux's PR_SET_PDEATHSIG; elsewhere a killed parent's workers end when their pipe closes)."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
 def run_batch(
     paths: Iterable[str | Path], options: Options, *, index: DuplicateIndex | None = None
 ) -> Iterator[Result]:
@@ -152,7 +170,9 @@ def run_batch_with_bytes(
     jobs = [(str(p), options, keep_up_to) for p in paths]
     seen = index if index is not None else DuplicateIndex()
     if options.jobs > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=options.jobs) as pool:
+        with ProcessPoolExecutor(
+            max_workers=options.jobs, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             for processed in pool.map(_process_job, jobs, chunksize=CHUNK_SIZE):
                 yield replace(processed, result=link_duplicate(processed.result, seen))
     else:

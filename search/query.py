@@ -95,6 +95,12 @@ def parse_query(text: str) -> ParsedQuery:
                 items.append((bool(negative), Term(phrase.strip(), phrase=True)))
         elif word is not None and word != "-":
             items.append((bool(negative), Term(word)))
+    if text and not any(isinstance(item, tuple) for item in items):
+        # `-`, `""`, `OR` alone: operators with nothing to apply to; an empty box lists all.
+        raise QueryError(
+            f"no word in {text!r}: operators (-, quotes, OR) need a word to apply to",
+            field="query",
+        )
     return _group(items)
 
 

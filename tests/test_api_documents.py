@@ -90,6 +90,14 @@ def test_json_text_upload_keeps_the_given_title_and_source(client: ApiClient) ->
     assert client.get(f"/documents/{record['id']}").json()["title"] == "自定标题"
 
 
+def test_json_nested_deeper_than_the_parser_is_a_422_not_a_500(client: ApiClient) -> None:
+    depth = 100_000
+    body = b"[" * depth + b"]" * depth
+    response = client.post("/documents", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert "nested" in response.json()["error"]["message"]
+
+
 def test_several_files_in_one_request_are_all_indexed(
     client: ApiClient, store: SqliteStore
 ) -> None:

@@ -51,13 +51,23 @@ def test_full_width_input_is_normalised() -> None:
 def test_dangling_or_and_lone_minus_are_ignored() -> None:
     assert parse_query("OR 编制 OR") == parse_query("编制")
     assert parse_query("- 编制") == parse_query("编制")
-    assert parse_query('""').is_empty and parse_query("").is_empty
+    assert parse_query("").is_empty
 
 
 def test_unterminated_quote_runs_to_the_end() -> None:
     assert parse_query('改革 "编制 精简') == ParsedQuery(
         (Clause((Term("改革"),)), Clause((Term("编制 精简", phrase=True),)))
     )
+
+
+@pytest.mark.parametrize("text", ["-", '"', '""', "OR", "- OR -", '-"" OR'])
+def test_operators_alone_are_a_query_error_not_every_document(text: str) -> None:
+    with pytest.raises(QueryError, match="operators"):
+        parse_query(text)
+
+
+def test_an_empty_box_still_lists_the_archive() -> None:
+    assert parse_query("  ") == ParsedQuery((), ())
 
 
 def test_limits_are_query_errors() -> None:
