@@ -59,6 +59,9 @@ SLOGAN_TAGS = frozenset({"v", "a", "vi", "ad", "d"})
 CATEGORY_NOUN_WINDOW = 6
 # Characters that may not follow 成 when it is a share (成为, 成立, 成员, 成果 …).
 SHARE_BLOCKERS = "立员果本就效功熟绩交型长都品份分色年人"
+# A line break that a web page or PDF puts inside a sentence (对51<br>个镇街): a number and its
+# measure word still belong together across one break, never across two (a new paragraph).
+WRAP = r"\r?\n"
 # The decimal point of a numeral in words (一点二).
 DECIMAL_POINT = "点"
 
@@ -99,6 +102,12 @@ class NotMetrics:
     capacity_units: frozenset[str]
     capacity_heads: re.Pattern[str]
     class_tails: tuple[str, ...] = ()
+    class_heads: tuple[str, ...] = ()
+    age_units: frozenset[str] = frozenset()
+    small_word_units: frozenset[str] = frozenset()
+    small_word_max: int = 0
+    span_words_after: tuple[str, ...] = ()
+    qualifier_words: tuple[str, ...] = ()
 
     @classmethod
     def from_data(cls, data: dict[str, Any], breaks: str) -> NotMetrics:
@@ -118,6 +127,12 @@ class NotMetrics:
                 rf"[^{breaks}\d]{{0,{gap}}}?(?:{_alternation(data['capacity_heads'])})"
             ),
             class_tails=tuple(data["class_tails"]),
+            class_heads=tuple(data["class_heads"]),
+            age_units=frozenset(data["age_units"]),
+            small_word_units=frozenset(data["small_word_units"]),
+            small_word_max=int(data["small_word_max"]),
+            span_words_after=tuple(data["span_words_after"]),
+            qualifier_words=tuple(data["qualifier_words"]),
         )
 
 
@@ -241,7 +256,7 @@ def load_rules() -> Rules:
         rf"(?:百分之(?P<pct>{NUMERAL})"
         rf"|(?P<frac>{FRACTION})"
         rf"|(?P<half>{_alternation(words['half'])})"
-        rf"|(?P<num>{RANGE}|{ROUND})[ \t]?(?P<inside>{_alternation(list(inside))})?"
+        rf"|(?P<num>{RANGE}|{ROUND})(?:[ \t]|{WRAP})?(?P<inside>{_alternation(list(inside))})?"
         rf"(?P<big>[万亿]{{1,2}})?[ \t]?"
         rf"(?P<unit>{_alternation(list(unit_kinds))}))"
         rf"(?P<post>{_alternation(list(after))})?"
@@ -688,12 +703,41 @@ def _states_no_figure(text: str, m: Mention, rules: Rules, bounds: Boundaries) -
     unit_start = m.unit_end - len(m.unit)
     if m.unit and text.startswith(lex.unit_words, unit_start):
         return True
+    if _bounds_a_class(text, m, lex) or _is_word_not_figure(text, m, lex):
+        return True
     clause = text[_clause_start(text, m.start, rules) : m.number_start]
     if m.unit in lex.rank_units and any(word in clause for word in lex.rank_words):
         return True
     if is_chinese_numeral(m.numeral) and _named_by_chinese_count(text, m, lex):
         return True
     return m.kind == "amount" and _size_class(text, m, lex)
+
+
+def _bounds_a_class(text: str, m: Mention, lex: NotMetrics) -> bool:
+    """`占比超过10%的有44种`, `超千亿元县`, `5000万元以上项目`, `0—6岁儿童`: the figure bounds a
+    class of things that a later figure counts, or names an age group."""
+    if text.startswith(lex.class_tails, m.end):
+        return True
+    following = text[m.end : m.end + 1]
+    if m.unit in lex.age_units and _is_cjk(following) and following not in "左以及":
+        return True
+    if m.approx is None or m.kind == "percent":
+        return False
+    if following != "的" and m.kind != "amount":
+        return False  # 千余家企业: a count's measure word already names what it counts
+    head = m.end + (following == "的")
+    return text.startswith(lex.class_heads, head)
+
+
+def _is_word_not_figure(text: str, m: Mention, lex: NotMetrics) -> bool:
+    """`抓好两头`, `四分之一世纪`, `最近一个时期`: numerals inside words and spans."""
+    small = is_chinese_numeral(m.numeral) and m.approx is None and m.value <= lex.small_word_max
+    if m.unit in lex.small_word_units and small:
+        return True
+    if "分之" in m.numeral and text.startswith(lex.span_words_after, m.number_end):
+        return True
+    lead = text[max(0, m.start - 1) : m.number_start]
+    return m.numeral == "一" and any(lead.endswith(word) for word in lex.qualifier_words)
 
 
 def _named_by_chinese_count(text: str, m: Mention, lex: NotMetrics) -> bool:
@@ -706,8 +750,6 @@ def _named_by_chinese_count(text: str, m: Mention, lex: NotMetrics) -> bool:
 
 def _size_class(text: str, m: Mention, lex: NotMetrics) -> bool:
     """`5万吨以上的企业`, `10万千瓦及以下机组`, `60万吨赖氨酸等项目`: the amount sizes a class."""
-    if text.startswith(lex.class_tails, m.end):
-        return True
     post = text[m.unit_end : m.end]
     following = text[m.end : m.end + 1]
     if post in lex.size_class_qualifiers and (following == "的" or _is_cjk(following)):
