@@ -19,6 +19,11 @@ __all__ = ["merge_changes"]
 
 
 _BARE_NUMBER = re.compile(rf"({NUMERAL})$")
+# The year a value is dated by, between the change verb and the value (由1978年的36.5%降低到
+# 1981年的28.5%; 从一九五五年的…斤,增加到了一九五九年的…斤): not part of the verb.
+_DATED = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:底|末|初)?的$")
+# A comma may stand before the verb of a change opened by 从/由 (…亿斤,增加到了…亿斤).
+_LEAD_COMMA = ","
 
 
 def merge_changes(text: str, mentions: list[Mention], rules: Rules) -> list[Mention]:
@@ -52,8 +57,10 @@ def _as_change(text: str, previous: Mention | None, after: Mention, rules: Rules
     if after.kind == "percent" and after.unit != "%":
         return None
     if previous is not None and previous.unit_end <= after.start:
-        between = text[previous.end : after.start]
+        between = _DATED.sub("", text[previous.end : after.start])
         opened = rules.change_gap.search(text[max(0, previous.start - 12) : previous.start])
+        if opened:
+            between = between.removeprefix(_LEAD_COMMA)
         if (
             previous.unit == after.unit
             and previous.before is None

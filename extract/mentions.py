@@ -22,13 +22,19 @@ from cnpolicy.extract.changes import merge_changes
 from cnpolicy.extract.numbers import (
     ARABIC,
     CN_DIGITS,
+    FRACTION,
     NUMERAL,
     RANGE,
+    ROUND,
     NumberFormatError,
     Quantity,
     is_chinese_numeral,
+    is_round,
+    parse_fraction,
     parse_number,
     parse_quantity,
+    parse_round,
+    scale_tail,
 )
 from cnpolicy.records import Approx, Number, as_number
 from cnpolicy.segmenter import dictionary_tags
@@ -52,6 +58,11 @@ SLOGAN_TAGS = frozenset({"v", "a", "vi", "ad", "d"})
 CATEGORY_NOUN_WINDOW = 6
 # Characters that may not follow 成 when it is a share (成为, 成立, 成员, 成果 …).
 SHARE_BLOCKERS = "立员果本就效功熟绩交型长都品份分色年人"
+# A line break that a web page or PDF puts inside a sentence (对51<br>个镇街): a number and its
+# measure word still belong together across one break, never across two (a new paragraph).
+WRAP = r"\r?\n"
+# The decimal point of a numeral in words (一点二).
+DECIMAL_POINT = "点"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +83,56 @@ class Mention:
     before: Number | None = None
     before_start: int | None = None
     before_end: int | None = None  # end of the first mention of a change (39个 in 39个X整合为11个)
+
+
+@dataclass(frozen=True, slots=True)
+class NotMetrics:
+    """Lexicons of number + unit that state no figure (metric_patterns.json `not_metrics`)."""
+
+    unit_words: tuple[str, ...]
+    rank_words: tuple[str, ...]
+    rank_units: frozenset[str]
+    phase_units: frozenset[str]
+    phase_heads: tuple[str, ...]
+    demonstratives: tuple[str, ...]
+    formula_nouns: tuple[str, ...]
+    formula_units: frozenset[str]
+    size_class_qualifiers: frozenset[str]
+    capacity_units: frozenset[str]
+    capacity_heads: re.Pattern[str]
+    class_tails: tuple[str, ...] = ()
+    class_heads: tuple[str, ...] = ()
+    age_units: frozenset[str] = frozenset()
+    small_word_units: frozenset[str] = frozenset()
+    small_word_max: int = 0
+    span_words_after: tuple[str, ...] = ()
+    qualifier_words: tuple[str, ...] = ()
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], breaks: str) -> NotMetrics:
+        gap = int(data["capacity_gap"])
+        return cls(
+            unit_words=tuple(data["unit_words"]),
+            rank_words=tuple(data["rank_words"]),
+            rank_units=frozenset(data["rank_units"]),
+            phase_units=frozenset(data["phase_units"]),
+            phase_heads=tuple(data["phase_heads"]),
+            demonstratives=tuple(data["demonstratives"]),
+            formula_nouns=tuple(data["formula_nouns"]),
+            formula_units=frozenset(data["formula_units"]),
+            size_class_qualifiers=frozenset(data["size_class_qualifiers"]),
+            capacity_units=frozenset(data["capacity_units"]),
+            capacity_heads=re.compile(
+                rf"[^{breaks}\d]{{0,{gap}}}?(?:{_alternation(data['capacity_heads'])})"
+            ),
+            class_tails=tuple(data["class_tails"]),
+            class_heads=tuple(data["class_heads"]),
+            age_units=frozenset(data["age_units"]),
+            small_word_units=frozenset(data["small_word_units"]),
+            small_word_max=int(data["small_word_max"]),
+            span_words_after=tuple(data["span_words_after"]),
+            qualifier_words=tuple(data["qualifier_words"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +177,12 @@ class Rules:
     category_units: frozenset[str]
     clause_head: re.Pattern[str]
     object_prepositions: tuple[str, ...]
+    multiple_units: frozenset[str] = frozenset()
+    half_value: Number = 50
+    half_not_after: str = ""
+    round_leads: tuple[str, ...] = ()
+    arabic_only_units: frozenset[str] = frozenset()
+    not_metrics: NotMetrics | None = None
 
 
 def read_data(name: str) -> dict[str, Any]:
@@ -178,12 +245,18 @@ def load_rules() -> Rules:
     before = _approx_map(patterns["qualifiers_before"])
     inside = _approx_map(patterns["qualifiers_inside"])
     after = _approx_map(patterns["qualifiers_after"])
-    starts = "".join(sorted({w[0] for w in before} | set(CN_DIGITS) | {"十", "拾", "百"}))
+    words = patterns["number_words"]
+    starts = "".join(
+        sorted({w[0] for w in before} | set(CN_DIGITS) | {"十", "拾", "百", "千", "万", "亿"})
+    )
     mention = re.compile(
         rf"(?=[\d{re.escape(starts)}])"
         rf"(?P<pre>{_alternation(list(before))})?"
         rf"(?:百分之(?P<pct>{NUMERAL})"
-        rf"|(?P<num>{RANGE})[ \t]?(?P<inside>{_alternation(list(inside))})?[ \t]?"
+        rf"|(?P<frac>{FRACTION})"
+        rf"|(?P<half>{_alternation(words['half'])})"
+        rf"|(?P<num>{RANGE}|{ROUND})(?:[ \t]|{WRAP})?(?P<inside>{_alternation(list(inside))})?"
+        rf"(?P<big>[万亿]{{1,2}})?[ \t]?"
         rf"(?P<unit>{_alternation(list(unit_kinds))}))"
         rf"(?P<post>{_alternation(list(after))})?"
     )
@@ -233,6 +306,12 @@ def load_rules() -> Rules:
         category_units=frozenset(patterns["category_units"]),
         clause_head=re.compile(rf"[^{breaks}]*"),
         object_prepositions=tuple(patterns["object_prepositions"]),
+        multiple_units=frozenset(words["multiple_units"]),
+        half_value=words["half_value"],
+        half_not_after=words["half_not_after"],
+        round_leads=tuple(words["round_leads"]),
+        arabic_only_units=frozenset(words["arabic_only_units"]),
+        not_metrics=NotMetrics.from_data(patterns["not_metrics"], breaks),
     )
 
 
@@ -297,15 +376,21 @@ def _from_match(text: str, match: re.Match[str], rules: Rules) -> Mention | None
         or rules.approx_after.get(post or "")
         or rules.approx_before.get(pre or "")
     )
+    words = _from_words(text, match, rules)
+    if words is not None:
+        return replace(words, approx=approx) if words.value else None
+    numeral = match.group("pct") or match.group("num")
+    if is_round(numeral):
+        approx = approx or _round_lead(text, match, rules)
+        if approx is None:
+            return None  # 千方百计, 千亿斤粮食产能提升行动: a round word, not a stated number
     try:
         if match.group("pct") is not None:
-            numeral = match.group("pct")
             quantity: Quantity = Quantity(parse_number(numeral))
             unit, kind, number_start = "%", "percent", match.start("pct") - len("百分之")
             unit_end = match.end("pct")
         else:
-            numeral = match.group("num")
-            quantity = parse_quantity(numeral)
+            quantity = _scaled(numeral, match.group("big"))
             unit, kind = match.group("unit"), rules.unit_kinds[match.group("unit")]
             number_start, unit_end = match.start("num"), match.end("unit")
     except NumberFormatError:
@@ -320,6 +405,8 @@ def _from_match(text: str, match: re.Match[str], rules: Rules) -> Mention | None
         )
         unit, kind = "%", "percent"
     number_end = match.end("pct") if match.group("pct") is not None else match.end("num")
+    if match.group("big"):
+        number_end = match.end("big")  # 八千五百多万亩: the 万 belongs to the number
     return Mention(
         start=match.start(),
         end=match.end(),
@@ -333,6 +420,55 @@ def _from_match(text: str, match: re.Match[str], rules: Rules) -> Mention | None
         kind=kind,
         approx=approx,
     )
+
+
+def _from_words(text: str, match: re.Match[str], rules: Rules) -> Mention | None:
+    """A fraction or a half in words (三分之二, 一半): a share, as a percentage."""
+    name = "frac" if match.group("frac") is not None else "half"
+    if match.group(name) is None:
+        return None
+    start, end = match.span(name)
+    if name == "half":
+        if text[start - 1 : start] in rules.half_not_after if start else False:
+            return _nothing(match)  # 另一半, 这一半: a part named, not a share stated
+        value = rules.half_value
+    else:
+        try:
+            value = parse_fraction(match.group("den"), match.group("part"))
+        except NumberFormatError:
+            return _nothing(match)
+    return Mention(
+        start=match.start(),
+        end=match.end(),
+        number_start=start,
+        number_end=end,
+        unit_end=end,
+        numeral=match.group(name),
+        value=value,
+        unit="%",
+        kind="percent",
+    )
+
+
+def _nothing(match: re.Match[str]) -> Mention:
+    """A placeholder with no value: the caller drops it (a fraction that is not one)."""
+    return Mention(match.start(), match.end(), 0, 0, 0, "", 0, "%", "percent")
+
+
+def _round_lead(text: str, match: re.Match[str], rules: Rules) -> Approx | None:
+    """`上千种`: a round number led by 上 (and no qualifier of its own) is `more_than`."""
+    start = match.start("num")
+    return "more_than" if text.endswith(rules.round_leads, 0, start) else None
+
+
+def _scaled(numeral: str, big: str | None) -> Quantity:
+    """`八千五百多万`, `四亿零七百多万`: 万/亿 written after 多/余 scale the number before them."""
+    if is_round(numeral):
+        value = parse_round(numeral)
+        return Quantity(value if not big else as_number(float(value) * parse_round(big)))
+    if not big:
+        return parse_quantity(numeral)
+    return Quantity(scale_tail(numeral, big))
 
 
 def _with_leading_approx(text: str, m: Mention, rules: Rules) -> Mention:
@@ -385,6 +521,8 @@ def is_excluded(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool
         _slogan_count,
         _office_name,
         _category_label,
+        _arabic_only,
+        _states_no_figure,
     )
     # A plain loop: any() over a generator costs a tenth of the whole scan here.
     for check in checks:  # noqa: SIM110
@@ -399,6 +537,8 @@ def _glued_into_word(text: str, m: Mention, rules: Rules, bounds: Boundaries) ->
     The word may start at a qualifier (近三成) and the measure word may be glued to the
     next character (11 个区): the segmenter does both, and neither makes a name.
     """
+    if m.unit in rules.multiple_units:
+        return False  # 翻两番 is one word to the segmenter, and a multiple all the same
     if not (bounds.is_start(m.number_start) or bounds.is_start(m.start)):
         return True
     unit_start = m.unit_end - len(m.unit)
@@ -480,6 +620,8 @@ def _determiner(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool
     it counts (部长一名, 其中一名兼任…) it is a count."""
     if m.numeral not in rules.determiners or m.approx is not None or m.value_max is not None:
         return False
+    if m.unit in rules.multiple_units:
+        return False  # 翻一番, 扩大一倍: a multiple, never the article
     return not _counts_one(text, m, rules)
 
 
@@ -518,6 +660,8 @@ def _office_name(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> boo
     """`立法二处`, `综合一科`: a numbered office, not a count of offices."""
     if m.unit not in rules.name_units or not is_chinese_numeral(m.numeral) or m.approx:
         return False
+    if DECIMAL_POINT in m.numeral:
+        return False  # 一点二所: an average, and no office is numbered with a decimal
     previous = text[m.start - 1 : m.start] if m.start else ""
     after = text[m.end : m.end + 1]
     return _is_cjk(previous) and not _is_cjk(after)
@@ -535,6 +679,74 @@ def _category_label(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> 
         return False
     word = text[previous[-1][0] : m.start]
     return len(word) > 1 and dictionary_tags().get(word, "").startswith("n")
+
+
+def _arabic_only(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
+    """`两度`, `三度` are times (twice, three times); 度 as kilowatt-hours is written in digits."""
+    return m.unit in rules.arabic_only_units and is_chinese_numeral(m.numeral)
+
+
+def _states_no_figure(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
+    """A unit that opens a noun (十亿人口), a rank (排名提升7位), a phase (三期扩建), a pointer
+    back (这四条), a political formula (八项规定), a size class (5万吨以上的企业, 60万吨…项目)."""
+    lex = rules.not_metrics
+    if lex is None:
+        return False
+    unit_start = m.unit_end - len(m.unit)
+    if m.unit and text.startswith(lex.unit_words, unit_start):
+        return True
+    if _bounds_a_class(text, m, lex) or _is_word_not_figure(text, m, lex):
+        return True
+    clause = text[_clause_start(text, m.start, rules) : m.number_start]
+    if m.unit in lex.rank_units and any(word in clause for word in lex.rank_words):
+        return True
+    if is_chinese_numeral(m.numeral) and _named_by_chinese_count(text, m, lex):
+        return True
+    return m.kind == "amount" and _size_class(text, m, lex)
+
+
+def _bounds_a_class(text: str, m: Mention, lex: NotMetrics) -> bool:
+    """`占比超过10%的有44种`, `超千亿元县`, `5000万元以上项目`, `0—6岁儿童`: the figure bounds a
+    class of things that a later figure counts, or names an age group."""
+    if text.startswith(lex.class_tails, m.end):
+        return True
+    following = text[m.end : m.end + 1]
+    if m.unit in lex.age_units and _is_cjk(following) and following not in "左以及":
+        return True
+    if m.approx is None or m.kind == "percent":
+        return False
+    if following != "的" and m.kind != "amount":
+        return False  # 千余家企业: a count's measure word already names what it counts
+    head = m.end + (following == "的")
+    return text.startswith(lex.class_heads, head)
+
+
+def _is_word_not_figure(text: str, m: Mention, lex: NotMetrics) -> bool:
+    """`抓好两头`, `四分之一世纪`, `最近一个时期`: numerals inside words and spans."""
+    small = is_chinese_numeral(m.numeral) and m.approx is None and m.value <= lex.small_word_max
+    if m.unit in lex.small_word_units and small:
+        return True
+    if "分之" in m.numeral and text.startswith(lex.span_words_after, m.number_end):
+        return True
+    lead = text[max(0, m.start - 1) : m.number_start]
+    return m.numeral == "一" and any(lead.endswith(word) for word in lex.qualifier_words)
+
+
+def _named_by_chinese_count(text: str, m: Mention, lex: NotMetrics) -> bool:
+    if m.unit in lex.phase_units and text.startswith(lex.phase_heads, m.unit_end):
+        return True
+    if text.endswith(lex.demonstratives, 0, m.start):
+        return True
+    return m.unit in lex.formula_units and text.startswith(lex.formula_nouns, m.unit_end)
+
+
+def _size_class(text: str, m: Mention, lex: NotMetrics) -> bool:
+    """`5万吨以上的企业`, `10万千瓦及以下机组`, `60万吨赖氨酸等项目`: the amount sizes a class."""
+    post = text[m.unit_end : m.end]
+    following = text[m.end : m.end + 1]
+    if post in lex.size_class_qualifiers and (following == "的" or _is_cjk(following)):
+        return True
+    return m.unit in lex.capacity_units and lex.capacity_heads.match(text, m.end) is not None
 
 
 def _is_cjk(char: str) -> bool:

@@ -57,10 +57,18 @@ CHINESE = (
     rf"(?:点[{FINANCIAL_DIGITS}]+)?)"
 )
 NUMERAL = rf"(?:{ARABIC_BIG}|{CHINESE})"
+# A round number written as its multiplier alone (千, 百亿, 千万, 万亿): a number only after a
+# qualifier or before 多/余 (超千亿元, 千余家, 上千种); alone it is a word (千方百计, 百姓).
+ROUND = r"(?:[百千]亿|千万|万亿|[百千万亿])"
+# A fraction in words (三分之二, 十分之一): the denominator is a small Chinese numeral.
+FRACTION = rf"(?P<den>[{EVERYDAY_DIGITS}十]{{1,3}})分之(?P<part>{CHINESE})"
+# Decimal places a fraction keeps as a percentage (三分之二 → 66.67, as ANNOTATION.md writes it).
+FRACTION_PLACES = 2
 RANGE = rf"{NUMERAL}(?:\s*[{RANGE_SEPARATORS}]\s*{NUMERAL})?"
 
 _ARABIC_FULL = re.compile(rf"({ARABIC})([万亿]{{0,2}})")
 _CHINESE_FULL = re.compile(CHINESE)
+_ROUND_FULL = re.compile(ROUND)
 _RANGE_SPLIT = re.compile(rf"^({NUMERAL})\s*[{RANGE_SEPARATORS}]\s*({NUMERAL})$")
 _APPROX_RANGE = re.compile(
     r"^(?P<tens>十)?(?P<a>[一二两三四五六七八九])(?P<b>[二三四五六七八九])(?P<mult>[十百千万]?)$"
@@ -140,3 +148,39 @@ def parse_percent_words(text: str) -> Number:
     if not text.startswith("百分之"):
         raise NumberFormatError(f"{text!r} does not start with 百分之")
     return parse_number(text[len("百分之") :])
+
+
+def is_round(text: str) -> bool:
+    """Whether the numeral is a bare multiplier (千, 百亿): a number only with a qualifier."""
+    return _ROUND_FULL.fullmatch(text.strip()) is not None
+
+
+def parse_round(text: str) -> Number:
+    """`千亿` → 100000000000, `千` → 1000: a bare multiplier, read as one of it (only where a
+    qualifier makes it a number: 超千亿元, 千余家)."""
+    if not is_round(text):
+        raise NumberFormatError(f"{text!r} is not a round number (千, 百亿, 千万 …)")
+    return _parse_chinese("一" + text.strip())
+
+
+def parse_fraction(denominator: str, part: str) -> Number:
+    """`三分之二` (denominator 三, part 二) → 66.67: the fraction as a percentage."""
+    whole, share = parse_number(denominator), parse_number(part)
+    if not whole or share > whole:
+        raise NumberFormatError(f"{part}/{denominator} is not a fraction of a whole")
+    return as_number(round(float(share) / float(whole) * 100, FRACTION_PLACES))
+
+
+def scale_tail(numeral: str, big: str) -> Number:
+    """`四亿零七百` + 多 + `万` → 407000000: the 万/亿 written after 多/余 scales only the part of
+    the numeral below its own larger multiplier (四亿 + 七百万), or the whole (八千五百 → 8500万)."""
+    scale = BIG_MULTIPLIERS[big[0]] * (BIG_MULTIPLIERS[big[1]] if len(big) > 1 else 1)
+    higher = max(
+        (numeral.rfind(char) for char, value in BIG_MULTIPLIERS.items() if value > scale),
+        default=-1,
+    )
+    if higher < 0:
+        return as_number(float(Decimal(str(parse_number(numeral))) * scale))
+    head, tail = numeral[: higher + 1], numeral[higher + 1 :].lstrip("零〇")
+    tail_value = Decimal(str(parse_number(tail))) * scale if tail else Decimal(0)
+    return as_number(float(Decimal(str(parse_number(head))) + tail_value))

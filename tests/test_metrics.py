@@ -724,3 +724,112 @@ def test_stray_leading_verbs_are_not_what_is_counted(text: str, subject: str) ->
 )
 def test_liang_after_a_verb_is_a_measure(text: str, subject: str) -> None:
     assert only(text).subject == subject
+
+
+# --- statistic families of work reports (issue 10): sentences of our own ---------------------------
+
+
+def quantities(text: str) -> list[tuple[float, float | None, str, str, str | None]]:
+    return [(m.value, m.value_max, m.unit, m.kind, m.approx) for m in metrics_in(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("审批时限平均压缩三分之二。", (66.67, None, "%", "percent", None)),
+        ("全县约四分之一的村完成改造。", (25, None, "%", "percent", "about")),
+        ("会议文件比上年减少一半以上。", (50, None, "%", "percent", "more_than")),
+        ("出口额比五年前增长2.5倍。", (2.5, None, "倍", "percent", None)),
+        ("园区面积扩大一倍。", (1, None, "倍", "percent", None)),
+        ("到那时产值要翻两番。", (2, None, "番", "percent", None)),
+        ("利润较上期翻一番。", (1, None, "番", "percent", None)),
+    ],
+)
+def test_fractions_and_multiples_are_percent_metrics(
+    text: str, expected: tuple[float, float | None, str, str, str | None]
+) -> None:
+    assert quantities(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("全年PM2.5平均浓度降至28微克/立方米。", (28, "微克/立方米")),
+        ("综合能耗控制在760万吨标准煤以内。", (7_600_000, "吨标准煤")),
+        ("港口完成集装箱吞吐量960万标箱。", (9_600_000, "标箱")),
+        ("新开国际货运航线7条。", (7, "条")),
+        ("中欧班列全年开行1500列。", (1500, "列")),
+        ("智能算力规模达到3000P。", (3000, "P")),
+        ("生猪出栏2100万头,新增运输机12架。", (21_000_000, "头")),
+        ("土壤有机质含量提高到25克/千克。", (25, "克/千克")),
+        ("当年粮食总产量达到六百二十亿斤。", (62_000_000_000, "斤")),
+        ("全年用电量达到850亿度。", (85_000_000_000, "度")),
+        ("人均预期寿命提高到79.2岁。", (79.2, "岁")),
+    ],
+)
+def test_domain_and_compound_units(text: str, expected: tuple[float, str]) -> None:
+    assert (metrics_in(text)[0].value, metrics_in(text)[0].unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("全市工业产值超千亿元。", (10**11, "元", "more_than")),
+        ("引进企业千余家。", (1000, "家", "more_than")),
+        ("这里生产上千种零部件。", (1000, "种", "more_than")),
+        ("全县棉田九千三百多万亩。", (93_000_000, "亩", "more_than")),
+        ("钢材产量达到二亿零三百多万吨。", (203_000_000, "吨", "more_than")),
+        ("全年办理各类业务400多万件。", (4_000_000, "件", "more_than")),
+        ("平均每所学校有教师三十二人。", (32, "人", None)),
+    ],
+)
+def test_chinese_and_round_numbers_with_wan_and_yi(
+    text: str, expected: tuple[float, str, str | None]
+) -> None:
+    found = metrics_in(text)
+    assert [(m.value, m.unit, m.approx) for m in found] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "坚持中央八项规定精神不放松。",  # a political formula
+        "在四项基本原则的指引下前进。",
+        "统筹国内国际两个市场两种资源。",
+        "这四条里面纪律最要紧。",  # pointing back at a list
+        "淘汰5万吨以上的落后企业,关停10万千瓦及以下机组。",  # size classes
+        "推进某某化工60万吨乙烯等项目建设。",  # a plant's size in its name
+        "亩产达到八百斤以上的有三十个县。",  # the bound of a class (the 30 counties count)
+        "该县生产总值超千亿元县的称号。",
+        "创新指数排名提升5位。",  # a rank
+        "加快机场三期扩建。",  # a phase
+        "在八亿人民中间,我国有十亿人口。",  # numbers without a measure word
+        "千方百计降低成本,实施千亿斤粮食产能提升行动。",  # round words without a qualifier
+        "最近一个时期,他两度获奖,另一半由企业承担。",
+        "要用不到四分之一世纪的时间完成。",  # a span of time
+        "抓好两头,一头是粮食。",
+        "为0—6岁儿童和65岁以上老人建立档案。",  # age groups
+    ],
+)
+def test_figures_that_state_no_statistic_are_left_out(text: str) -> None:
+    found = metrics_in(text)
+    kept = [m.text for m in found if m.value not in (30,)]
+    assert kept == [], kept
+
+
+def test_the_count_of_a_class_is_kept_while_its_bound_is_left_out() -> None:
+    found = metrics_in("亩产达到八百斤以上的有三十个县。")
+    assert [(m.value, m.unit) for m in found] == [(30, "个")]
+
+
+def test_a_change_between_two_dated_values_is_one_change() -> None:
+    found = metrics_in("城镇人口比重由1990年的26.4%上升到2000年的36.2%。")
+    assert [(m.value, m.before, m.kind) for m in found] == [(36.2, 26.4, "change")]
+    found = metrics_in("粮食产量从一九六二年的三千二百亿斤,增加到了一九六五年的三千九百亿斤。")
+    assert [(m.value, m.before) for m in found] == [(390_000_000_000, 320_000_000_000)]
+
+
+def test_a_number_wrapped_onto_the_next_line_keeps_its_own_measure_word() -> None:
+    found = metrics_in("向全市23\n个乡镇下放事项共计95项。")
+    assert [(m.value, m.unit) for m in found] == [(23, "个"), (95, "项")]
+    assert metrics_in("向全市23\n\n个乡镇下放") == []  # a new paragraph is not a wrap

@@ -15,9 +15,13 @@ from cnpolicy.extract.numbers import (
     NumberFormatError,
     Quantity,
     is_chinese_numeral,
+    is_round,
+    parse_fraction,
     parse_number,
     parse_percent_words,
     parse_quantity,
+    parse_round,
+    scale_tail,
 )
 
 
@@ -150,3 +154,56 @@ def test_an_everyday_numeral_after_a_financial_digit_reads_alone(value: int) -> 
     numeral = cn2an.an2cn(value)
     found = re.search(rf"({NUMERAL})支", "队伍" + numeral + "支")
     assert found is not None and parse_number(found.group(1)) == value
+
+
+# --- round numbers, fractions, 万/亿 after 多 (work reports) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("千", 1000), ("百亿", 10**10), ("千万", 10**7), ("万亿", 10**12)]
+)
+def test_parse_round_reads_a_bare_multiplier_as_one_of_it(text: str, value: int) -> None:
+    assert parse_round(text) == value
+    assert is_round(text)
+
+
+@pytest.mark.parametrize("text", ["三千", "1000", "千方", ""])
+def test_parse_round_rejects_what_is_not_a_bare_multiplier(text: str) -> None:
+    assert not is_round(text)
+    with pytest.raises(NumberFormatError):
+        parse_round(text)
+
+
+@pytest.mark.parametrize(
+    ("den", "part", "value"),
+    [
+        ("三", "二", 66.67),
+        ("三", "一", 33.33),
+        ("四", "三", 75),
+        ("十", "一", 10),
+        ("五", "一", 20),
+    ],
+)
+def test_parse_fraction_gives_a_percentage_to_two_places(den: str, part: str, value: float) -> None:
+    assert parse_fraction(den, part) == value
+
+
+def test_a_fraction_above_the_whole_is_an_error() -> None:
+    with pytest.raises(NumberFormatError, match="五/三"):
+        parse_fraction("三", "五")
+
+
+@pytest.mark.parametrize(
+    ("numeral", "big", "value"),
+    [
+        ("八千五百", "万", 85_000_000),
+        ("三亿零六百", "万", 306_000_000),  # 三亿 + 六百万, not (三亿零六百) x 万
+        ("五亿二千", "万", 520_000_000),
+        ("300", "万", 3_000_000),
+        ("2.5", "亿", 250_000_000),
+    ],
+)
+def test_scale_tail_scales_only_below_a_larger_multiplier(
+    numeral: str, big: str, value: int
+) -> None:
+    assert scale_tail(numeral, big) == value
