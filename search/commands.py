@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from cnpolicy.config import default_store
 from cnpolicy.errors import ConfigError, QueryError
+from cnpolicy.extract.indicators import resolve_indicators
 from cnpolicy.records import DOC_TYPES
 from cnpolicy.search import render
 from cnpolicy.search.backend import (
@@ -228,7 +229,9 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def add_metrics_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--indicator", help="indicator id (several: ID1,ID2)")
+    parser.add_argument(
+        "--indicator", help="indicator id or Chinese name (several: A,B), e.g. 下放事权"
+    )
     parser.add_argument(
         "--region", help="place name or code (several: A,B); includes what is inside"
     )
@@ -244,7 +247,8 @@ def add_metrics_arguments(parser: argparse.ArgumentParser) -> None:
 def metric_request(args: argparse.Namespace, *, limit: int | None, offset: int) -> MetricRequest:
     first, last = years(args)
     return MetricRequest(
-        indicators=split_list(args.indicator), regions=split_list(args.region), level=args.level,
+        indicators=resolve_indicators(split_list(args.indicator)), regions=split_list(args.region),
+        level=args.level,
         min_value=args.min, max_value=args.max, year_from=first, year_to=last, limit=limit,
         offset=offset,
     )  # fmt: skip
@@ -259,7 +263,10 @@ def run_metrics(args: argparse.Namespace) -> int:
 
 
 def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--indicator", required=True, help="indicator id(s): ID or ID1,ID2")
+    parser.add_argument(
+        "--indicator", required=True,
+        help="indicator ids or Chinese names: A or A,B (e.g. 党政机构, 下放事权)",
+    )  # fmt: skip
     parser.add_argument("--regions", help="places to compare: A,B (default: every place)")
     parser.add_argument("--year", help="year of the documents: 2019 or 2018..2020")
     format_argument(parser, ("table", "json", "csv"))

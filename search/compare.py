@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cnpolicy.errors import QueryError
+from cnpolicy.extract.indicators import resolve_indicators
 from cnpolicy.records import Number, Region
 from cnpolicy.search.backend import MetricRow, region_dict
 
@@ -116,10 +117,11 @@ class Comparison:
 
 
 def check_indicators(indicators: Sequence[str]) -> tuple[str, ...]:
-    cleaned = tuple(dict.fromkeys(i.strip() for i in indicators if i.strip()))
+    """Ids for the indicators named (ids, Chinese names or aliases), at most MAX_INDICATORS."""
+    cleaned = resolve_indicators(indicators)
     if not cleaned:
         raise QueryError(
-            "no indicator given, expected one or more indicator ids", field="indicator"
+            "no indicator given, expected one or more indicator ids or names", field="indicator"
         )
     if len(cleaned) > MAX_INDICATORS:
         raise QueryError(
