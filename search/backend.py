@@ -186,6 +186,9 @@ class MetricRequest:
     year_to: int | None = None
     limit: int | None = 50
     offset: int = 0
+    scope: str | None = None  # exactly as extracted: 市级, 全市 …
+    recipient: str | None = None  # exactly as extracted: 乡镇, 开发区 …
+    subject: str | None = None  # part of the subject: 综合执法队伍
 
     def validate(self) -> None:
         check_page(self.limit, self.offset)
@@ -269,6 +272,8 @@ class MetricRow:
     date: str | None
     metric: Metric
     region: Region | None  # the metric's own region, else its document's
+    duplicate_of: str | None = None  # the document's original, when it is a republication
+    fingerprint: str | None = None  # the document's simhash, for near-duplicates
 
     def to_dict(self) -> dict[str, Any]:
         data = self.metric.to_dict()

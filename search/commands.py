@@ -236,6 +236,9 @@ def add_metrics_arguments(parser: argparse.ArgumentParser) -> None:
         "--region", help="place name or code (several: A,B); includes what is inside"
     )
     parser.add_argument("--level", help="the figure's administrative level, as extracted")
+    parser.add_argument("--scope", help="what the figure covers, as extracted: 市级, 全市 …")
+    parser.add_argument("--recipient", help="who receives a transfer, as extracted: 乡镇 …")
+    parser.add_argument("--subject", help="part of the figure's subject: 综合执法队伍")
     parser.add_argument("--min", type=float, help="smallest value")
     parser.add_argument("--max", type=float, help="largest value")
     parser.add_argument("--year", help="year of the document: 2019 or 2018..2020")
@@ -248,7 +251,8 @@ def metric_request(args: argparse.Namespace, *, limit: int | None, offset: int) 
     first, last = years(args)
     return MetricRequest(
         indicators=resolve_indicators(split_list(args.indicator)), regions=split_list(args.region),
-        level=args.level,
+        level=args.level, scope=getattr(args, "scope", None),
+        recipient=getattr(args, "recipient", None), subject=getattr(args, "subject", None),
         min_value=args.min, max_value=args.max, year_from=first, year_to=last, limit=limit,
         offset=offset,
     )  # fmt: skip
