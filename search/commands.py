@@ -268,9 +268,12 @@ def run_metrics(args: argparse.Namespace) -> int:
 
 def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--indicator", required=True,
+        "--indicator", default="",
         help="indicator ids or Chinese names: A or A,B (e.g. 党政机构, 下放事权)",
     )  # fmt: skip
+    parser.add_argument(
+        "--subject", help="compare metrics whose subject contains this (when no indicator fits)"
+    )
     parser.add_argument("--regions", help="places to compare: A,B (default: every place)")
     parser.add_argument("--year", help="year of the documents: 2019 or 2018..2020")
     format_argument(parser, ("table", "json", "csv"))
@@ -281,7 +284,7 @@ def run_compare(args: argparse.Namespace) -> int:
     first, last = years(args)
     with open_store(args) as store:
         comparison = store.compare(split_list(args.indicator), regions=split_list(args.regions),
-                                   year_from=first, year_to=last)  # fmt: skip
+                                   year_from=first, year_to=last, subject=args.subject)  # fmt: skip
     render.print_comparison(comparison, sys.stdout, args.format)
     return 0
 
@@ -362,7 +365,7 @@ def export_records(
             raise QueryError("an export of compare needs --indicator", field="indicator")
         first, last = years(args)
         comparison = store.compare(split_list(args.indicator), regions=split_list(args.regions),
-                                   year_from=first, year_to=last)  # fmt: skip
+                                   year_from=first, year_to=last, subject=args.subject)  # fmt: skip
         return comparison_records(comparison), COMPARE_COLUMNS
     request = SandingRequest(region=args.region, name=args.name, kind=args.sanding_kind,
                              body=args.body, limit=None)  # fmt: skip
