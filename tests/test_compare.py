@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +117,41 @@ def test_compare_by_chinese_name_and_by_subject_in_the_cli(
             assert all("综合执法队伍" in m["subject"] for m in cell["mentions"])
             assert key.endswith(f"({unit_of(cell['unit'])})")
     assert main(["compare", "--indicator", "不存在的指标", "--store", store]) == 2
+
+
+def test_exports_list_every_mention_with_chinese_sheets(
+    corpus_store: SqliteStore, tmp_path: Path
+) -> None:
+    import csv
+
+    from openpyxl import load_workbook
+
+    from cnpolicy.search.export import COMPARE_COLUMNS, comparison_records, write_records
+
+    comparison = corpus_store.compare(["下放事权", "编制精简率"])
+    records = comparison_records(comparison)
+    mentions = sum(
+        len([o for n, o in enumerate(c.observations) if n == 0 or o.scope == row.scope])
+        for row in comparison.rows
+        for c in row.cells.values()
+    )
+    assert len(records) == mentions > len(comparison.rows)
+    write_records(records, COMPARE_COLUMNS, tmp_path / "c.csv", "csv")
+    with (tmp_path / "c.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    assert set(COMPARE_COLUMNS) == set(rows[0])
+    assert not [r["value"] for r in rows if r["value"].endswith(".0")]
+    assert any(r["approx"] == "more_than" for r in rows)
+    write_records(records, COMPARE_COLUMNS, tmp_path / "c.xlsx", "xlsx")
+    book = load_workbook(tmp_path / "c.xlsx")
+    labels = {comparison.labels[i] for i in comparison.indicators} & {
+        r["indicator_zh"] for r in records
+    }
+    assert set(book.sheetnames) == labels and len(labels) > 1
+    for sheet in book.worksheets:
+        header = [c.value for c in sheet[1]]
+        assert header[:2] == ["地区", "区划代码"] and "数值" in header and "链接" in header
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+        assert sheet.column_dimensions["A"].width >= 8
+        values = [row[header.index("数值")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        assert all(not isinstance(v, float) or not v.is_integer() for v in values)
