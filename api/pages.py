@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from cnpolicy.api.highlight import Bar, mention_id, scale_bars
+from cnpolicy.api.highlight import Bar, scale_bars
 from cnpolicy.api.params import SearchParams
 from cnpolicy.search.compare import Comparison
+from cnpolicy.search.export import mention_link
 
 # Page links shown either side of the current page: 1 … 4 5 [6] 7 8 … 40 fits a phone's width.
 PAGER_WINDOW = 2
@@ -132,8 +133,7 @@ def file_size(size: int) -> str:
 def mention_url(document_id: str, start: int, end: int) -> str:
     """The document page with one metric mention marked: by its character offsets, so the
     link lands on that mention even when the same words occur elsewhere in the text."""
-    query = urlencode({"start": start, "end": end})
-    return f"/ui/documents/{quote(document_id, safe='')}?{query}#{mention_id(start)}"
+    return mention_link(document_id, start, end)
 
 
 @dataclass(frozen=True, slots=True)

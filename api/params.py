@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Query
 
 from cnpolicy.errors import QueryError
+from cnpolicy.extract.indicators import resolve_indicators
 from cnpolicy.search.backend import (
     MAX_LIMIT,
     MetricRequest,
@@ -192,7 +193,7 @@ def metric_request(
 ) -> MetricRequest:
     year_from, year_to = years(year)
     return MetricRequest(
-        indicators=split_list(indicator),
+        indicators=resolve_indicators(split_list(indicator)),
         regions=split_list(region),
         level=blank_to_none(level),
         min_value=_finite(min_value, "min"),

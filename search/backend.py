@@ -186,6 +186,9 @@ class MetricRequest:
     year_to: int | None = None
     limit: int | None = 50
     offset: int = 0
+    scope: str | None = None  # exactly as extracted: 市级, 全市 …
+    recipient: str | None = None  # exactly as extracted: 乡镇, 开发区 …
+    subject: str | None = None  # part of the subject: 综合执法队伍
 
     def validate(self) -> None:
         check_page(self.limit, self.offset)
@@ -269,6 +272,8 @@ class MetricRow:
     date: str | None
     metric: Metric
     region: Region | None  # the metric's own region, else its document's
+    duplicate_of: str | None = None  # the document's original, when it is a republication
+    fingerprint: str | None = None  # the document's simhash, for near-duplicates
 
     def to_dict(self) -> dict[str, Any]:
         data = self.metric.to_dict()
@@ -466,10 +471,19 @@ class Store(ABC):
         regions: Sequence[str] = (),
         year_from: int | None = None,
         year_to: int | None = None,
+        subject: str | None = None,
     ) -> Comparison:
-        """One row per place with its value of each indicator, and where each value comes from."""
-        from cnpolicy.search.compare import build_comparison, check_indicators
+        """One row per place (and scope) with its value of each indicator, and where each value
+        comes from; with `subject` and no indicator, metrics whose subject contains it, by unit."""
+        from cnpolicy.search.compare import build_comparison, check_indicators, subject_key
 
+        if subject and not any(i.strip() for i in indicators):
+            request = MetricRequest(subject=subject.strip(), regions=tuple(regions),
+                                    year_from=year_from, year_to=year_to, limit=None)  # fmt: skip
+            rows = self.metrics(request).rows
+            key = subject_key(subject.strip())
+            keys = tuple(dict.fromkeys(k for r in rows if (k := key(r)) is not None))
+            return build_comparison(rows, keys, key=key)
         wanted = check_indicators(indicators)
         request = MetricRequest(
             indicators=wanted, regions=tuple(regions), year_from=year_from, year_to=year_to,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from cnpolicy.config import default_store
 from cnpolicy.errors import ConfigError, QueryError
+from cnpolicy.extract.indicators import resolve_indicators
 from cnpolicy.records import DOC_TYPES
 from cnpolicy.search import render
 from cnpolicy.search.backend import (
@@ -228,11 +229,16 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def add_metrics_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--indicator", help="indicator id (several: ID1,ID2)")
+    parser.add_argument(
+        "--indicator", help="indicator id or Chinese name (several: A,B), e.g. 下放事权"
+    )
     parser.add_argument(
         "--region", help="place name or code (several: A,B); includes what is inside"
     )
     parser.add_argument("--level", help="the figure's administrative level, as extracted")
+    parser.add_argument("--scope", help="what the figure covers, as extracted: 市级, 全市 …")
+    parser.add_argument("--recipient", help="who receives a transfer, as extracted: 乡镇 …")
+    parser.add_argument("--subject", help="part of the figure's subject: 综合执法队伍")
     parser.add_argument("--min", type=float, help="smallest value")
     parser.add_argument("--max", type=float, help="largest value")
     parser.add_argument("--year", help="year of the document: 2019 or 2018..2020")
@@ -244,7 +250,9 @@ def add_metrics_arguments(parser: argparse.ArgumentParser) -> None:
 def metric_request(args: argparse.Namespace, *, limit: int | None, offset: int) -> MetricRequest:
     first, last = years(args)
     return MetricRequest(
-        indicators=split_list(args.indicator), regions=split_list(args.region), level=args.level,
+        indicators=resolve_indicators(split_list(args.indicator)), regions=split_list(args.region),
+        level=args.level, scope=getattr(args, "scope", None),
+        recipient=getattr(args, "recipient", None), subject=getattr(args, "subject", None),
         min_value=args.min, max_value=args.max, year_from=first, year_to=last, limit=limit,
         offset=offset,
     )  # fmt: skip
@@ -259,7 +267,13 @@ def run_metrics(args: argparse.Namespace) -> int:
 
 
 def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--indicator", required=True, help="indicator id(s): ID or ID1,ID2")
+    parser.add_argument(
+        "--indicator", default="",
+        help="indicator ids or Chinese names: A or A,B (e.g. 党政机构, 下放事权)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--subject", help="compare metrics whose subject contains this (when no indicator fits)"
+    )
     parser.add_argument("--regions", help="places to compare: A,B (default: every place)")
     parser.add_argument("--year", help="year of the documents: 2019 or 2018..2020")
     format_argument(parser, ("table", "json", "csv"))
@@ -270,7 +284,7 @@ def run_compare(args: argparse.Namespace) -> int:
     first, last = years(args)
     with open_store(args) as store:
         comparison = store.compare(split_list(args.indicator), regions=split_list(args.regions),
-                                   year_from=first, year_to=last)  # fmt: skip
+                                   year_from=first, year_to=last, subject=args.subject)  # fmt: skip
     render.print_comparison(comparison, sys.stdout, args.format)
     return 0
 
@@ -351,7 +365,7 @@ def export_records(
             raise QueryError("an export of compare needs --indicator", field="indicator")
         first, last = years(args)
         comparison = store.compare(split_list(args.indicator), regions=split_list(args.regions),
-                                   year_from=first, year_to=last)  # fmt: skip
+                                   year_from=first, year_to=last, subject=args.subject)  # fmt: skip
         return comparison_records(comparison), COMPARE_COLUMNS
     request = SandingRequest(region=args.region, name=args.name, kind=args.sanding_kind,
                              body=args.body, limit=None)  # fmt: skip

@@ -151,8 +151,11 @@ def metrics_body(request: MetricRequest, regions: Sequence[RegionFilter]) -> dic
         filters.append(
             any_of([region_query(r, path="region_path", name="region_name") for r in regions])
         )
-    if request.level is not None:
-        filters.append({"term": {"level": request.level}})
+    for name in ("level", "scope", "recipient"):
+        if getattr(request, name) is not None:
+            filters.append({"term": {name: getattr(request, name)}})
+    if request.subject:
+        filters.append(contains("subject", request.subject))
     for found in (
         range_query("value", request.min_value, request.max_value),
         range_query("year", request.year_from, request.year_to),

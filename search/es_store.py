@@ -468,10 +468,11 @@ def metric_row(s: dict[str, Any]) -> MetricRow:
         unit=s["unit"], kind=s["kind"], value_max=s.get("value_max"), before=s.get("before"),
         approx=s.get("approx"), subject=s.get("subject"), action=s.get("action"),
         level=s.get("level"), region=region if s.get("own_region") else None,
-        indicator=s.get("indicator"),
+        indicator=s.get("indicator"), scope=s.get("scope"), recipient=s.get("recipient"),
     )  # fmt: skip
     return MetricRow(document_id=s["doc_id"], source=s["source"], title=s.get("title"),
-                     date=s.get("date"), metric=metric, region=region)  # fmt: skip
+                     date=s.get("date"), metric=metric, region=region,
+                     duplicate_of=s.get("duplicate_of"), fingerprint=s.get("fingerprint"))  # fmt: skip
 
 
 def sanding_row(s: dict[str, Any]) -> SandingRow:

@@ -12,10 +12,13 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from cnpolicy.errors import ConfigError, StoreError
+from cnpolicy.records import as_number
 from cnpolicy.search.backend import Hit, MetricRow, SandingRow
 from cnpolicy.search.compare import Comparison
 from cnpolicy.search.snippets import plain
@@ -36,10 +39,33 @@ METRIC_COLUMNS = (
     "unit", "kind", "approx", "subject", "action", "level", "region", "region_code", "province",
     "quote", "sentence", "start", "end",
 )  # fmt: skip
+# One row per mention: the place, the indicator, the figure as written, and its provenance.
 COMPARE_COLUMNS = (
-    "region", "region_code", "province", "indicator", "value", "value_max", "unit", "kind",
-    "before", "date", "document_id", "source", "title", "quote", "sentence", "observations",
+    "region", "region_code", "province", "region_level", "indicator", "indicator_zh", "chosen",
+    "value", "value_max", "unit", "approx", "before", "kind", "subject", "scope", "recipient",
+    "level", "date", "title", "document_id", "source", "start", "end", "link", "quote",
+    "sentence", "reposts", "observations",
 )  # fmt: skip
+# Columns holding figures: written as the text gave them (6, not 6.0) in CSV, XLSX and JSON.
+NUMBER_COLUMNS = frozenset({"value", "value_max", "before"})
+# Chinese headers of a comparison's XLSX sheets (CSV and Parquet keep the ASCII names Stata needs).
+HEADERS_ZH = {
+    "region": "地区", "region_code": "区划代码", "province": "省份", "region_level": "地区层级",
+    "indicator": "指标代码", "indicator_zh": "指标", "chosen": "选用", "value": "数值",
+    "value_max": "数值上限", "unit": "单位", "approx": "约数", "before": "改革前", "kind": "类型",
+    "subject": "主体", "scope": "范围", "recipient": "承接方", "level": "层级", "date": "日期",
+    "title": "标题", "document_id": "文档编号", "source": "来源文件", "start": "起始位置",
+    "end": "结束位置", "link": "链接", "quote": "原文", "sentence": "句子", "reposts": "转载",
+    "observations": "提及次数", "action": "动作", "doc_type": "文种", "publisher": "发布机构",
+    "year": "年份", "duplicate_of": "转载自", "score": "相关度", "snippet": "摘要",
+}  # fmt: skip
+# The column whose values get a sheet each in an XLSX file, by export layout.
+SHEET_BY: dict[tuple[str, ...], str] = {COMPARE_COLUMNS: "indicator_zh"}
+# XLSX column widths in characters: wide enough for a place or a date, capped for sentences.
+MIN_WIDTH, MAX_WIDTH = 8, 60
+# Excel's limit on a sheet name, and the characters it refuses in one.
+SHEET_NAME_CHARS = 31
+SHEET_NAME_FORBIDDEN = "[]:*?/\\"
 SANDING_COLUMNS = (
     "document_id", "source", "title", "date", "department", "region", "region_code", "nature",
     "rank", "duties_count", "internal_bodies_count", "internal_bodies",
@@ -110,8 +136,21 @@ def metric_records(rows: Iterable[MetricRow]) -> list[dict[str, Any]]:
     return records
 
 
+def mention_link(document_id: str, start: int, end: int) -> str:
+    """The web interface's address of one mention: the document page with it marked."""
+    query = urlencode({"start": start, "end": end})
+    return f"/ui/documents/{quote(document_id, safe='')}?{query}#m-{start}"
+
+
 def comparison_records(comparison: Comparison) -> list[dict[str, Any]]:
-    return [{c: r.get(c) for c in COMPARE_COLUMNS} for r in comparison.long_records()]
+    """One record per mention of every cell (the chosen one marked), with a link to it."""
+    records = []
+    for r in comparison.long_records():
+        record = {c: r.get(c) for c in COMPARE_COLUMNS}
+        record["link"] = mention_link(r["document_id"], r["start"], r["end"])
+        record["reposts"] = LIST_SEPARATOR.join(r["reposts"]) or None
+        records.append(record)
+    return records
 
 
 def _counts(prefix: str, values: dict[str, int], names: dict[str, str]) -> dict[str, Any]:
@@ -168,11 +207,67 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
+def as_written(frame: pd.DataFrame) -> pd.DataFrame:
+    """Figures as the text gave them: integral values as integers (6, not 6.0)."""
+    out = frame.copy()
+    for column in NUMBER_COLUMNS & set(out.columns):
+        out[column] = pd.Series(
+            [None if pd.isna(v) else as_number(v) for v in out[column]], dtype=object
+        )
+    return out
+
+
+def sheet_name(text: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts, unique in the workbook."""
+    base = "".join("_" if c in SHEET_NAME_FORBIDDEN else c for c in text)[:SHEET_NAME_CHARS]
+    name, n = base or "sheet", 1
+    while name in taken:
+        n += 1
+        name = f"{base[: SHEET_NAME_CHARS - len(str(n)) - 1]}~{n}"
+    taken.add(name)
+    return name
+
+
+def format_sheet(sheet: Any, frame: pd.DataFrame) -> None:
+    """Frozen header row, a filter on every column, and widths from the longest cells."""
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for n, column in enumerate(frame.columns, start=1):
+        cells = [str(column), *(str(v) for v in frame[column].head(200) if v is not None)]
+        width = min(MAX_WIDTH, max(MIN_WIDTH, *(len(c) * 2 for c in cells)))
+        sheet.column_dimensions[get_column_letter(n)].width = width
+
+
+def write_xlsx(frame: pd.DataFrame, path: Path, *, sheet_by: str | None = None) -> None:
+    """An XLSX workbook with a frozen, filtered header row: one sheet, or one per value of
+    `sheet_by` with Chinese headers (a comparison, read by people; other layouts keep the ASCII
+    names scripts read)."""
+    parts = (
+        [(str(k), part) for k, part in frame.groupby(sheet_by, sort=False)]
+        if sheet_by and len(frame)
+        else [("data", frame)]
+    )
+    taken: set[str] = set()
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, part in parts:
+            shown = part.rename(columns=lambda c: HEADERS_ZH.get(c, c)) if sheet_by else part
+            title = sheet_name(name, taken)
+            shown.to_excel(writer, sheet_name=title, index=False)
+            format_sheet(writer.sheets[title], shown)
+
+
 def write_records(
-    records: Sequence[dict[str, Any]], columns: Sequence[str], path: Path, fmt: str
+    records: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    path: Path,
+    fmt: str,
+    *,
+    sheet_by: str | None = None,
 ) -> int:
-    """Write the records in the format; returns the number of rows written."""
+    """Write the records in the format; returns the number of rows written. An XLSX file has a
+    sheet per value of `sheet_by` when given (a comparison: one per indicator)."""
     check_format(fmt)
+    sheet_by = sheet_by or SHEET_BY.get(tuple(columns))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "json":
@@ -181,9 +276,9 @@ def write_records(
             return len(rows)
         frame = to_frame(records, columns)
         if fmt == "csv":
-            frame.to_csv(path, index=False, encoding=CSV_ENCODING)
+            as_written(frame).to_csv(path, index=False, encoding=CSV_ENCODING)
         elif fmt == "xlsx":
-            frame.to_excel(path, index=False, engine="openpyxl")
+            write_xlsx(as_written(frame), path, sheet_by=sheet_by)
         else:
             frame.to_parquet(path, index=False, engine="pyarrow")
         return len(frame)

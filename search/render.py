@@ -108,8 +108,9 @@ def print_comparison(comparison: Comparison, out: TextIO, fmt: str) -> None:
     table = Table(title=f"{len(comparison.rows)} places", show_lines=True)
     table.add_column("place", overflow="fold")
     table.add_column("code")
+    table.add_column("scope")
     for indicator in comparison.indicators:
-        table.add_column(indicator, overflow="fold")
+        table.add_column(comparison.labels.get(indicator, indicator), overflow="fold")
     for row in comparison.rows:
         cells = []
         for indicator in comparison.indicators:
@@ -121,7 +122,7 @@ def print_comparison(comparison: Comparison, out: TextIO, fmt: str) -> None:
             more = f" (+{len(cell.observations) - 1})" if len(cell.observations) > 1 else ""
             cells.append(f"{_text(latest.value)} {_text(latest.unit)}{more}\n"
                          f"{_text(latest.date)} 「{_text(latest.quote)}」")  # fmt: skip
-        table.add_row(_text(row.region.name), _text(row.region.code), *cells)
+        table.add_row(_text(row.region.name), _text(row.region.code), _text(row.scope), *cells)
     console(out).print(table)
 
 

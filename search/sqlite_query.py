@@ -267,9 +267,10 @@ def _region_clause(
 
 
 METRIC_COLUMNS = (
-    'd.id, d.source, d.title, d.date, m.text, m.start, m."end", m.sentence, m.value, '
-    "m.value_max, m.before, m.unit, m.kind, m.approx, m.subject, m.action, m.level, "
-    "m.indicator, m.own_region, m.region_name, m.region_code, m.province, m.region_level"
+    "d.id, d.source, d.title, d.date, d.duplicate_of, d.fingerprint, m.text, m.start, "
+    'm."end", m.sentence, m.value, m.value_max, m.before, m.unit, m.kind, m.approx, m.subject, '
+    "m.action, m.level, m.indicator, m.scope, m.recipient, m.own_region, m.region_name, "
+    "m.region_code, m.province, m.region_level"
 )
 
 
@@ -288,6 +289,9 @@ def metrics_sql(
         params.extend(region_params)
     for condition, value in (
         ("m.level = ?", request.level),
+        ("m.scope = ?", request.scope),
+        ("m.recipient = ?", request.recipient),
+        ("instr(m.subject, ?) > 0", request.subject),
         ("m.value >= ?", request.min_value),
         ("m.value <= ?", request.max_value),
         ("d.year >= ?", request.year_from),

@@ -32,8 +32,8 @@ DOCUMENT_COLUMNS = (
 )  # fmt: skip
 METRIC_FIELDS = (
     "ord", "text", "start", "end", "sentence", "value", "value_max", "before", "unit", "kind",
-    "approx", "subject", "action", "level", "indicator", "own_region", "region_name",
-    "region_code", "province", "region_level",
+    "approx", "subject", "action", "level", "indicator", "scope", "recipient", "own_region",
+    "region_name", "region_code", "province", "region_level",
 )  # fmt: skip
 
 
@@ -91,7 +91,8 @@ def metric_rows(num: int, document: Document) -> list[Row]:
         region = metric_region(m, document)
         rows.append(
             (num, i, m.text, m.start, m.end, m.sentence, m.value, m.value_max, m.before, m.unit,
-             m.kind, m.approx, m.subject, m.action, m.level, m.indicator, int(m.region is not None),
+             m.kind, m.approx, m.subject, m.action, m.level, m.indicator, m.scope, m.recipient,
+             int(m.region is not None),
              *region_values(region))
         )  # fmt: skip
     return rows
@@ -153,11 +154,12 @@ SANDING_CHILD_COLUMNS = {
 def read_metric(row: Row) -> Metric:
     """A metric from METRIC_FIELDS (without `ord`); its region only when it had its own."""
     (text, start, end, sentence, value, value_max, before, unit, kind, approx, subject, action,
-     level, indicator, own_region, *region) = row  # fmt: skip
+     level, indicator, scope, recipient, own_region, *region) = row  # fmt: skip
     return Metric(
         text=text, start=start, end=end, sentence=sentence, value=value, unit=unit, kind=kind,
         value_max=value_max, before=before, approx=approx, subject=subject, action=action,
         level=level, region=region_from(*region) if own_region else None, indicator=indicator,
+        scope=scope, recipient=recipient,
     )  # fmt: skip
 
 

@@ -256,11 +256,19 @@ def column_sizes(blob: bytes) -> list[int]:
     return sizes
 
 
+# V4: a metric's scope (市级, 全市, N个县 …) and the recipient of a transfer (乡镇, 开发区 …),
+# so comparisons keep figures of different coverage apart; existing rows read as not stated.
+V4_STATEMENTS = (
+    "ALTER TABLE metrics ADD COLUMN scope TEXT",
+    "ALTER TABLE metrics ADD COLUMN recipient TEXT",
+)
+
 # One step per schema version, in order; never edit a released step, append a new one.
 MIGRATIONS: tuple[Migration, ...] = (
     _script(V1),
     _statements(V2_STATEMENTS),
     _add_term_statistics,
+    _statements(V4_STATEMENTS),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

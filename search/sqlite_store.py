@@ -559,10 +559,11 @@ class SqliteStore(Store):
 
 
 def metric_row(row: Any) -> MetricRow:
-    doc_id, source, title, date, *fields = row
+    doc_id, source, title, date, duplicate_of, fingerprint, *fields = row
     metric = read_metric(tuple(fields))
     region = region_from(*fields[-4:])
     return MetricRow(
         document_id=doc_id, source=source, title=title, date=date, metric=metric,
-        region=region if isinstance(region, Region) else None,
+        region=region if isinstance(region, Region) else None, duplicate_of=duplicate_of,
+        fingerprint=fingerprint,
     )  # fmt: skip

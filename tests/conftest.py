@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from cnpolicy.records import Document
+
 REPO = Path(__file__).resolve().parent.parent
 CORPORA = REPO / "corpora"
 SHARED = REPO.parent / "shared" / "corpus"
@@ -22,3 +24,18 @@ def shared_corpus() -> Path:
 @pytest.fixture
 def corpora() -> Path:
     return CORPORA
+
+
+# Folders of documents bundled with the project (corpora/realgold holds gold files only).
+BUNDLED_FOLDERS = tuple(
+    p for p in sorted(CORPORA.iterdir()) if p.is_dir() and p.name not in {"gold", "realgold"}
+)
+
+
+@pytest.fixture(scope="session")
+def bundled_documents() -> dict[str, list[Document]]:
+    """Every bundled corpus (corpora/*) and the shared reform set, extracted once, by folder."""
+    from cnpolicy.extract.coverage import documents_of
+
+    folders = [*BUNDLED_FOLDERS, *([SHARED / "reform"] if SHARED.is_dir() else [])]
+    return {"/".join(f.parts[-2:]): list(documents_of(f)) for f in folders}

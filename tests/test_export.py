@@ -78,19 +78,19 @@ def test_documents_export_has_plain_snippets(store: SqliteStore, tmp_path: Path)
     assert all("即来即办" in s and "<mark>" not in s for s in frame["snippet"])
 
 
-def test_compare_export_is_one_row_per_place_and_indicator(
-    store: SqliteStore, tmp_path: Path
-) -> None:
+def test_compare_export_is_one_row_per_mention(store: SqliteStore, tmp_path: Path) -> None:
     comparison = store.compare(["staffing.reduction_rate"], regions=["广东省"])
     write_records(
         comparison_records(comparison), COMPARE_COLUMNS, tmp_path / "c.parquet", "parquet"
     )
     frame = read(tmp_path / "c.parquet", "parquet")
-    assert frame[["region", "value", "observations"]].values.tolist() == [
-        ["广州市", 9.5, 1],
-        ["湛江市", 6.0, 2],
+    assert frame[["region", "value", "chosen", "observations"]].values.tolist() == [
+        ["广州市", 9.5, True, 1],
+        ["湛江市", 6.0, True, 2],
+        ["湛江市", 14.8, False, 2],
     ]
-    assert frame["quote"].tolist() == ["编制精简率9.5%", "编制精简率6%"]
+    assert frame["quote"].tolist() == ["编制精简率9.5%", "编制精简率6%", "编制精简率14.8%"]
+    assert all(link.startswith("/ui/documents/") for link in frame["link"])
 
 
 def test_sanding_export_puts_kinds_and_posts_in_ascii_columns(
