@@ -71,6 +71,9 @@ SANDING_COLUMNS = (
     "rank", "duties_count", "internal_bodies_count", "internal_bodies",
 )  # fmt: skip
 SANDING_TAIL = ("interpreter", "effective_date")
+# Leading characters a spreadsheet reads as the start of a formula (OWASP "CSV injection"); a text
+# cell starting with one gets a leading apostrophe so Excel, LibreOffice and openpyxl keep it text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @lru_cache(maxsize=1)
@@ -198,6 +201,18 @@ def to_frame(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> pd.Da
     return pd.DataFrame.from_records(list(records), columns=list(columns))
 
 
+def neutralise_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, made inert with a leading `'`."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records with every text cell neutralised (numbers stay numbers)."""
+    return [{k: neutralise_cell(v) for k, v in r.items()} for r in records]
+
+
 def check_format(fmt: str) -> str:
     if fmt not in EXPORT_FORMATS:
         raise ConfigError(
@@ -274,9 +289,14 @@ def write_records(
             rows = [{c: r.get(c) for c in columns} for r in records]
             path.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", "utf-8")
             return len(rows)
-        frame = to_frame(records, columns)
+        spreadsheet = fmt in ("csv", "xlsx")
+        frame = to_frame(spreadsheet_safe(records) if spreadsheet else records, columns)
         if fmt == "csv":
-            as_written(frame).to_csv(path, index=False, encoding=CSV_ENCODING)
+            # CRLF rows (RFC 4180) so a carriage return inside a cell is quoted, not a row break.
+            as_written(frame).to_csv(
+                path, index=False, encoding=CSV_ENCODING, lineterminator="
+"
+            )
         elif fmt == "xlsx":
             write_xlsx(as_written(frame), path, sheet_by=sheet_by)
         else:

@@ -21,6 +21,7 @@ from cnpolicy.search.export import (
     metric_records,
     sanding_columns,
     sanding_records,
+    spreadsheet_safe,
 )
 from cnpolicy.search.snippets import plain
 
@@ -42,7 +43,7 @@ def write_json(data: Any, out: TextIO) -> None:
 def write_csv(records: Sequence[dict[str, Any]], columns: Sequence[str], out: TextIO) -> None:
     writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()
-    for record in records:
+    for record in spreadsheet_safe(records):
         writer.writerow({k: "" if v is None else v for k, v in record.items()})
 
 

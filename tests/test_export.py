@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -127,3 +129,57 @@ def test_empty_results_still_have_the_columns(tmp_path: Path) -> None:
 def test_unknown_format_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="dta"):
         write_records([], METRIC_COLUMNS, tmp_path / "x.dta", "dta")
+
+
+HOSTILE_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def hostile_records() -> list[dict[str, object]]:
+    """One metric row per formula prefix, the prefix leading title, sentence, subject and file name."""
+    return [
+        {
+            "document_id": index, "source": f"{p}cmd|' /C calc'!A0.txt", "title": f"{p}HYPERLINK(\"x\")",
+            "date": "2024-01-01", "value": -3.5, "subject": f"{p}1+1", "sentence": f"{p}SUM(A1:A9)",
+            "quote": "编制精简率14.8%",
+        }
+        for index, p in enumerate(HOSTILE_PREFIXES)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_cells_that_look_like_formulas_are_neutralised(tmp_path: Path, fmt: str) -> None:
+    import openpyxl
+
+    records = hostile_records()
+    path = tmp_path / f"hostile.{fmt}"
+    write_records(records, METRIC_COLUMNS, path, fmt)
+    if fmt == "xlsx":
+        sheet = openpyxl.load_workbook(path).active
+        assert sheet is not None
+        header = [c.value for c in sheet[1]]
+        rows = [
+            dict(zip(header, (c for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)
+        ]
+        assert len(rows) == len(records)
+        for row, record in zip(rows, records, strict=True):
+            for column in ("source", "title", "subject", "sentence"):
+                assert row[column].data_type == "s"  # never "f" (formula)
+                assert row[column].value == "'" + str(record[column])
+            assert row["value"].value == -3.5  # numbers stay numbers
+            assert row["quote"].value == record["quote"]
+        return
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        read_back = list(csv.DictReader(handle))
+    for column in ("source", "title", "subject", "sentence"):
+        assert [r[column] for r in read_back] == ["'" + str(r[column]) for r in records]
+    assert [float(r["value"]) for r in read_back] == [-3.5] * len(records)
+
+
+def test_csv_printed_by_the_cli_is_neutralised() -> None:
+    from cnpolicy.search.render import write_csv
+
+    out = io.StringIO()
+    write_csv(hostile_records(), METRIC_COLUMNS, out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [r["title"][0] for r in rows] == ["'"] * len(HOSTILE_PREFIXES)
+    assert [r["sentence"][1] for r in rows] == list(HOSTILE_PREFIXES)
