@@ -294,8 +294,7 @@ def write_records(
         if fmt == "csv":
             # CRLF rows (RFC 4180) so a carriage return inside a cell is quoted, not a row break.
             as_written(frame).to_csv(
-                path, index=False, encoding=CSV_ENCODING, lineterminator="
-"
+                path, index=False, encoding=CSV_ENCODING, lineterminator="\r\n"
             )
         elif fmt == "xlsx":
             write_xlsx(as_written(frame), path, sheet_by=sheet_by)
