@@ -23,7 +23,7 @@ DEFAULT_PREFIX = "cnpolicy"
 DOCUMENTS, METRICS, SOURCES = "documents", "metrics", "sources"
 KINDS = (DOCUMENTS, METRICS, SOURCES)
 # Bump when a mapping or analysis setting changes: a new template, new indices, a rebuild.
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 # Split on every character that is not a letter, number or private-use character: U+200B between
 # jieba tokens, and punctuation and spaces, as SQLite's unicode61 does; so both backends see the
 # same tokens and phrases.
@@ -31,6 +31,10 @@ TOKEN_SPLIT = r"[^\p{L}\p{N}\p{Co}]+"
 ANALYZER = "cnpolicy_tokens"
 # Field weights, as the FTS5 bm25() weights in sqlite_schema.RANK_FUNCTION.
 TEXT_FIELDS = ("title^4", "body", "sub^0.5")
+# The n-gram field (segment.grams: bigrams of the title and body's ideographs, space-joined), for
+# words inside longer words; its boost is the SQLite n-gram column's BM25 weight.
+GRAMS_FIELD = "grams"
+GRAMS_BOOST = 0.25
 # One primary shard holds several million policy texts (~10 GB); replicas as the cluster's
 # default for a production cluster with two or more nodes.
 SHARDS = 1
@@ -97,6 +101,7 @@ def documents_mapping(*, ik: bool) -> dict[str, Any]:
             "title": text_field(ik=ik),
             "body": text_field(ik=ik),
             "sub": {"type": "text", "analyzer": ANALYZER},
+            GRAMS_FIELD: {"type": "text", "analyzer": ANALYZER},
             "date": {"type": "date", "format": "strict_date"},
             "year": {"type": "integer"},
             "publisher": KEYWORD,
@@ -211,6 +216,7 @@ def document_source(prepared: Prepared) -> dict[str, Any]:
         "title": prepared.title,
         "body": prepared.text.body,
         "sub": prepared.text.subwords,
+        GRAMS_FIELD: prepared.text.grams,
         "date": document.date,
         "year": document_year(document),
         "publisher": document.publisher,

@@ -17,9 +17,9 @@ from cnpolicy.search.backend import (
     SandingRequest,
     SearchRequest,
 )
-from cnpolicy.search.es_mapping import TEXT_FIELDS
+from cnpolicy.search.es_mapping import GRAMS_BOOST, GRAMS_FIELD, TEXT_FIELDS
 from cnpolicy.search.query import CompiledQuery, Variants
-from cnpolicy.search.segment import ZWSP
+from cnpolicy.search.segment import ZWSP, gram_phrase
 from cnpolicy.search.sqlite_query import MARK_CLOSE, MARK_OPEN
 
 # Characters per highlighted fragment: 24 tokens with their separators, as the SQLite snippet.
@@ -47,8 +47,15 @@ def any_of(queries: list[Query]) -> Query:
     )
 
 
+def gram_query(grams: Sequence[str]) -> Query:
+    """A word anywhere, even inside a longer word: its bigrams as a phrase in the n-gram field."""
+    return {"match_phrase": {GRAMS_FIELD: {"query": " ".join(grams), "boost": GRAMS_BOOST}}}
+
+
 def term_query(variants: Variants) -> Query:
-    return any_of([phrase(v) for v in variants])
+    """Any of a term's token sequences as a phrase; for a word of ideographs, its bigrams too."""
+    grams = dict.fromkeys(g for g in (gram_phrase("".join(v)) for v in variants) if g)
+    return any_of([phrase(v) for v in variants] + [gram_query(g) for g in grams])
 
 
 def clause_query(clause: tuple[Variants, ...]) -> Query:

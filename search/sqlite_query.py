@@ -21,8 +21,10 @@ from cnpolicy.search.backend import (
     region_paths,
 )
 from cnpolicy.search.query import CompiledQuery, Variants
+from cnpolicy.search.segment import gram_phrase
 
 TEXT_COLUMNS = "{title body sub}"
+GRAM_COLUMN = "grams"
 # Markers FTS5 puts around matches in snippets: private-use characters that no text contains,
 # turned into <mark>…</mark> once the snippet is HTML-escaped (see snippets.py).
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
@@ -85,8 +87,13 @@ def quote_phrase(tokens: Sequence[str]) -> str:
 
 
 def term_expression(variants: Variants) -> str:
-    """A term: any of its token sequences as a phrase, in title, body or sub-words."""
-    return f"{TEXT_COLUMNS} : ({' OR '.join(quote_phrase(v) for v in variants)})"
+    """A term: any of its token sequences as a phrase, in title, body or sub-words; or, for a
+    word of ideographs, its bigrams as a phrase in the n-gram column (inside longer words)."""
+    words = f"{TEXT_COLUMNS} : ({' OR '.join(quote_phrase(v) for v in variants)})"
+    grams = list(dict.fromkeys(p for p in (gram_phrase("".join(v)) for v in variants) if p))
+    if not grams:
+        return words
+    return f"({words} OR {GRAM_COLUMN} : ({' OR '.join(quote_phrase(g) for g in grams)}))"
 
 
 def tag_expression(alternatives: Sequence[str]) -> str:

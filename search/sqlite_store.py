@@ -301,8 +301,9 @@ class SqliteStore(Store):
         num = cursor.lastrowid
         assert num is not None
         connection.execute(
-            "INSERT INTO documents_fts (rowid, title, body, sub, tags) VALUES (?, ?, ?, ?, ?)",
-            (num, *columns),
+            "INSERT INTO documents_fts (rowid, title, body, sub, tags, grams) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (num, *columns, prepared.text.grams),
         )
         connection.execute(
             "INSERT INTO titles_fts (rowid, title, tags) VALUES (?, ?, ?)",

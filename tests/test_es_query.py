@@ -20,6 +20,26 @@ def phrase(query: str) -> dict[str, object]:
     return {"multi_match": {"query": query, "type": "phrase", "fields": FIELDS}}
 
 
+def grams(query: str) -> dict[str, object]:
+    return {"match_phrase": {"grams": {"query": query, "boost": 0.25}}}
+
+
+def term(query: str, bigrams: str) -> dict[str, object]:
+    """A word of ideographs: its tokens as a phrase, or its bigrams in the n-gram field."""
+    return {"bool": {"should": [phrase(query), grams(bigrams)], "minimum_should_match": 1}}
+
+
+def test_only_words_of_ideographs_have_an_ngram_alternative() -> None:
+    body = search_body(
+        SearchRequest(text="机构改革 2019年 省"), compile_text("机构改革 2019年 省"), None
+    )
+    assert body["query"]["bool"]["must"] == [
+        term(f"机构{Z}改革", "机构 构改 改革"),
+        phrase(f"2019{Z}年"),
+        phrase("省"),
+    ]
+
+
 def test_search_body_with_every_part() -> None:
     request = SearchRequest(
         text="长春市人民政府 机构 OR 编制 -湛江", region="广东省", year_from=2018, year_to=2020,
@@ -31,8 +51,9 @@ def test_search_body_with_every_part() -> None:
         "query": {
             "bool": {
                 "must": [
-                    phrase(f"长春市{Z}人民政府"),
-                    {"bool": {"should": [phrase("机构"), phrase("编制")], "minimum_should_match": 1}},
+                    term(f"长春市{Z}人民政府", "长春 春市 市人 人民 民政 政府"),
+                    {"bool": {"should": [term("机构", "机构"), term("编制", "编制")],
+                              "minimum_should_match": 1}},
                 ],
                 "filter": [
                     {"term": {"region_path": "44"}},
@@ -41,7 +62,7 @@ def test_search_body_with_every_part() -> None:
                     {"term": {"doc_type": "notice"}},
                     {"term": {"publisher": "湛江日报"}},
                 ],
-                "must_not": [phrase("湛江"), {"term": {"is_duplicate": True}}],
+                "must_not": [term("湛江", "湛江"), {"term": {"is_duplicate": True}}],
             }
         },
         "sort": [{"_score": "desc"}, {"id": "asc"}],

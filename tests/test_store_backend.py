@@ -430,3 +430,40 @@ def test_sanding_by_region_name_kind_and_body(store: Store) -> None:
         ("湛江市生态环境局", ("办公室", "大气环境科"))
     ]
     assert store.sanding(SandingRequest(body="办公室", region="湛江市")).total == 1
+
+
+# --- words inside longer words ---------------------------------------------------------------
+
+# Sentences of our own; each hides a word of 2 to 6 characters inside a longer word that the
+# tokenizer keeps whole or cuts elsewhere, and the word alone is absent from that document.
+COMPOUNDS = (
+    ("机构改革", "印发《江州市机构改革方案》的通知。", "印发方案的通知。"),
+    ("编办", "县委编办牵头落实。", "县委办公室牵头落实。"),
+    ("构改", "推进机构改革。", "推进构建改善。"),
+    ("综合执法", "组建综合执法局。", "组建执法局。"),
+    ("执法改革方", "印发行政执法改革方案。", "印发执法方案。"),
+    ("行政执法改革", "行政执法改革方案印发。", "执法改革方案印发。"),
+)
+
+
+@pytest.mark.parametrize(("word", "with_it", "without"), COMPOUNDS)
+def test_a_word_inside_a_compound_is_found(
+    empty_store: Store, word: str, with_it: str, without: str
+) -> None:
+    found_doc = document(with_it, source="compound/with.txt", title="通知")
+    other = document(without, source="compound/without.txt", title="通知")
+    empty_store.index([found_doc, other])
+    found = empty_store.search(SearchRequest(text=word))
+    assert ids(found) == [found_doc.id]
+    excluded = empty_store.search(SearchRequest(text=f"通知 -{word}"))
+    assert ids(excluded) == [other.id]
+
+
+def test_whole_words_rank_above_words_inside_compounds(empty_store: Store) -> None:
+    inside = document("会议审议了《江州市机构改革方案》。", source="rank/inside.txt", title="会议")
+    whole = document("会议审议了江州市的机构改革问题。", source="rank/whole.txt", title="会议")
+    empty_store.index([inside, whole])
+    found = empty_store.search(SearchRequest(text="机构改革"))
+    assert ids(found) == [whole.id, inside.id]
+    assert found.hits[0].score > found.hits[1].score > 0
+    assert "<mark>机构改革</mark>" in found.hits[1].snippets[0]
