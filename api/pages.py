@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 
 from cnpolicy.api.highlight import Bar, mention_id, scale_bars
 from cnpolicy.api.params import SearchParams
+from cnpolicy.search.backend import RELEVANCE
 from cnpolicy.search.compare import Comparison
 
 # Page links shown either side of the current page: 1 … 4 5 [6] 7 8 … 40 fits a phone's width.
@@ -23,7 +24,7 @@ PAGER_WINDOW = 2
 # Deepest page the search page links to (offset = (page - 1) × page size stays bounded).
 MAX_PAGE = 500
 # The search parameters a facet sets, by facet name.
-FACET_PARAMS = {"region": "region", "year": "year", "doc_type": "type"}
+FACET_PARAMS = {"region": "region", "year": "year", "doc_type": "type", "publisher": "publisher"}
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +52,8 @@ def search_values(params: SearchParams) -> dict[str, Any]:
         "type": params.doc_type,
         "publisher": params.publisher,
         "collapse_duplicates": params.collapse,
+        # The default order is left out of links, so plain searches keep short addresses.
+        "sort": None if params.sort == RELEVANCE else params.sort,
     }
 
 

@@ -14,6 +14,8 @@ from fastapi import Query
 from cnpolicy.errors import QueryError
 from cnpolicy.search.backend import (
     MAX_LIMIT,
+    RELEVANCE,
+    SORTS,
     MetricRequest,
     SandingRequest,
     SearchRequest,
@@ -74,7 +76,18 @@ DocType = Annotated[
     ),
 ]
 Publisher = Annotated[
-    str | None, Query(max_length=MAX_NAME_CHARS, description="Publishing body (exact name).")
+    str | None,
+    Query(
+        max_length=MAX_NAME_CHARS,
+        description="Publishing body: any part of its name as written or in full (编办).",
+    ),
+]
+Sort = Annotated[
+    str,
+    Query(
+        pattern="^(" + "|".join(SORTS) + ")$",
+        description="Order of results: relevance (best first), newest or oldest.",
+    ),
 ]
 Collapse = Annotated[bool, Query(description="Show one document of each group of near-duplicates.")]
 Indicators = Annotated[
@@ -146,6 +159,7 @@ class SearchParams:
     doc_type: str | None = None
     publisher: str | None = None
     collapse: bool = False
+    sort: str = RELEVANCE
 
     def request(self, *, limit: int | None, offset: int) -> SearchRequest:
         year_from, year_to = years(self.year)
@@ -161,6 +175,7 @@ class SearchParams:
             limit=limit,
             offset=offset,
             collapse_duplicates=self.collapse,
+            sort=self.sort,
         )
 
 
@@ -173,9 +188,10 @@ def search_params(
     doc_type: DocType = None,
     publisher: Publisher = None,
     collapse_duplicates: Collapse = False,
+    sort: Sort = RELEVANCE,
 ) -> SearchParams:
     return SearchParams(
-        q, region, year, date_from, date_to, doc_type, publisher, collapse_duplicates
+        q, region, year, date_from, date_to, doc_type, publisher, collapse_duplicates, sort
     )
 
 

@@ -5,6 +5,7 @@ Pages live under /ui (errors there render the error page); `/` goes to the searc
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -87,6 +88,7 @@ def search_page(
         facets=facet_groups(result.facets, params),
         pages=pager(result.total, page, per_page, lambda n: search_url(params, page=n)),
         first=(page - 1) * per_page + 1,
+        last_page_url=search_url(params, page=max(1, math.ceil(result.total / per_page))),
         export_csv=export_url("documents", "csv", _export_values(params)),
         clear_url=search_url(SearchParams(q=params.q)),
     )

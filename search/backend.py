@@ -31,6 +31,9 @@ MAX_LIMIT = 1000
 FACET_SIZE = 50
 # Years a filter may name: policy texts of the People's Republic, with room for planning texts.
 MIN_YEAR, MAX_YEAR = 1949, 2100
+# Orders of search results: by relevance (the default with words; without words, newest), by date.
+RELEVANCE, NEWEST, OLDEST = "relevance", "newest", "oldest"
+SORTS = (RELEVANCE, NEWEST, OLDEST)
 _CODE = re.compile(r"\d{2}(?:\d{2}(?:\d{2})?)?")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -157,9 +160,14 @@ class SearchRequest:
     collapse_duplicates: bool = False
     facets: bool = True
     snippets: bool = True
+    sort: str = RELEVANCE
 
     def validate(self) -> None:
         check_page(self.limit, self.offset)
+        if self.sort not in SORTS:
+            raise QueryError(
+                f"unknown sort {self.sort!r}, expected one of {', '.join(SORTS)}", field="sort"
+            )
         check_years(self.year_from, self.year_to)
         check_date(self.date_from, "date_from")
         check_date(self.date_to, "date_to")

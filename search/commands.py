@@ -17,6 +17,8 @@ from cnpolicy.errors import ConfigError, QueryError
 from cnpolicy.records import DOC_TYPES
 from cnpolicy.search import render
 from cnpolicy.search.backend import (
+    RELEVANCE,
+    SORTS,
     MetricRequest,
     Prepared,
     SandingRequest,
@@ -188,7 +190,9 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--year", help="a year or a range: 2019, 2018..2020, 2018.., ..2020")
     parser.add_argument("--type", choices=DOC_TYPES, help="document type")
-    parser.add_argument("--publisher", help="publisher, exactly as indexed")
+    parser.add_argument(
+        "--publisher", help="publishing body: any part of its name, as written or in full (编办)"
+    )
     parser.add_argument("--collapse-duplicates", action="store_true",
                         help="hide republications of a document (duplicate_of set)")  # fmt: skip
 
@@ -199,6 +203,8 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
         help='words (all must occur), "exact phrase", -exclude, a OR b; "" lists documents',
     )  # fmt: skip
     add_filter_arguments(parser)
+    parser.add_argument("--sort", choices=SORTS, default=RELEVANCE,
+                        help="order: relevance (best first; newest without words), newest, oldest")  # fmt: skip
     page_arguments(parser, 10)
     format_argument(parser, ("table", "json"))
     add_store_arguments(parser)
@@ -209,7 +215,7 @@ def search_request(args: argparse.Namespace, *, limit: int | None, offset: int) 
     return SearchRequest(
         text=getattr(args, "query", None) or "", region=args.region, year_from=first,
         year_to=last, doc_type=args.type, publisher=args.publisher, limit=limit, offset=offset,
-        collapse_duplicates=args.collapse_duplicates,
+        collapse_duplicates=args.collapse_duplicates, sort=getattr(args, "sort", RELEVANCE),
     )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from cnpolicy.extract.abbreviations import issuer_name
 from cnpolicy.records import Document, Metric
 from cnpolicy.search.backend import Prepared, metric_region, region_paths
 from cnpolicy.search.segment import ZWSP, strip_separators
@@ -105,6 +106,7 @@ def documents_mapping(*, ik: bool) -> dict[str, Any]:
             "date": {"type": "date", "format": "strict_date"},
             "year": {"type": "integer"},
             "publisher": KEYWORD,
+            "publisher_name": KEYWORD,
             **REGION_FIELDS,
             "doc_type": KEYWORD,
             "duplicate_of": KEYWORD,
@@ -220,6 +222,7 @@ def document_source(prepared: Prepared) -> dict[str, Any]:
         "date": document.date,
         "year": document_year(document),
         "publisher": document.publisher,
+        "publisher_name": issuer_name(document.publisher, region),
         "region_name": region.name if region else None,
         "region_code": region.code if region else None,
         "region_path": list(region_paths(region.code if region else None)),

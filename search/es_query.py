@@ -12,6 +12,8 @@ from typing import Any
 
 from cnpolicy.search.backend import (
     FACET_SIZE,
+    OLDEST,
+    RELEVANCE,
     MetricRequest,
     RegionFilter,
     SandingRequest,
@@ -94,8 +96,11 @@ def search_filters(request: SearchRequest, region: RegionFilter | None) -> list[
             filters.append(found)
     if request.doc_type:
         filters.append({"term": {"doc_type": request.doc_type}})
-    if request.publisher:
-        filters.append({"term": {"publisher": request.publisher}})
+    publisher = request.publisher.strip() if request.publisher else ""
+    if publisher:
+        filters.append(
+            any_of([contains("publisher", publisher), contains("publisher_name", publisher)])
+        )
     return filters
 
 
@@ -103,7 +108,12 @@ def facet_aggregations() -> dict[str, Any]:
     order = [{"_count": "desc"}, {"_key": "asc"}]
     return {
         name: {"terms": {"field": field, "size": FACET_SIZE, "order": order}}
-        for name, field in (("region", "region_name"), ("year", "year"), ("doc_type", "doc_type"))
+        for name, field in (
+            ("region", "region_name"),
+            ("year", "year"),
+            ("doc_type", "doc_type"),
+            ("publisher", "publisher_name"),
+        )
     }
 
 
@@ -119,7 +129,7 @@ def search_body(
         "query": bool_query(
             [clause_query(c) for c in query.must], search_filters(request, region), must_not
         ),
-        "sort": sort_order(ranked=ranked),
+        "sort": sort_order(ranked=ranked, sort=request.sort),
         "_source": list(HIT_FIELDS),
         "track_total_hits": True,
         "from": request.offset,
@@ -144,10 +154,12 @@ def search_body(
     return body
 
 
-def sort_order(*, ranked: bool) -> list[Any]:
-    if ranked:
+def sort_order(*, ranked: bool, sort: str = RELEVANCE) -> list[Any]:
+    """Best first when there are words to rank and no date order is asked; else by date."""
+    if ranked and sort == RELEVANCE:
         return [{"_score": "desc"}, {"id": "asc"}]
-    return [{"date": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+    order = "asc" if sort == OLDEST else "desc"
+    return [{"date": {"order": order, "missing": "_last"}}, {"id": "asc"}]
 
 
 def metrics_body(request: MetricRequest, regions: Sequence[RegionFilter]) -> dict[str, Any]:

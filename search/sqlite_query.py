@@ -108,10 +108,12 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     excluded_tags: tuple[str, ...] = field(default_factory=tuple)
+    # A part of the publisher's name as written or in full (a contains match, on the join).
+    publisher: str | None = None
 
     @property
     def needs_join(self) -> bool:
-        return self.date_from is not None or self.date_to is not None
+        return self.date_from is not None or self.date_to is not None or bool(self.publisher)
 
 
 def year_span(
@@ -148,10 +150,9 @@ def build_filters(
         )
     if request.doc_type:
         groups.append((text_tag("t", request.doc_type),))
-    if request.publisher:
-        groups.append((text_tag("p", request.publisher),))
     excluded = (DUPLICATE_TAG,) if request.collapse_duplicates else ()
-    return Filters(tuple(groups), request.date_from, request.date_to, excluded)
+    publisher = request.publisher.strip() if request.publisher else None
+    return Filters(tuple(groups), request.date_from, request.date_to, excluded, publisher or None)
 
 
 def match_expression(query: CompiledQuery, filters: Filters) -> str:
@@ -191,6 +192,9 @@ def _date_clause(filters: Filters) -> tuple[str, list[Any]]:
     if filters.date_to:
         clauses.append("d.date <= ?")
         params.append(filters.date_to)
+    if filters.publisher:
+        clauses.append("(instr(d.publisher, ?) > 0 OR instr(d.publisher_name, ?) > 0)")
+        params.extend([filters.publisher, filters.publisher])
     return "".join(f" AND {c}" for c in clauses), params
 
 
@@ -228,23 +232,36 @@ TITLE_HITS_SQL = "SELECT group_concat(rowid) FROM titles_fts WHERE titles_fts MA
 
 
 def listing_sql(
-    expression: str, filters: Filters, *, limit: int | None, offset: int
+    expression: str, filters: Filters, *, limit: int | None, offset: int, oldest: bool = False
 ) -> tuple[str, list[Any]]:
-    """Matches without words to rank, newest first, in one pass: the page's rows (row number,
-    0.0, date, id) and then one row with every match's facet cell (comma-separated).
+    """Matches by date (newest first, or oldest first; undated last), in one pass: the page's
+    rows (row number, 0.0, date, id) and then one row with every match's facet cell.
 
     Cells are counted in Python: 4x faster than GROUP BY, which builds a temporary B-tree.
     """
     dates, date_params = _date_clause(filters)
     page, page_params = _limit(limit, offset)
+    direction = "ASC" if oldest else "DESC"
     sql = (
         "WITH m AS MATERIALIZED (SELECT f.rowid AS r, d.cell AS c, d.date AS dt, d.id AS i "
         "FROM documents_fts f CROSS JOIN documents d ON d.num = f.rowid "
         f"WHERE documents_fts MATCH ?{dates}) "
-        "SELECT * FROM (SELECT r, 0.0, dt, i, NULL FROM m ORDER BY dt IS NULL, dt DESC, i"
+        f"SELECT * FROM (SELECT r, 0.0, dt, i, NULL FROM m ORDER BY dt IS NULL, dt {direction}, i"
         f"{page}) UNION ALL SELECT NULL, NULL, NULL, NULL, group_concat(c) FROM m"
     )
     return sql, [expression, *date_params, *page_params]
+
+
+def publisher_facet_sql(expression: str, filters: Filters, size: int) -> tuple[str, list[Any]]:
+    """The matches' publishers (full names), most frequent first, ties by name."""
+    dates, date_params = _date_clause(filters)
+    sql = (
+        "SELECT d.publisher_name, count(*) AS n FROM documents_fts f "
+        "CROSS JOIN documents d ON d.num = f.rowid "
+        f"WHERE documents_fts MATCH ?{dates} AND d.publisher_name IS NOT NULL "
+        "GROUP BY d.publisher_name ORDER BY n DESC, d.publisher_name LIMIT ?"
+    )
+    return sql, [expression, *date_params, size]
 
 
 SNIPPET_SQL = (

@@ -288,12 +288,42 @@ def _add_grams(connection: sqlite3.Connection) -> None:
     _statements(V4_STATEMENTS)(connection)
 
 
+# V5: what researchers cite and filter on, beside each document: the publisher's full name
+# (extract.abbreviations.issuer_name: 市委编办 → 中共…市委机构编制委员会办公室) for the publisher
+# filter (a contains match) and facet, the document number (发文字号), the dates it states
+# (JSON: written/published/effective) and its original address.
+V5_STATEMENTS = (
+    "ALTER TABLE documents ADD COLUMN publisher_name TEXT",
+    "ALTER TABLE documents ADD COLUMN doc_number TEXT",
+    "ALTER TABLE documents ADD COLUMN dates TEXT",
+    "ALTER TABLE documents ADD COLUMN url TEXT",
+    "CREATE INDEX documents_publisher_name ON documents (publisher_name)",
+)
+
+
+def _add_citation_fields(connection: sqlite3.Connection) -> None:
+    """V5, with the publisher names of the documents already held."""
+    from cnpolicy.extract.abbreviations import issuer_name
+    from cnpolicy.search.sqlite_rows import region_from
+
+    _statements(V5_STATEMENTS)(connection)
+    rows = connection.execute(
+        "SELECT num, publisher, region_name, region_code, province, region_level FROM documents "
+        "WHERE publisher IS NOT NULL"
+    ).fetchall()
+    connection.executemany(
+        "UPDATE documents SET publisher_name = ? WHERE num = ?",
+        ((issuer_name(row[1], region_from(*row[2:])), row[0]) for row in rows),
+    )
+
+
 # One step per schema version, in order; never edit a released step, append a new one.
 MIGRATIONS: tuple[Migration, ...] = (
     _script(V1),
     _statements(V2_STATEMENTS),
     _add_term_statistics,
     _add_grams,
+    _add_citation_fields,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -60,7 +60,9 @@ def test_search_body_with_every_part() -> None:
                     {"range": {"year": {"gte": 2018, "lte": 2020}}},
                     {"range": {"date": {"lte": "2020-06-30"}}},
                     {"term": {"doc_type": "notice"}},
-                    {"term": {"publisher": "湛江日报"}},
+                    {"bool": {"should": [{"wildcard": {"publisher": {"value": "*湛江日报*"}}},
+                                         {"wildcard": {"publisher_name": {"value": "*湛江日报*"}}}],
+                              "minimum_should_match": 1}},
                 ],
                 "must_not": [term("湛江", "湛江"), {"term": {"is_duplicate": True}}],
             }
@@ -105,6 +107,7 @@ def test_facets_are_ordered_like_sqlite() -> None:
         "region": {"terms": {"field": "region_name", "size": 50, "order": order}},
         "year": {"terms": {"field": "year", "size": 50, "order": order}},
         "doc_type": {"terms": {"field": "doc_type", "size": 50, "order": order}},
+        "publisher": {"terms": {"field": "publisher_name", "size": 50, "order": order}},
     }
 
 
@@ -157,3 +160,16 @@ def test_sanding_body() -> None:
 
 def test_wildcard_escaping() -> None:
     assert escape_wildcard("a*b?c\\d") == "a\\*b\\?c\\\\d"
+
+
+def test_sorts_by_date_on_request() -> None:
+    query = compile_text("机构")
+    newest = search_body(SearchRequest(text="机构", sort="newest"), query, None)["sort"]
+    oldest = search_body(SearchRequest(text="机构", sort="oldest"), query, None)["sort"]
+    assert newest == [{"date": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+    assert oldest == [{"date": {"order": "asc", "missing": "_last"}}, {"id": "asc"}]
+    assert search_body(SearchRequest(text="机构"), query, None)["sort"][0] == {"_score": "desc"}
+
+
+def test_publisher_facet_by_full_name() -> None:
+    assert facet_aggregations()["publisher"]["terms"]["field"] == "publisher_name"

@@ -76,10 +76,17 @@ def test_filters_become_tag_groups() -> None:
                             collapse_duplicates=True)  # fmt: skip
     filters = build_filters(request, resolve_region("广东省"), (2015, 2020))
     assert filters == Filters(
-        tag_groups=(("rc44",), ("y2018", "y2019", "y2020"), (text_tag("t", "notice"),),
-                    (text_tag("p", "湛江日报"),)),
-        excluded_tags=("dup",),
+        tag_groups=(("rc44",), ("y2018", "y2019", "y2020"), (text_tag("t", "notice"),)),
+        excluded_tags=("dup",), publisher="湛江日报",
     )  # fmt: skip
+    assert filters.needs_join
+
+
+def test_publisher_is_a_contains_match_on_the_name_as_written_or_in_full() -> None:
+    filters = build_filters(SearchRequest(publisher=" 编办 "), None, None)
+    sql, params = candidates_sql("E", filters)
+    assert "(instr(d.publisher, ?) > 0 OR instr(d.publisher_name, ?) > 0)" in sql
+    assert params == ["E", "编办", "编办"]
 
 
 def test_a_year_range_outside_the_store_selects_nothing() -> None:

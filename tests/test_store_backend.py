@@ -306,6 +306,13 @@ def test_year_type_and_publisher_filters(store: Store) -> None:
         doc_id("sanding/zhanjiang-sthjj.txt"),
     }
     assert found(publisher="广州日报") == {doc_id("reports/guangzhou.txt")}
+    # A part of the name, as written (编办) or in full (机构编制委员会办公室: 市委编办 resolved).
+    offices = {doc_id("sanding/jiangzhou.txt"), doc_id("sanding/zhanjiang-sthjj.txt")}
+    assert found(publisher="编办") == offices
+    assert found(publisher="机构编制委员会") == offices
+    assert found(publisher="中共湛江市委机构编制委员会办公室") == {
+        doc_id("sanding/zhanjiang-sthjj.txt")
+    }
     assert found(date_from="2019-09-07", date_to="2019-12-31") == {
         doc_id("reposts/zhanjiang.txt"),
         doc_id("sanding/jiangzhou.txt"),
@@ -324,6 +331,25 @@ def test_facets_count_the_matches(store: Store) -> None:
     assert list(result.facets["year"]) == sorted(
         result.facets["year"], key=lambda y: (-result.facets["year"][y], y)
     )
+    # Publishers by their full names: 湛江市委编办 is 中共湛江市委机构编制委员会办公室.
+    publishers = result.facets["publisher"]
+    assert sum(publishers.values()) == result.total
+    assert publishers["中共湛江市委机构编制委员会办公室"] == 1
+    assert list(publishers) == sorted(publishers, key=lambda p: (-publishers[p], p))
+
+
+def test_sort_by_date(store: Store) -> None:
+    def dates(sort: str) -> list[str | None]:
+        found = store.search(SearchRequest(text="编制", sort=sort, limit=20))
+        return [h.date for h in found.hits]
+
+    newest, oldest = dates("newest"), dates("oldest")
+    dated = [d for d in newest if d]
+    assert dated == sorted(dated, reverse=True) and len(set(dated)) > 2
+    assert [d for d in oldest if d] == sorted(dated)
+    assert sorted(dates("relevance"), key=str) == sorted(newest, key=str)
+    with pytest.raises(QueryError, match="sort"):
+        store.search(SearchRequest(text="编制", sort="random"))
 
 
 def test_results_are_the_same_with_or_without_facets(store: Store) -> None:
