@@ -24,6 +24,7 @@ from cnpolicy.search.backend import (
     SandingRequest,
     SearchRequest,
     Store,
+    parse_date_range,
     parse_years,
     prepare,
 )
@@ -193,6 +194,10 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--publisher", help="publishing body: any part of its name, as written or in full (编办)"
     )
+    parser.add_argument("--doc-number", help="发文字号, any part of it: 〔2023〕7号")
+    parser.add_argument(
+        "--effective", help="effective (施行) date: 2019, 2019-03-01, or a range A..B"
+    )
     parser.add_argument("--collapse-duplicates", action="store_true",
                         help="hide republications of a document (duplicate_of set)")  # fmt: skip
 
@@ -212,10 +217,16 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
 
 def search_request(args: argparse.Namespace, *, limit: int | None, offset: int) -> SearchRequest:
     first, last = years(args)
+    effective = getattr(args, "effective", None)
+    effective_from, effective_to = (
+        parse_date_range(effective, "effective") if effective else (None, None)
+    )
     return SearchRequest(
         text=getattr(args, "query", None) or "", region=args.region, year_from=first,
         year_to=last, doc_type=args.type, publisher=args.publisher, limit=limit, offset=offset,
         collapse_duplicates=args.collapse_duplicates, sort=getattr(args, "sort", RELEVANCE),
+        doc_number=getattr(args, "doc_number", None), effective_from=effective_from,
+        effective_to=effective_to,
     )  # fmt: skip
 
 

@@ -96,6 +96,12 @@ def search_filters(request: SearchRequest, region: RegionFilter | None) -> list[
             filters.append(found)
     if request.doc_type:
         filters.append({"term": {"doc_type": request.doc_type}})
+    number = request.doc_number.strip() if request.doc_number else ""
+    if number:
+        filters.append(contains("doc_number", number))
+    effective = range_query("effective_date", request.effective_from, request.effective_to)
+    if effective is not None:
+        filters.append(effective)
     publisher = request.publisher.strip() if request.publisher else ""
     if publisher:
         filters.append(

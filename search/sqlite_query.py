@@ -110,10 +110,17 @@ class Filters:
     excluded_tags: tuple[str, ...] = field(default_factory=tuple)
     # A part of the publisher's name as written or in full (a contains match, on the join).
     publisher: str | None = None
+    doc_number: str | None = None
+    effective_from: str | None = None
+    effective_to: str | None = None
 
     @property
     def needs_join(self) -> bool:
-        return self.date_from is not None or self.date_to is not None or bool(self.publisher)
+        return any(
+            value is not None
+            for value in (self.date_from, self.date_to, self.publisher, self.doc_number,
+                          self.effective_from, self.effective_to)
+        )  # fmt: skip
 
 
 def year_span(
@@ -152,7 +159,11 @@ def build_filters(
         groups.append((text_tag("t", request.doc_type),))
     excluded = (DUPLICATE_TAG,) if request.collapse_duplicates else ()
     publisher = request.publisher.strip() if request.publisher else None
-    return Filters(tuple(groups), request.date_from, request.date_to, excluded, publisher or None)
+    number = request.doc_number.strip() if request.doc_number else None
+    return Filters(
+        tuple(groups), request.date_from, request.date_to, excluded, publisher or None,
+        number or None, request.effective_from, request.effective_to,
+    )  # fmt: skip
 
 
 def match_expression(query: CompiledQuery, filters: Filters) -> str:
@@ -195,6 +206,13 @@ def _date_clause(filters: Filters) -> tuple[str, list[Any]]:
     if filters.publisher:
         clauses.append("(instr(d.publisher, ?) > 0 OR instr(d.publisher_name, ?) > 0)")
         params.extend([filters.publisher, filters.publisher])
+    if filters.doc_number:
+        clauses.append("instr(d.doc_number, ?) > 0")
+        params.append(filters.doc_number)
+    for bound, operator in ((filters.effective_from, ">="), (filters.effective_to, "<=")):
+        if bound:
+            clauses.append(f"json_extract(d.dates, '$.effective') {operator} ?")
+            params.append(bound)
     return "".join(f" AND {c}" for c in clauses), params
 
 

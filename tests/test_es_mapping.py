@@ -87,7 +87,8 @@ def test_documents_mapping() -> None:
             "sub": {"type": "text", "analyzer": "cnpolicy_tokens"},
             "grams": {"type": "text", "analyzer": "cnpolicy_tokens"},
             "date": {"type": "date", "format": "strict_date"}, "year": {"type": "integer"},
-            "publisher": KW, "publisher_name": KW, **REGION, "doc_type": KW, "duplicate_of": KW,
+            "publisher": KW, "publisher_name": KW, "doc_number": KW,
+            "effective_date": {"type": "date", "format": "strict_date"}, **REGION, "doc_type": KW, "duplicate_of": KW,
             "is_duplicate": {"type": "boolean"}, "has_sanding": {"type": "boolean"},
             "sanding": {"properties": {
                 "department": KW, "additional_names": KW, "region": KW, "region_code": KW,
@@ -143,6 +144,7 @@ def test_document_source_and_back() -> None:
         "title": prepared.title, "body": prepared.text.body, "sub": prepared.text.subwords,
         "grams": prepared.text.grams,
         "date": "2019-09-06", "year": 2019, "publisher": "湛江日报", "publisher_name": "湛江日报",
+        "doc_number": None, "effective_date": None,
         "region_name": "湛江市",
         "region_code": "440800", "region_path": ["44", "4408"], "province": "广东省",
         "region_level": "city", "doc_type": "reform_report", "duplicate_of": None,

@@ -493,3 +493,20 @@ def test_whole_words_rank_above_words_inside_compounds(empty_store: Store) -> No
     assert ids(found) == [whole.id, inside.id]
     assert found.hits[0].score > found.hits[1].score > 0
     assert "<mark>机构改革</mark>" in found.hits[1].snippets[0]
+
+
+def test_document_number_dates_and_address_are_kept_and_filter(empty_store: Store) -> None:
+    first = document("关于调整机构的通知。", source="cite/a.txt", title="通知",
+                     doc_number="江府办发〔2023〕7号", url="https://jz.example.cn/a.html",
+                     dates={"written": "2023-04-10", "effective": "2023-05-01"})  # fmt: skip
+    second = document("关于调整编制的通知。", source="cite/b.txt", title="通知",
+                      doc_number="江编办发〔2021〕12号", dates={"effective": "2021-01-01"})  # fmt: skip
+    empty_store.index([first, second])
+    assert empty_store.get(first.id) == first
+    found = empty_store.search(SearchRequest(text="通知", doc_number="〔2023〕7号"))
+    assert ids(found) == [first.id]
+    assert ids(empty_store.search(SearchRequest(doc_number="编办发"))) == [second.id]
+    in_2023 = SearchRequest(effective_from="2023-01-01", effective_to="2023-12-31")
+    assert ids(empty_store.search(in_2023)) == [first.id]
+    later = empty_store.search(SearchRequest(text="通知", effective_from="2021-01-01", limit=5))
+    assert sorted(ids(later)) == sorted([first.id, second.id])
