@@ -67,10 +67,30 @@ def segment_text(text: str, metrics: Sequence[Metric], entities: Sequence[Entity
     return segments
 
 
+# Chinese scale words for amounts, largest first: 512840000000 元 reads as 5128.4亿元, as the
+# text wrote it. Digits kept: the figures policy texts state (5128.4亿) have at most 4-6.
+SCALES = ((1e8, "亿"), (1e4, "万"))
+SIGNIFICANT_DIGITS = 6
+# The qualifier words for Metric.approx, as the texts write them.
+APPROX_WORDS = {"more_than": "超过", "nearly": "近", "about": "约", "at_most": "不超过"}
+
+
+def readable_amount(value: float | None, unit: str) -> str:
+    """A value the way a Chinese text writes it: 5128.4亿元, 12万人, 14.8%."""
+    if value is None:
+        return ""
+    for size, word in SCALES:
+        if abs(value) >= size and unit not in ("%", "‰"):
+            return f"{value / size:.{SIGNIFICANT_DIGITS}g}{word}{unit}"
+    return f"{value:.{SIGNIFICANT_DIGITS}g}{unit}"
+
+
 def describe_metric(metric: Metric) -> str:
-    """A one-line summary for a tooltip: value (range), unit, kind, indicator, place."""
-    value = f"{metric.value}" if metric.value_max is None else f"{metric.value}–{metric.value_max}"
-    parts = [f"{value} {metric.unit}".strip(), metric.kind]
+    """A one-line summary for a tooltip: value (range) as written, kind, indicator, place."""
+    value = readable_amount(metric.value, metric.unit)
+    if metric.value_max is not None:
+        value += f"–{readable_amount(metric.value_max, metric.unit)}"
+    parts = [value, metric.kind]
     if metric.indicator:
         parts.append(metric.indicator)
     if metric.region:
@@ -83,20 +103,44 @@ def describe_entity(entity: Entity) -> str:
     return " · ".join(p for p in (entity.label, extra, entity.code or "") if p)
 
 
+def section_id(start: int) -> str:
+    """The element id of the anchor at a section's start (the outline links to it)."""
+    return f"s-{start}"
+
+
+def _anchor(start: int) -> str:
+    return f'<span class="anchor" id="{section_id(start)}"></span>'
+
+
 def render_segments(
-    segments: Sequence[Segment], metrics: Sequence[Metric], entities: Sequence[Entity]
+    segments: Sequence[Segment],
+    metrics: Sequence[Metric],
+    entities: Sequence[Entity],
+    anchors: Sequence[int] = (),
 ) -> Markup:
     """HTML for the text: plain runs escaped, highlighted runs as <mark> with the record's number.
 
     A metric's mark has the id `m-<start>` and its offsets (`data-start`, `data-end`), so a
-    comparison bar can link to that very mention.
+    comparison bar can link to that very mention. `anchors` are offsets (section starts) that
+    get an empty element with the id `s-<start>`; one inside a mark goes just before it.
     """
     parts: list[str] = []
+    pending = sorted(set(anchors), reverse=True)
     for seg in segments:
-        body = escape(seg.text)
+        end_at = seg.start + len(seg.text)
         if seg.kind is None or seg.index is None:
-            parts.append(str(body))
+            cut = seg.start
+            while pending and pending[-1] < end_at:
+                wanted = pending.pop()
+                at = max(wanted, cut)
+                parts.append(str(escape(seg.text[cut - seg.start : at - seg.start])))
+                parts.append(_anchor(wanted))
+                cut = at
+            parts.append(str(escape(seg.text[cut - seg.start :])))
             continue
+        while pending and pending[-1] < end_at:
+            parts.append(_anchor(pending.pop()))
+        body = escape(seg.text)
         if seg.kind == "metric":
             title = describe_metric(metrics[seg.index])
             end = seg.start + len(seg.text)

@@ -14,8 +14,9 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
 
-from cnpolicy.api.highlight import Bar, scale_bars
+from cnpolicy.api.highlight import APPROX_WORDS, Bar, mention_id, readable_amount, scale_bars
 from cnpolicy.api.params import SearchParams
+from cnpolicy.search.backend import RELEVANCE
 from cnpolicy.search.compare import Comparison
 from cnpolicy.search.export import mention_link
 
@@ -24,7 +25,7 @@ PAGER_WINDOW = 2
 # Deepest page the search page links to (offset = (page - 1) × page size stays bounded).
 MAX_PAGE = 500
 # The search parameters a facet sets, by facet name.
-FACET_PARAMS = {"region": "region", "year": "year", "doc_type": "type"}
+FACET_PARAMS = {"region": "region", "year": "year", "doc_type": "type", "publisher": "publisher"}
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +53,10 @@ def search_values(params: SearchParams) -> dict[str, Any]:
         "type": params.doc_type,
         "publisher": params.publisher,
         "collapse_duplicates": params.collapse,
+        # The default order is left out of links, so plain searches keep short addresses.
+        "sort": None if params.sort == RELEVANCE else params.sort,
+        "doc_number": params.doc_number,
+        "effective": params.effective,
     }
 
 
@@ -196,3 +201,60 @@ def export_url(kind: str, fmt: str, values: Mapping[str, Any]) -> str:
 
 def sanding_pairs(counts: Mapping[str, int]) -> Sequence[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: -kv[1])
+
+
+# --- a document's outline and metrics table ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MetricLine:
+    """One row of a document's metrics table, as a reader reads it."""
+
+    subject: str
+    quote: str
+    amount: str
+    change: str
+    qualifier: str
+    anchor: str
+    indicator: str
+
+
+def metric_lines(metrics: Sequence[Any]) -> list[MetricLine]:
+    """Subject, the quote, the amount as written, before → after, and the qualifier."""
+    lines = []
+    for m in metrics:
+        amount = readable_amount(m.value, m.unit)
+        if m.value_max is not None:
+            amount += f"–{readable_amount(m.value_max, m.unit)}"
+        change = (
+            f"{readable_amount(m.before, m.unit)} → {readable_amount(m.value, m.unit)}"
+            if m.before is not None
+            else ""
+        )
+        qualifier = " ".join(
+            word for word in (APPROX_WORDS.get(m.approx or "", ""), m.scope or "") if word
+        )
+        lines.append(
+            MetricLine(
+                m.subject or "—",
+                m.text,
+                amount,
+                change,
+                qualifier,
+                mention_id(m.start),
+                m.indicator or "",
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineItem:
+    title: str
+    level: int
+    anchor: str
+
+
+def outline(sections: Sequence[Any]) -> list[OutlineItem]:
+    """The document's headings, each linking to its place in the text."""
+    return [OutlineItem(s.title, s.level, f"s-{s.start}") for s in sections]

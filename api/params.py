@@ -15,9 +15,12 @@ from cnpolicy.errors import QueryError
 from cnpolicy.extract.indicators import resolve_indicators
 from cnpolicy.search.backend import (
     MAX_LIMIT,
+    RELEVANCE,
+    SORTS,
     MetricRequest,
     SandingRequest,
     SearchRequest,
+    parse_date_range,
     parse_years,
 )
 from cnpolicy.search.compare import MAX_INDICATORS
@@ -75,7 +78,29 @@ DocType = Annotated[
     ),
 ]
 Publisher = Annotated[
-    str | None, Query(max_length=MAX_NAME_CHARS, description="Publishing body (exact name).")
+    str | None,
+    Query(
+        max_length=MAX_NAME_CHARS,
+        description="Publishing body: any part of its name as written or in full (编办).",
+    ),
+]
+Sort = Annotated[
+    str,
+    Query(
+        pattern="^(" + "|".join(SORTS) + ")$",
+        description="Order of results: relevance (best first), newest or oldest.",
+    ),
+]
+DocNumber = Annotated[
+    str | None,
+    Query(max_length=MAX_NAME_CHARS, description="发文字号, any part of it (〔2023〕7号)."),
+]
+Effective = Annotated[
+    str | None,
+    Query(
+        max_length=32,
+        description="Effective (施行) date: 2019, 2019-03-01, or a range (2018..2020).",
+    ),
 ]
 Collapse = Annotated[bool, Query(description="Show one document of each group of near-duplicates.")]
 Indicators = Annotated[
@@ -147,9 +172,16 @@ class SearchParams:
     doc_type: str | None = None
     publisher: str | None = None
     collapse: bool = False
+    sort: str = RELEVANCE
+    doc_number: str | None = None
+    effective: str | None = None
 
     def request(self, *, limit: int | None, offset: int) -> SearchRequest:
         year_from, year_to = years(self.year)
+        effective = blank_to_none(self.effective)
+        effective_from, effective_to = (
+            parse_date_range(effective, "effective") if effective else (None, None)
+        )
         return SearchRequest(
             text=self.q.strip(),
             region=blank_to_none(self.region),
@@ -162,6 +194,10 @@ class SearchParams:
             limit=limit,
             offset=offset,
             collapse_duplicates=self.collapse,
+            sort=self.sort,
+            doc_number=blank_to_none(self.doc_number),
+            effective_from=effective_from,
+            effective_to=effective_to,
         )
 
 
@@ -174,10 +210,14 @@ def search_params(
     doc_type: DocType = None,
     publisher: Publisher = None,
     collapse_duplicates: Collapse = False,
+    sort: Sort = RELEVANCE,
+    doc_number: DocNumber = None,
+    effective: Effective = None,
 ) -> SearchParams:
     return SearchParams(
-        q, region, year, date_from, date_to, doc_type, publisher, collapse_duplicates
-    )
+        q, region, year, date_from, date_to, doc_type, publisher, collapse_duplicates, sort,
+        doc_number, effective,
+    )  # fmt: skip
 
 
 def metric_request(

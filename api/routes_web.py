@@ -5,6 +5,7 @@ Pages live under /ui (errors there render the error page); `/` goes to the searc
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -22,6 +23,8 @@ from cnpolicy.api.pages import (
     facet_groups,
     indicator_choices,
     labels,
+    metric_lines,
+    outline,
     pager,
     query_string,
     search_url,
@@ -34,6 +37,9 @@ from cnpolicy.search.backend import Store
 from cnpolicy.search.compare import Comparison
 
 router = APIRouter(include_in_schema=False)
+# The dates a document states, as a citation names them.
+DATE_LABELS = {"written": "成文日期 Written", "published": "发布日期 Published",
+               "effective": "施行日期 Effective"}  # fmt: skip
 
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -87,6 +93,7 @@ def search_page(
         facets=facet_groups(result.facets, params),
         pages=pager(result.total, page, per_page, lambda n: search_url(params, page=n)),
         first=(page - 1) * per_page + 1,
+        last_page_url=search_url(params, page=max(1, math.ceil(result.total / per_page))),
         export_csv=export_url("documents", "csv", _export_values(params)),
         clear_url=search_url(SearchParams(q=params.q)),
     )
@@ -119,7 +126,12 @@ def document_page(
     context = {
         "page": "document",
         "doc": document,
-        "text_html": render_segments(segments, document.metrics, document.entities),
+        "text_html": render_segments(
+            segments, document.metrics, document.entities, [s.start for s in document.sections]
+        ),
+        "outline": outline(document.sections),
+        "metric_lines": metric_lines(document.metrics),
+        "date_labels": DATE_LABELS,
         "records": records,
         "focus": focus,
         "focus_missing": start is not None and focus is None,

@@ -59,4 +59,7 @@ def extract_document(document: Document, options: ExtractOptions) -> Document:
         from cnpolicy.extract.sanding import parse_sanding
 
         sanding = parse_sanding(document)
-    return document.with_extraction(entities=entities, metrics=metrics, sanding=sanding)
+    from cnpolicy.extract.citation import with_citation
+
+    extracted = document.with_extraction(entities=entities, metrics=metrics, sanding=sanding)
+    return with_citation(extracted)

@@ -466,3 +466,15 @@ def load_org_rules() -> OrgRules:
         read_json(ABBREVIATIONS_FILE),
         load_gazetteer(),
     )
+
+
+def issuer_name(publisher: str | None, region: Region | None) -> str | None:
+    """A publisher's full name when it is a party or government body (市委编办 in 鄂州市 →
+    中共鄂州市委机构编制委员会办公室), else the name as written (湛江日报, 新华社)."""
+    if not publisher:
+        return None
+    rules = load_org_rules()
+    spans = rules.find(publisher, places_in(publisher))
+    if (0, len(publisher)) not in spans:
+        return publisher
+    return rules.normalize(publisher, place_context(region, load_gazetteer())) or publisher

@@ -25,7 +25,7 @@ from cnpolicy.gazetteer import (
     nation_region,
 )
 from cnpolicy.ingest.dedup import content_id, fingerprint
-from cnpolicy.ingest.info import clean_publisher
+from cnpolicy.ingest.info import clean_publisher, labelled_address
 from cnpolicy.ingest.normalize import DATA_DIR
 from cnpolicy.ingest.raw import RawText
 from cnpolicy.ingest.sections import find_sections, marker_of
@@ -544,7 +544,17 @@ def describe(raw: RawText, text: str, *, source: str) -> Document:
         sections=find_sections(text, first_line=first_line),
         fingerprint=body_fingerprint,
         encoding=raw.encoding,
+        dates=stated_dates(
+            written=signed, published=raw.date or (parse_date(info) if info else None)
+        ),
+        url=raw.url or labelled_address(info),
     )
+
+
+def stated_dates(**found: str | None) -> dict[str, str]:
+    """The dates a document states, by kind: written (the signature's 成文 date) and published
+    (the page's or info line's 发布 date); the effective date is read by extraction (施行)."""
+    return {kind: value for kind, value in found.items() if value}
 
 
 def source_stem(source: str) -> str:

@@ -18,7 +18,14 @@ from lxml import html as lxml_html
 
 from cnpolicy.errors import CorruptFileError, EmptyDocumentError
 from cnpolicy.ingest.clean import is_furniture_line, strip_fragments, strip_furniture
-from cnpolicy.ingest.info import clean_publisher, holds_only_info, lexicon, source_value
+from cnpolicy.ingest.info import (
+    clean_publisher,
+    holds_only_info,
+    labelled_address,
+    lexicon,
+    source_value,
+    web_address,
+)
 from cnpolicy.ingest.raw import RawText
 from cnpolicy.ingest.text import decode_text
 
@@ -85,7 +92,24 @@ def read_html(data: bytes, *, source: str) -> RawText:
         publisher=find_publisher(page_lines, title, meta),
         encoding=encoding,
         info=find_info_line(page_lines, title),
+        url=find_url(tree, meta, page_lines),
     )
+
+
+def find_url(tree: Any, meta: dict[str, str], lines: list[str]) -> str | None:
+    """The page's own address: <link rel=canonical>, an address <meta> (og:url), or an info
+    line's 原文链接; only absolute http(s) addresses (a relative one says nothing on its own)."""
+    for element in tree.iter("link"):
+        if "canonical" in (element.get("rel") or "").lower().split():
+            found = web_address(element.get("href"))
+            if found:
+                return found
+    for name in lexicon().url_meta:
+        found = web_address(meta.get(name))
+        if found:
+            return found
+    short = (line for line in lines if len(line) <= INFO_LINE_MAX_CHARS)
+    return next((found for found in map(labelled_address, short) if found), None)
 
 
 def declared_charset(data: bytes) -> str | None:

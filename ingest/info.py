@@ -46,6 +46,8 @@ class InfoLexicon:
     publisher_meta: tuple[str, ...]
     title_meta: tuple[str, ...]
     site_words: tuple[str, ...]
+    url_meta: tuple[str, ...] = ()
+    url_labels: tuple[str, ...] = ()
 
     def labels(self) -> tuple[str, ...]:
         """Every field label, longest first (so 发布时间 wins over 时间 at the same place)."""
@@ -117,6 +119,28 @@ def clean_publisher(value: str | None) -> str | None:
     if match and match.group("label") in lexicon().publisher_labels:
         text = text[match.end() :]
     return source_value(text)
+
+
+_WEB_ADDRESS = re.compile(r"https?://[^\s\u3000<>\"'，。；）)】]+", re.IGNORECASE)
+
+
+def web_address(text: str | None) -> str | None:
+    """The first http(s) address in a text (an info line's 原文链接:…, a <meta> value)."""
+    match = _WEB_ADDRESS.search(text or "")
+    return match.group(0).rstrip(".,;:") if match else None
+
+
+def labelled_address(line: str | None) -> str | None:
+    """The address after one of the info line's address labels (原文链接: https://…)."""
+    if not line:
+        return None
+    for label in lexicon().url_labels:
+        at = line.find(label)
+        if at >= 0:
+            found = web_address(line[at + len(label) :])
+            if found:
+                return found
+    return None
 
 
 def holds_only_info(line: str) -> bool:

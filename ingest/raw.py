@@ -22,3 +22,4 @@ class RawText:
     publisher: str | None = None
     encoding: str | None = None
     info: str | None = None
+    url: str | None = None  # the page's own address (<link rel=canonical>, og:url)

@@ -31,6 +31,9 @@ MAX_LIMIT = 1000
 FACET_SIZE = 50
 # Years a filter may name: policy texts of the People's Republic, with room for planning texts.
 MIN_YEAR, MAX_YEAR = 1949, 2100
+# Orders of search results: by relevance (the default with words; without words, newest), by date.
+RELEVANCE, NEWEST, OLDEST = "relevance", "newest", "oldest"
+SORTS = (RELEVANCE, NEWEST, OLDEST)
 _CODE = re.compile(r"\d{2}(?:\d{2}(?:\d{2})?)?")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -127,6 +130,27 @@ def check_date(value: str | None, name: str) -> None:
         raise QueryError(f"{value!r} is not a date, expected YYYY-MM-DD", field=name) from None
 
 
+def parse_date_range(text: str, name: str) -> tuple[str | None, str | None]:
+    """`2019`, `2019-03-01`, or a range of either (`2018..2020`, `2019-03-01..`) → ISO bounds."""
+    first, sep, last = text.strip().partition("..")
+    if not sep:
+        last = first
+    bounds: list[str | None] = []
+    for value, end in ((first.strip(), False), (last.strip(), True)):
+        if not value:
+            bounds.append(None)
+        elif value.isdigit() and len(value) == 4:
+            check_years(int(value), None)
+            bounds.append(f"{value}-12-31" if end else f"{value}-01-01")
+        else:
+            check_date(value, name)
+            bounds.append(value)
+    low, high = bounds
+    if low and high and low > high:
+        raise QueryError(f"date range {text!r} is empty (first date after last)", field=name)
+    return low, high
+
+
 def check_page(limit: int | None, offset: int) -> None:
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"limit {limit} is outside 1..{MAX_LIMIT}", field="limit")
@@ -157,9 +181,20 @@ class SearchRequest:
     collapse_duplicates: bool = False
     facets: bool = True
     snippets: bool = True
+    sort: str = RELEVANCE
+    # 发文字号, any part of it (〔2023〕7号); the effective date (施行) within ISO bounds.
+    doc_number: str | None = None
+    effective_from: str | None = None
+    effective_to: str | None = None
 
     def validate(self) -> None:
         check_page(self.limit, self.offset)
+        check_date(self.effective_from, "effective")
+        check_date(self.effective_to, "effective")
+        if self.sort not in SORTS:
+            raise QueryError(
+                f"unknown sort {self.sort!r}, expected one of {', '.join(SORTS)}", field="sort"
+            )
         check_years(self.year_from, self.year_to)
         check_date(self.date_from, "date_from")
         check_date(self.date_to, "date_to")

@@ -18,11 +18,14 @@ from cnpolicy.extract.indicators import resolve_indicators
 from cnpolicy.records import DOC_TYPES
 from cnpolicy.search import render
 from cnpolicy.search.backend import (
+    RELEVANCE,
+    SORTS,
     MetricRequest,
     Prepared,
     SandingRequest,
     SearchRequest,
     Store,
+    parse_date_range,
     parse_years,
     prepare,
 )
@@ -189,7 +192,13 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--year", help="a year or a range: 2019, 2018..2020, 2018.., ..2020")
     parser.add_argument("--type", choices=DOC_TYPES, help="document type")
-    parser.add_argument("--publisher", help="publisher, exactly as indexed")
+    parser.add_argument(
+        "--publisher", help="publishing body: any part of its name, as written or in full (编办)"
+    )
+    parser.add_argument("--doc-number", help="发文字号, any part of it: 〔2023〕7号")
+    parser.add_argument(
+        "--effective", help="effective (施行) date: 2019, 2019-03-01, or a range A..B"
+    )
     parser.add_argument("--collapse-duplicates", action="store_true",
                         help="hide republications of a document (duplicate_of set)")  # fmt: skip
 
@@ -200,6 +209,8 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
         help='words (all must occur), "exact phrase", -exclude, a OR b; "" lists documents',
     )  # fmt: skip
     add_filter_arguments(parser)
+    parser.add_argument("--sort", choices=SORTS, default=RELEVANCE,
+                        help="order: relevance (best first; newest without words), newest, oldest")  # fmt: skip
     page_arguments(parser, 10)
     format_argument(parser, ("table", "json"))
     add_store_arguments(parser)
@@ -207,10 +218,16 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
 
 def search_request(args: argparse.Namespace, *, limit: int | None, offset: int) -> SearchRequest:
     first, last = years(args)
+    effective = getattr(args, "effective", None)
+    effective_from, effective_to = (
+        parse_date_range(effective, "effective") if effective else (None, None)
+    )
     return SearchRequest(
         text=getattr(args, "query", None) or "", region=args.region, year_from=first,
         year_to=last, doc_type=args.type, publisher=args.publisher, limit=limit, offset=offset,
-        collapse_duplicates=args.collapse_duplicates,
+        collapse_duplicates=args.collapse_duplicates, sort=getattr(args, "sort", RELEVANCE),
+        doc_number=getattr(args, "doc_number", None), effective_from=effective_from,
+        effective_to=effective_to,
     )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from cnpolicy.extract.abbreviations import issuer_name
 from cnpolicy.records import Document, Metric
 from cnpolicy.search.backend import Prepared, metric_region, region_paths
 from cnpolicy.search.segment import ZWSP, strip_separators
@@ -23,7 +24,7 @@ DEFAULT_PREFIX = "cnpolicy"
 DOCUMENTS, METRICS, SOURCES = "documents", "metrics", "sources"
 KINDS = (DOCUMENTS, METRICS, SOURCES)
 # Bump when a mapping or analysis setting changes: a new template, new indices, a rebuild.
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 # Split on every character that is not a letter, number or private-use character: U+200B between
 # jieba tokens, and punctuation and spaces, as SQLite's unicode61 does; so both backends see the
 # same tokens and phrases.
@@ -31,6 +32,10 @@ TOKEN_SPLIT = r"[^\p{L}\p{N}\p{Co}]+"
 ANALYZER = "cnpolicy_tokens"
 # Field weights, as the FTS5 bm25() weights in sqlite_schema.RANK_FUNCTION.
 TEXT_FIELDS = ("title^4", "body", "sub^0.5")
+# The n-gram field (segment.grams: bigrams of the title and body's ideographs, space-joined), for
+# words inside longer words; its boost is the SQLite n-gram column's BM25 weight.
+GRAMS_FIELD = "grams"
+GRAMS_BOOST = 0.25
 # One primary shard holds several million policy texts (~10 GB); replicas as the cluster's
 # default for a production cluster with two or more nodes.
 SHARDS = 1
@@ -97,9 +102,13 @@ def documents_mapping(*, ik: bool) -> dict[str, Any]:
             "title": text_field(ik=ik),
             "body": text_field(ik=ik),
             "sub": {"type": "text", "analyzer": ANALYZER},
+            GRAMS_FIELD: {"type": "text", "analyzer": ANALYZER},
             "date": {"type": "date", "format": "strict_date"},
             "year": {"type": "integer"},
             "publisher": KEYWORD,
+            "publisher_name": KEYWORD,
+            "doc_number": KEYWORD,
+            "effective_date": {"type": "date", "format": "strict_date"},
             **REGION_FIELDS,
             "doc_type": KEYWORD,
             "duplicate_of": KEYWORD,
@@ -215,9 +224,13 @@ def document_source(prepared: Prepared) -> dict[str, Any]:
         "title": prepared.title,
         "body": prepared.text.body,
         "sub": prepared.text.subwords,
+        GRAMS_FIELD: prepared.text.grams,
         "date": document.date,
         "year": document_year(document),
         "publisher": document.publisher,
+        "publisher_name": issuer_name(document.publisher, region),
+        "doc_number": document.doc_number,
+        "effective_date": document.dates.get("effective"),
         "region_name": region.name if region else None,
         "region_code": region.code if region else None,
         "region_path": list(region_paths(region.code if region else None)),

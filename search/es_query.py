@@ -12,14 +12,16 @@ from typing import Any
 
 from cnpolicy.search.backend import (
     FACET_SIZE,
+    OLDEST,
+    RELEVANCE,
     MetricRequest,
     RegionFilter,
     SandingRequest,
     SearchRequest,
 )
-from cnpolicy.search.es_mapping import TEXT_FIELDS
+from cnpolicy.search.es_mapping import GRAMS_BOOST, GRAMS_FIELD, TEXT_FIELDS
 from cnpolicy.search.query import CompiledQuery, Variants
-from cnpolicy.search.segment import ZWSP
+from cnpolicy.search.segment import ZWSP, gram_phrase
 from cnpolicy.search.sqlite_query import MARK_CLOSE, MARK_OPEN
 
 # Characters per highlighted fragment: 24 tokens with their separators, as the SQLite snippet.
@@ -47,8 +49,15 @@ def any_of(queries: list[Query]) -> Query:
     )
 
 
+def gram_query(grams: Sequence[str]) -> Query:
+    """A word anywhere, even inside a longer word: its bigrams as a phrase in the n-gram field."""
+    return {"match_phrase": {GRAMS_FIELD: {"query": " ".join(grams), "boost": GRAMS_BOOST}}}
+
+
 def term_query(variants: Variants) -> Query:
-    return any_of([phrase(v) for v in variants])
+    """Any of a term's token sequences as a phrase; for a word of ideographs, its bigrams too."""
+    grams = dict.fromkeys(g for g in (gram_phrase("".join(v)) for v in variants) if g)
+    return any_of([phrase(v) for v in variants] + [gram_query(g) for g in grams])
 
 
 def clause_query(clause: tuple[Variants, ...]) -> Query:
@@ -87,8 +96,17 @@ def search_filters(request: SearchRequest, region: RegionFilter | None) -> list[
             filters.append(found)
     if request.doc_type:
         filters.append({"term": {"doc_type": request.doc_type}})
-    if request.publisher:
-        filters.append({"term": {"publisher": request.publisher}})
+    number = request.doc_number.strip() if request.doc_number else ""
+    if number:
+        filters.append(contains("doc_number", number))
+    effective = range_query("effective_date", request.effective_from, request.effective_to)
+    if effective is not None:
+        filters.append(effective)
+    publisher = request.publisher.strip() if request.publisher else ""
+    if publisher:
+        filters.append(
+            any_of([contains("publisher", publisher), contains("publisher_name", publisher)])
+        )
     return filters
 
 
@@ -96,7 +114,12 @@ def facet_aggregations() -> dict[str, Any]:
     order = [{"_count": "desc"}, {"_key": "asc"}]
     return {
         name: {"terms": {"field": field, "size": FACET_SIZE, "order": order}}
-        for name, field in (("region", "region_name"), ("year", "year"), ("doc_type", "doc_type"))
+        for name, field in (
+            ("region", "region_name"),
+            ("year", "year"),
+            ("doc_type", "doc_type"),
+            ("publisher", "publisher_name"),
+        )
     }
 
 
@@ -112,7 +135,7 @@ def search_body(
         "query": bool_query(
             [clause_query(c) for c in query.must], search_filters(request, region), must_not
         ),
-        "sort": sort_order(ranked=ranked),
+        "sort": sort_order(ranked=ranked, sort=request.sort),
         "_source": list(HIT_FIELDS),
         "track_total_hits": True,
         "from": request.offset,
@@ -137,10 +160,12 @@ def search_body(
     return body
 
 
-def sort_order(*, ranked: bool) -> list[Any]:
-    if ranked:
+def sort_order(*, ranked: bool, sort: str = RELEVANCE) -> list[Any]:
+    """Best first when there are words to rank and no date order is asked; else by date."""
+    if ranked and sort == RELEVANCE:
         return [{"_score": "desc"}, {"id": "asc"}]
-    return [{"date": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+    order = "asc" if sort == OLDEST else "desc"
+    return [{"date": {"order": order, "missing": "_last"}}, {"id": "asc"}]
 
 
 def metrics_body(request: MetricRequest, regions: Sequence[RegionFilter]) -> dict[str, Any]:

@@ -31,14 +31,23 @@ MAX_MERGED = 4
 # Gazetteer names shorter than this are not added as words (single characters are always tokens).
 MIN_PLACE_WORD = 2
 USER_DICT = "userdict.txt"
+# Characters of the n-gram column: runs of CJK ideographs (the unified blocks and the
+# compatibility ideographs). Latin words and numbers are whole tokens already; Chinese words
+# inside longer words (机构改革 in 机构改革方案) are found through their character bigrams.
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]{2,}")
+# Bigrams: any string of two or more ideographs is a phrase of its overlapping bigrams, as
+# Lucene's CJK analyzer and Elasticsearch's `cjk` do; longer grams would miss 2-character words.
+GRAM_SIZE = 2
 
 
 @dataclass(frozen=True, slots=True)
 class Segmented:
-    """A text ready for the index: `body` (tokens joined by U+200B) and `subwords` (space-joined)."""
+    """A text ready for the index: `body` (tokens joined by U+200B), `subwords` and `grams`
+    (character bigrams of every run of ideographs; both space-joined)."""
 
     body: str
     subwords: str
+    grams: str = ""
 
 
 def is_token_char(char: str) -> bool:
@@ -133,6 +142,22 @@ def merged_words(parts: list[str]) -> list[str]:
     return [a + b for a, b in pairwise(parts) if len(a) + len(b) <= MAX_MERGED and is_word(a + b)]
 
 
+def bigrams(run: str) -> list[str]:
+    return [run[i : i + GRAM_SIZE] for i in range(len(run) - GRAM_SIZE + 1)]
+
+
+def grams(text: str) -> str:
+    """The n-gram column of a text: the bigrams of each run of ideographs, space-joined."""
+    return " ".join(g for run in _CJK_RUN.findall(strip_separators(text)) for g in bigrams(run))
+
+
+def gram_phrase(text: str) -> tuple[str, ...]:
+    """The bigram phrase that finds a word anywhere, even inside a longer word; () when the
+    word is not a run of two or more ideographs (those are found as tokens only)."""
+    text = strip_separators(text)
+    return tuple(bigrams(text)) if _CJK_RUN.fullmatch(text) else ()
+
+
 def strip_separators(text: str) -> str:
     """The original text of an indexed column (or of a snippet taken from it)."""
     return text.replace(ZWSP, "")
@@ -148,7 +173,8 @@ def segment(text: str, *, title: str | None = None) -> Segmented:
     if title:
         title_parts = tokens(title)
         extra = subwords(title_parts) + merged_words(title_parts) + extra
-    return Segmented(body=join_tokens(parts), subwords=" ".join(extra))
+    gram_text = grams(title) + " " + grams(text) if title else grams(text)
+    return Segmented(body=join_tokens(parts), subwords=" ".join(extra), grams=gram_text.strip())
 
 
 def segment_title(title: str | None) -> str:

@@ -21,8 +21,10 @@ from cnpolicy.search.backend import (
     region_paths,
 )
 from cnpolicy.search.query import CompiledQuery, Variants
+from cnpolicy.search.segment import gram_phrase
 
 TEXT_COLUMNS = "{title body sub}"
+GRAM_COLUMN = "grams"
 # Markers FTS5 puts around matches in snippets: private-use characters that no text contains,
 # turned into <mark>…</mark> once the snippet is HTML-escaped (see snippets.py).
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
@@ -85,8 +87,13 @@ def quote_phrase(tokens: Sequence[str]) -> str:
 
 
 def term_expression(variants: Variants) -> str:
-    """A term: any of its token sequences as a phrase, in title, body or sub-words."""
-    return f"{TEXT_COLUMNS} : ({' OR '.join(quote_phrase(v) for v in variants)})"
+    """A term: any of its token sequences as a phrase, in title, body or sub-words; or, for a
+    word of ideographs, its bigrams as a phrase in the n-gram column (inside longer words)."""
+    words = f"{TEXT_COLUMNS} : ({' OR '.join(quote_phrase(v) for v in variants)})"
+    grams = list(dict.fromkeys(p for p in (gram_phrase("".join(v)) for v in variants) if p))
+    if not grams:
+        return words
+    return f"({words} OR {GRAM_COLUMN} : ({' OR '.join(quote_phrase(g) for g in grams)}))"
 
 
 def tag_expression(alternatives: Sequence[str]) -> str:
@@ -101,10 +108,19 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     excluded_tags: tuple[str, ...] = field(default_factory=tuple)
+    # A part of the publisher's name as written or in full (a contains match, on the join).
+    publisher: str | None = None
+    doc_number: str | None = None
+    effective_from: str | None = None
+    effective_to: str | None = None
 
     @property
     def needs_join(self) -> bool:
-        return self.date_from is not None or self.date_to is not None
+        return any(
+            value is not None
+            for value in (self.date_from, self.date_to, self.publisher, self.doc_number,
+                          self.effective_from, self.effective_to)
+        )  # fmt: skip
 
 
 def year_span(
@@ -141,10 +157,13 @@ def build_filters(
         )
     if request.doc_type:
         groups.append((text_tag("t", request.doc_type),))
-    if request.publisher:
-        groups.append((text_tag("p", request.publisher),))
     excluded = (DUPLICATE_TAG,) if request.collapse_duplicates else ()
-    return Filters(tuple(groups), request.date_from, request.date_to, excluded)
+    publisher = request.publisher.strip() if request.publisher else None
+    number = request.doc_number.strip() if request.doc_number else None
+    return Filters(
+        tuple(groups), request.date_from, request.date_to, excluded, publisher or None,
+        number or None, request.effective_from, request.effective_to,
+    )  # fmt: skip
 
 
 def match_expression(query: CompiledQuery, filters: Filters) -> str:
@@ -184,6 +203,16 @@ def _date_clause(filters: Filters) -> tuple[str, list[Any]]:
     if filters.date_to:
         clauses.append("d.date <= ?")
         params.append(filters.date_to)
+    if filters.publisher:
+        clauses.append("(instr(d.publisher, ?) > 0 OR instr(d.publisher_name, ?) > 0)")
+        params.extend([filters.publisher, filters.publisher])
+    if filters.doc_number:
+        clauses.append("instr(d.doc_number, ?) > 0")
+        params.append(filters.doc_number)
+    for bound, operator in ((filters.effective_from, ">="), (filters.effective_to, "<=")):
+        if bound:
+            clauses.append(f"json_extract(d.dates, '$.effective') {operator} ?")
+            params.append(bound)
     return "".join(f" AND {c}" for c in clauses), params
 
 
@@ -221,23 +250,36 @@ TITLE_HITS_SQL = "SELECT group_concat(rowid) FROM titles_fts WHERE titles_fts MA
 
 
 def listing_sql(
-    expression: str, filters: Filters, *, limit: int | None, offset: int
+    expression: str, filters: Filters, *, limit: int | None, offset: int, oldest: bool = False
 ) -> tuple[str, list[Any]]:
-    """Matches without words to rank, newest first, in one pass: the page's rows (row number,
-    0.0, date, id) and then one row with every match's facet cell (comma-separated).
+    """Matches by date (newest first, or oldest first; undated last), in one pass: the page's
+    rows (row number, 0.0, date, id) and then one row with every match's facet cell.
 
     Cells are counted in Python: 4x faster than GROUP BY, which builds a temporary B-tree.
     """
     dates, date_params = _date_clause(filters)
     page, page_params = _limit(limit, offset)
+    direction = "ASC" if oldest else "DESC"
     sql = (
         "WITH m AS MATERIALIZED (SELECT f.rowid AS r, d.cell AS c, d.date AS dt, d.id AS i "
         "FROM documents_fts f CROSS JOIN documents d ON d.num = f.rowid "
         f"WHERE documents_fts MATCH ?{dates}) "
-        "SELECT * FROM (SELECT r, 0.0, dt, i, NULL FROM m ORDER BY dt IS NULL, dt DESC, i"
+        f"SELECT * FROM (SELECT r, 0.0, dt, i, NULL FROM m ORDER BY dt IS NULL, dt {direction}, i"
         f"{page}) UNION ALL SELECT NULL, NULL, NULL, NULL, group_concat(c) FROM m"
     )
     return sql, [expression, *date_params, *page_params]
+
+
+def publisher_facet_sql(expression: str, filters: Filters, size: int) -> tuple[str, list[Any]]:
+    """The matches' publishers (full names), most frequent first, ties by name."""
+    dates, date_params = _date_clause(filters)
+    sql = (
+        "SELECT d.publisher_name, count(*) AS n FROM documents_fts f "
+        "CROSS JOIN documents d ON d.num = f.rowid "
+        f"WHERE documents_fts MATCH ?{dates} AND d.publisher_name IS NOT NULL "
+        "GROUP BY d.publisher_name ORDER BY n DESC, d.publisher_name LIMIT ?"
+    )
+    return sql, [expression, *date_params, size]
 
 
 SNIPPET_SQL = (

@@ -10,6 +10,7 @@ exactly from their text (term frequencies in title and body), as search engines 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cnpolicy.search.query import CompiledQuery, Variants
-from cnpolicy.search.segment import fts_tokens, strip_separators
+from cnpolicy.search.segment import ZWSP, fts_tokens, strip_separators
 
 # BM25 saturation and length normalisation: the values Lucene and Elasticsearch use by default,
 # so the two backends rank alike.
@@ -30,6 +31,11 @@ TITLE_WEIGHT = 4.0
 # and the web page's 10 per page, three pages deep) plus room for the first pass's misorder.
 # Reading a document's text costs about 40 microseconds, so 50 cost 2 ms.
 RERANK_WINDOW = 50
+# An occurrence inside a longer word (机构改革 in 机构改革方案, found through the n-gram column)
+# counts as this many whole-word occurrences: the weight the sub-word column has against the
+# body in FTS5's bm25() (sqlite_schema.RANK_FUNCTION), so a document that has the word as a word
+# ranks above one that has it only inside compounds as often.
+INSIDE_WORD_WEIGHT = 0.5
 
 
 Scores = npt.NDArray[np.float64]
@@ -55,6 +61,16 @@ class RankTerm:
 
     weight: float
     surfaces: tuple[str, ...]
+    # The term as whole index tokens (U+200B-joined, not inside a longer token); None: every
+    # occurrence counts as a whole word.
+    whole: re.Pattern[str] | None = None
+
+
+def whole_pattern(variants: Variants) -> re.Pattern[str]:
+    """Occurrences of a term's token sequences in an indexed column with token boundaries at
+    both ends (a letter or digit right before or after means it is inside a longer token)."""
+    forms = sorted({ZWSP.join(v).lower() for v in variants}, key=len, reverse=True)
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, forms)) + r")(?![^\W_])")
 
 
 def query_tokens(query: CompiledQuery) -> set[str]:
@@ -79,7 +95,7 @@ def rank_terms(
                 for v in variants
             ]
             surfaces = tuple(dict.fromkeys("".join(v).lower() for v in variants))
-            terms.append(RankTerm(max(weights, default=0.0), surfaces))
+            terms.append(RankTerm(max(weights, default=0.0), surfaces, whole_pattern(variants)))
     return tuple(terms)
 
 
@@ -106,13 +122,20 @@ def first_pass(
 
 def exact_score(terms: Sequence[RankTerm], title: str, body: str, norm: float) -> float:
     """BM25F of one document from its text: occurrences in the title weigh TITLE_WEIGHT each."""
+    indexed = (title, body)
     title, body = strip_separators(title), strip_separators(body)
     if any(s != s.lower() or s != s.upper() for term in terms for s in term.surfaces):
         # Only words with letters need folding (and Chinese text is most of what is folded).
         title, body = title.lower(), body.lower()
+        indexed = (indexed[0].lower(), indexed[1].lower())
     score = 0.0
     for term in terms:
-        frequency = sum(TITLE_WEIGHT * title.count(s) + body.count(s) for s in term.surfaces)
+        frequency = float(sum(TITLE_WEIGHT * title.count(s) + body.count(s) for s in term.surfaces))
+        if frequency and term.whole is not None:
+            whole = TITLE_WEIGHT * len(term.whole.findall(indexed[0])) + len(
+                term.whole.findall(indexed[1])
+            )
+            frequency = whole + INSIDE_WORD_WEIGHT * max(frequency - whole, 0.0)
         if frequency:
             score += term.weight * float(saturate(frequency, norm))
     return score

@@ -9,6 +9,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from cnpolicy.extract.abbreviations import issuer_name
 from cnpolicy.gazetteer import load_gazetteer
 from cnpolicy.records import (
     Document,
@@ -29,6 +30,7 @@ Row = tuple[Any, ...]
 DOCUMENT_COLUMNS = (
     "id", "source", "format", "title", "date", "year", "publisher", "region_name", "region_code",
     "province", "region_level", "doc_type", "duplicate_of", "fingerprint", "encoding", "raw_text",
+    "publisher_name", "doc_number", "dates", "url",
 )  # fmt: skip
 METRIC_FIELDS = (
     "ord", "text", "start", "end", "sentence", "value", "value_max", "before", "unit", "kind",
@@ -68,6 +70,8 @@ def document_row(document: Document) -> Row:
         document.id, document.source, document.format, document.title, document.date,
         document_year(document), document.publisher, *region_values(document.region),
         document.doc_type, document.duplicate_of, document.fingerprint, document.encoding, raw,
+        issuer_name(document.publisher, document.region), document.doc_number,
+        json.dumps(document.dates, ensure_ascii=False) if document.dates else None, document.url,
     )  # fmt: skip
 
 
@@ -216,6 +220,9 @@ def read_document(
         duplicate_of=values["duplicate_of"],
         fingerprint=values["fingerprint"],
         encoding=values["encoding"],
+        doc_number=values["doc_number"],
+        dates=json.loads(values["dates"]) if values["dates"] else {},
+        url=values["url"],
         entities=tuple(Entity(*r) for r in entities),
         metrics=tuple(read_metric(r) for r in metrics),
         sanding=sanding,

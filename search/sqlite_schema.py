@@ -223,10 +223,15 @@ V3_STATEMENTS = (
 def _add_term_statistics(connection: sqlite3.Connection) -> None:
     """V3, and fill it from what the store holds: FTS5's own vocabulary and column sizes."""
     _statements(V3_STATEMENTS)(connection)
+    # Per instance, so that only the word columns count (a store that already has V5's n-gram
+    # column keeps its bigrams out of the statistics).
     connection.execute(
-        "CREATE VIRTUAL TABLE temp.terms_vocabulary USING fts5vocab(main, documents_fts, row)"
+        "CREATE VIRTUAL TABLE temp.terms_vocabulary USING fts5vocab(main, documents_fts, instance)"
     )
-    connection.execute("INSERT INTO terms (term, docs) SELECT term, doc FROM temp.terms_vocabulary")
+    connection.execute(
+        "INSERT INTO terms (term, docs) SELECT term, count(DISTINCT doc) "
+        "FROM temp.terms_vocabulary WHERE col != 'grams' GROUP BY term"
+    )
     connection.execute("DROP TABLE temp.terms_vocabulary")
     sizes = connection.execute("SELECT id, sz FROM documents_fts_docsize").fetchall()
     connection.executemany(
@@ -263,12 +268,70 @@ V4_STATEMENTS = (
     "ALTER TABLE metrics ADD COLUMN recipient TEXT",
 )
 
+# V5: a fifth FTS column, `grams`: the character bigrams of every run of ideographs in the title
+# and body (segment.grams), so a word is found inside longer words (机构改革 in 机构改革方案).
+# FTS5 cannot add a column, so the table is rebuilt. Its BM25 weight is below the sub-words':
+# a whole word ranks first, then a dictionary sub-word, then any string inside a word.
+RANK_FUNCTION_GRAMS = "bm25(4.0, 1.0, 0.5, 0.0, 0.25)"
+V5_STATEMENTS = (
+    f"CREATE VIRTUAL TABLE documents_fts_v5 USING fts5 (title, body, sub, tags, grams, "
+    f"tokenize = '{FTS_TOKENIZE}')",
+    "INSERT INTO documents_fts_v5 (rowid, title, body, sub, tags, grams) "
+    "SELECT rowid, title, body, sub, tags, cnpolicy_grams(title, body) FROM documents_fts",
+    "DROP TABLE documents_fts",
+    "ALTER TABLE documents_fts_v5 RENAME TO documents_fts",
+    f"INSERT INTO documents_fts (documents_fts, rank) VALUES ('rank', '{RANK_FUNCTION_GRAMS}')",
+)
+
+
+def _add_grams(connection: sqlite3.Connection) -> None:
+    """V5, with the n-grams of what the store holds computed in Python (segment.grams)."""
+    from cnpolicy.search.segment import grams
+
+    def title_body_grams(title: str | None, body: str | None) -> str:
+        return f"{grams(title or '')} {grams(body or '')}".strip()
+
+    connection.create_function("cnpolicy_grams", 2, title_body_grams, deterministic=True)
+    _statements(V5_STATEMENTS)(connection)
+
+
+# V6: what researchers cite and filter on, beside each document: the publisher's full name
+# (extract.abbreviations.issuer_name: 市委编办 → 中共…市委机构编制委员会办公室) for the publisher
+# filter (a contains match) and facet, the document number (发文字号), the dates it states
+# (JSON: written/published/effective) and its original address.
+V6_STATEMENTS = (
+    "ALTER TABLE documents ADD COLUMN publisher_name TEXT",
+    "ALTER TABLE documents ADD COLUMN doc_number TEXT",
+    "ALTER TABLE documents ADD COLUMN dates TEXT",
+    "ALTER TABLE documents ADD COLUMN url TEXT",
+    "CREATE INDEX documents_publisher_name ON documents (publisher_name)",
+)
+
+
+def _add_citation_fields(connection: sqlite3.Connection) -> None:
+    """V6, with the publisher names of the documents already held."""
+    from cnpolicy.extract.abbreviations import issuer_name
+    from cnpolicy.search.sqlite_rows import region_from
+
+    _statements(V6_STATEMENTS)(connection)
+    rows = connection.execute(
+        "SELECT num, publisher, region_name, region_code, province, region_level FROM documents "
+        "WHERE publisher IS NOT NULL"
+    ).fetchall()
+    connection.executemany(
+        "UPDATE documents SET publisher_name = ? WHERE num = ?",
+        ((issuer_name(row[1], region_from(*row[2:])), row[0]) for row in rows),
+    )
+
+
 # One step per schema version, in order; never edit a released step, append a new one.
 MIGRATIONS: tuple[Migration, ...] = (
     _script(V1),
     _statements(V2_STATEMENTS),
     _add_term_statistics,
     _statements(V4_STATEMENTS),
+    _add_grams,
+    _add_citation_fields,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from cnpolicy.errors import StoreError
 from cnpolicy.search import snippets
-from cnpolicy.search.backend import FACET_SIZE, Hit, SearchRequest
+from cnpolicy.search.backend import FACET_SIZE, OLDEST, Hit, SearchRequest
 from cnpolicy.search.query import CompiledQuery, Variants
 from cnpolicy.search.segment import strip_separators
 from cnpolicy.search.sqlite_query import (
@@ -287,13 +287,17 @@ def ranked_page(
 def unranked_page(
     connection: sqlite3.Connection, expression: str, filters: Filters, request: SearchRequest
 ) -> Page:
-    """Filters or exclusions only: newest first, every match's facet cell in the same pass."""
-    sql, params = listing_sql(expression, filters, limit=request.limit, offset=request.offset)
+    """Matches by date (filters alone, or a sort by date): newest first unless the request asks
+    for the oldest, every match's facet cell in the same pass."""
+    oldest = request.sort == OLDEST
+    sql, params = listing_sql(
+        expression, filters, limit=request.limit, offset=request.offset, oldest=oldest
+    )
     rows = run(connection, sql, params).fetchall()
     joined = rows[-1][4] if rows else None
     page = rows[:-1]
-    page.sort(key=lambda r: r[3])  # id, then (stable) newest first
-    page.sort(key=lambda r: r[2] or "", reverse=True)
+    page.sort(key=lambda r: r[3])  # id, then (stable) by date
+    page.sort(key=lambda r: r[2] or "", reverse=not oldest)
     page.sort(key=lambda r: r[2] is None)
     matched = parse_rows(joined)
     cells = np.bincount(matched).astype(np.int64) if len(matched) else NO_COUNTS

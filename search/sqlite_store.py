@@ -19,6 +19,8 @@ from typing import Any
 from cnpolicy.errors import NotFoundError, StoreError
 from cnpolicy.records import Document, Region, Sanding
 from cnpolicy.search.backend import (
+    FACET_SIZE,
+    RELEVANCE,
     IndexFailure,
     IndexReport,
     MetricRequest,
@@ -43,6 +45,7 @@ from cnpolicy.search.sqlite_query import (
     document_tags,
     match_expression,
     metrics_sql,
+    publisher_facet_sql,
     sanding_sql,
 )
 from cnpolicy.search.sqlite_rank import distinct_tokens
@@ -301,8 +304,9 @@ class SqliteStore(Store):
         num = cursor.lastrowid
         assert num is not None
         connection.execute(
-            "INSERT INTO documents_fts (rowid, title, body, sub, tags) VALUES (?, ?, ?, ?, ?)",
-            (num, *columns),
+            "INSERT INTO documents_fts (rowid, title, body, sub, tags, grams) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (num, *columns, prepared.text.grams),
         )
         connection.execute(
             "INSERT INTO titles_fts (rowid, title, tags) VALUES (?, ?, ?)",
@@ -493,7 +497,7 @@ class SqliteStore(Store):
             years = self.year_range() if needs_years or request.date_to else None
             filters = build_filters(request, region, years)
             expression = match_expression(query, filters)
-            if query.must:
+            if query.must and request.sort == RELEVANCE:
                 arrays = self._arrays.get(connection)
                 found = ranked_page(connection, arrays, query, filters, expression, request)
             else:
@@ -501,6 +505,9 @@ class SqliteStore(Store):
             facets = (
                 facet_counts(found.cells, self._facet_cells(found.cells)) if request.facets else {}
             )
+            if request.facets:
+                sql, params = publisher_facet_sql(expression, filters, FACET_SIZE)
+                facets["publisher"] = {str(n): int(c) for n, c in self._run(sql, params)}
             with_snippets = request.snippets and bool(query.must)
             found_hits = hits(connection, found, expression, query, with_snippets=with_snippets)
         return SearchResult(total=found.total, hits=found_hits, facets=facets)

@@ -269,3 +269,20 @@ def test_unknown_routes_and_methods_are_json_errors(client: ApiClient) -> None:
     assert missing.status_code == 404 and missing.json()["error"]["status"] == 404
     wrong = client.put("/search")
     assert wrong.status_code == 405 and wrong.json()["error"]["status"] == 405
+
+
+def test_search_sorts_by_date_and_filters_publishers_by_part_of_a_name(
+    client: ApiClient, store: SqliteStore
+) -> None:
+    for sort in ("newest", "oldest"):
+        body = client.get("/search", params={"q": "机构改革", "sort": sort, "limit": 50}).json()
+        assert body == store.search(SearchRequest(text="机构改革", sort=sort, limit=50)).to_dict()
+        dates = [h["date"] for h in body["hits"] if h["date"]]
+        assert dates == sorted(dates, reverse=sort == "newest") and len(set(dates)) > 1
+    assert error_field(client, "/search", {"q": "改革", "sort": "random"}, 422) == "sort"
+    facets = client.get("/search", params={"q": ""}).json()["facets"]["publisher"]
+    name = next(iter(facets))
+    part = name[len(name) // 2 :]
+    found = client.get("/search", params={"publisher": part, "limit": 50}).json()
+    assert found["total"] >= facets[name]
+    assert found == store.search(SearchRequest(publisher=part, limit=50)).to_dict()

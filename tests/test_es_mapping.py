@@ -44,7 +44,7 @@ REGION = {
 
 def test_names() -> None:
     assert alias_name("documents") == "cnpolicy-documents"
-    assert index_name("metrics", "20240101000000", "test") == "test-metrics-v1-20240101000000"
+    assert index_name("metrics", "20240101000000", "test") == "test-metrics-v2-20240101000000"
 
 
 def test_settings_split_where_unicode61_splits() -> None:
@@ -85,8 +85,10 @@ def test_documents_mapping() -> None:
             "id": KW, "source": KW, "format": KW,
             "title": text_field(ik=False), "body": text_field(ik=False),
             "sub": {"type": "text", "analyzer": "cnpolicy_tokens"},
+            "grams": {"type": "text", "analyzer": "cnpolicy_tokens"},
             "date": {"type": "date", "format": "strict_date"}, "year": {"type": "integer"},
-            "publisher": KW, **REGION, "doc_type": KW, "duplicate_of": KW,
+            "publisher": KW, "publisher_name": KW, "doc_number": KW,
+            "effective_date": {"type": "date", "format": "strict_date"}, **REGION, "doc_type": KW, "duplicate_of": KW,
             "is_duplicate": {"type": "boolean"}, "has_sanding": {"type": "boolean"},
             "sanding": {"properties": {
                 "department": KW, "additional_names": KW, "region": KW, "region_code": KW,
@@ -116,10 +118,10 @@ def test_metrics_mapping() -> None:
 
 def test_index_template() -> None:
     assert index_template("metrics", ik=True, prefix="p", replicas=2) == {
-        "name": "p-metrics-v1",
-        "index_patterns": ["p-metrics-v1-*"],
+        "name": "p-metrics-v2",
+        "index_patterns": ["p-metrics-v2-*"],
         "priority": 500,
-        "version": 1,
+        "version": 2,
         "template": {"settings": index_settings(replicas=2), "mappings": metrics_mapping()},
         "meta": {"owner": "cnpolicy", "ik": True},
     }
@@ -141,7 +143,10 @@ def test_document_source_and_back() -> None:
     assert source == {
         "id": document.id, "source": "reports/zhanjiang.txt", "format": "txt",
         "title": prepared.title, "body": prepared.text.body, "sub": prepared.text.subwords,
-        "date": "2019-09-06", "year": 2019, "publisher": "湛江日报", "region_name": "湛江市",
+        "grams": prepared.text.grams,
+        "date": "2019-09-06", "year": 2019, "publisher": "湛江日报", "publisher_name": "湛江日报",
+        "doc_number": None, "effective_date": None,
+        "region_name": "湛江市",
         "region_code": "440800", "region_path": ["44", "4408"], "province": "广东省",
         "region_level": "city", "doc_type": "reform_report", "duplicate_of": None,
         "is_duplicate": False, "has_sanding": False, "record": record,
@@ -204,10 +209,10 @@ def test_sources_mapping_keeps_the_bytes_out_of_every_search() -> None:
         },
     }  # fmt: skip
     assert index_template("sources", ik=False, prefix="p", replicas=0) == {
-        "name": "p-sources-v1",
-        "index_patterns": ["p-sources-v1-*"],
+        "name": "p-sources-v2",
+        "index_patterns": ["p-sources-v2-*"],
         "priority": 500,
-        "version": 1,
+        "version": 2,
         "template": {"settings": index_settings(replicas=0), "mappings": sources_mapping()},
         "meta": {"owner": "cnpolicy", "ik": False},
     }

@@ -20,6 +20,26 @@ def phrase(query: str) -> dict[str, object]:
     return {"multi_match": {"query": query, "type": "phrase", "fields": FIELDS}}
 
 
+def grams(query: str) -> dict[str, object]:
+    return {"match_phrase": {"grams": {"query": query, "boost": 0.25}}}
+
+
+def term(query: str, bigrams: str) -> dict[str, object]:
+    """A word of ideographs: its tokens as a phrase, or its bigrams in the n-gram field."""
+    return {"bool": {"should": [phrase(query), grams(bigrams)], "minimum_should_match": 1}}
+
+
+def test_only_words_of_ideographs_have_an_ngram_alternative() -> None:
+    body = search_body(
+        SearchRequest(text="机构改革 2019年 省"), compile_text("机构改革 2019年 省"), None
+    )
+    assert body["query"]["bool"]["must"] == [
+        term(f"机构{Z}改革", "机构 构改 改革"),
+        phrase(f"2019{Z}年"),
+        phrase("省"),
+    ]
+
+
 def test_search_body_with_every_part() -> None:
     request = SearchRequest(
         text="长春市人民政府 机构 OR 编制 -湛江", region="广东省", year_from=2018, year_to=2020,
@@ -31,17 +51,20 @@ def test_search_body_with_every_part() -> None:
         "query": {
             "bool": {
                 "must": [
-                    phrase(f"长春市{Z}人民政府"),
-                    {"bool": {"should": [phrase("机构"), phrase("编制")], "minimum_should_match": 1}},
+                    term(f"长春市{Z}人民政府", "长春 春市 市人 人民 民政 政府"),
+                    {"bool": {"should": [term("机构", "机构"), term("编制", "编制")],
+                              "minimum_should_match": 1}},
                 ],
                 "filter": [
                     {"term": {"region_path": "44"}},
                     {"range": {"year": {"gte": 2018, "lte": 2020}}},
                     {"range": {"date": {"lte": "2020-06-30"}}},
                     {"term": {"doc_type": "notice"}},
-                    {"term": {"publisher": "湛江日报"}},
+                    {"bool": {"should": [{"wildcard": {"publisher": {"value": "*湛江日报*"}}},
+                                         {"wildcard": {"publisher_name": {"value": "*湛江日报*"}}}],
+                              "minimum_should_match": 1}},
                 ],
-                "must_not": [phrase("湛江"), {"term": {"is_duplicate": True}}],
+                "must_not": [term("湛江", "湛江"), {"term": {"is_duplicate": True}}],
             }
         },
         "sort": [{"_score": "desc"}, {"id": "asc"}],
@@ -84,6 +107,7 @@ def test_facets_are_ordered_like_sqlite() -> None:
         "region": {"terms": {"field": "region_name", "size": 50, "order": order}},
         "year": {"terms": {"field": "year", "size": 50, "order": order}},
         "doc_type": {"terms": {"field": "doc_type", "size": 50, "order": order}},
+        "publisher": {"terms": {"field": "publisher_name", "size": 50, "order": order}},
     }
 
 
@@ -136,3 +160,16 @@ def test_sanding_body() -> None:
 
 def test_wildcard_escaping() -> None:
     assert escape_wildcard("a*b?c\\d") == "a\\*b\\?c\\\\d"
+
+
+def test_sorts_by_date_on_request() -> None:
+    query = compile_text("机构")
+    newest = search_body(SearchRequest(text="机构", sort="newest"), query, None)["sort"]
+    oldest = search_body(SearchRequest(text="机构", sort="oldest"), query, None)["sort"]
+    assert newest == [{"date": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+    assert oldest == [{"date": {"order": "asc", "missing": "_last"}}, {"id": "asc"}]
+    assert search_body(SearchRequest(text="机构"), query, None)["sort"][0] == {"_score": "desc"}
+
+
+def test_publisher_facet_by_full_name() -> None:
+    assert facet_aggregations()["publisher"]["terms"]["field"] == "publisher_name"

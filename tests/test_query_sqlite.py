@@ -22,12 +22,18 @@ from cnpolicy.search.sqlite_query import (
     metrics_sql,
     quote_phrase,
     sanding_sql,
+    term_expression,
     text_tag,
     title_expression,
     year_span,
 )
 
 W = "{title body sub}"
+
+
+def term(words: str, grams: str) -> str:
+    """A term's expression: its tokens in the word columns, or its bigrams in the n-gram column."""
+    return f'({W} : ("{words}") OR grams : ("{grams}"))'
 
 
 def test_phrases_are_quoted_with_quotes_doubled() -> None:
@@ -39,9 +45,9 @@ def test_match_expression_combines_clauses_tags_and_exclusions() -> None:
     query = compile_text("机构改革 长春 OR 广州 -湛江")
     filters = Filters(tag_groups=(("rc44",), ("y2019", "y2020")), excluded_tags=("dup",))
     assert match_expression(query, filters) == (
-        f'(((({W} : ("机构 改革"))) AND (({W} : ("长春")) OR ({W} : ("广州"))) '
-        "AND (tags : (rc44)) AND (tags : (y2019 OR y2020))) "
-        f'NOT ({W} : ("湛江"))) NOT (tags : (dup))'
+        f"(((({term('机构 改革', '机构 构改 改革')})) AND (({term('长春', '长春')}) "
+        f"OR ({term('广州', '广州')})) AND (tags : (rc44)) AND (tags : (y2019 OR y2020))) "
+        f"NOT ({term('湛江', '湛江')})) NOT (tags : (dup))"
     )
 
 
@@ -49,12 +55,20 @@ def test_no_words_and_no_filters_match_every_document() -> None:
     assert match_expression(compile_text(""), Filters()) == "(tags : (all))"
     assert (
         match_expression(compile_text("-湛江"), Filters())
-        == f'((tags : (all))) NOT ({W} : ("湛江"))'
+        == f"((tags : (all))) NOT ({term('湛江', '湛江')})"
     )
 
 
+def test_only_words_of_ideographs_have_an_ngram_alternative() -> None:
+    assert term_expression((("机构", "改革"),)) == term("机构 改革", "机构 构改 改革")
+    assert term_expression((("2019", "年"),)) == f'{W} : ("2019 年")'
+    assert term_expression((("省",),)) == f'{W} : ("省")'
+
+
 def test_bare_expression_has_the_words_only() -> None:
-    assert bare_expression(compile_text("长春市人民政府")) == (f'(({W} : ("长春市 人民政府")))')
+    assert bare_expression(compile_text("长春市人民政府")) == (
+        f"(({term('长春市 人民政府', '长春 春市 市人 人民 民政 政府')}))"
+    )
 
 
 def test_filters_become_tag_groups() -> None:
@@ -62,10 +76,17 @@ def test_filters_become_tag_groups() -> None:
                             collapse_duplicates=True)  # fmt: skip
     filters = build_filters(request, resolve_region("广东省"), (2015, 2020))
     assert filters == Filters(
-        tag_groups=(("rc44",), ("y2018", "y2019", "y2020"), (text_tag("t", "notice"),),
-                    (text_tag("p", "湛江日报"),)),
-        excluded_tags=("dup",),
+        tag_groups=(("rc44",), ("y2018", "y2019", "y2020"), (text_tag("t", "notice"),)),
+        excluded_tags=("dup",), publisher="湛江日报",
     )  # fmt: skip
+    assert filters.needs_join
+
+
+def test_publisher_is_a_contains_match_on_the_name_as_written_or_in_full() -> None:
+    filters = build_filters(SearchRequest(publisher=" 编办 "), None, None)
+    sql, params = candidates_sql("E", filters)
+    assert "(instr(d.publisher, ?) > 0 OR instr(d.publisher_name, ?) > 0)" in sql
+    assert params == ["E", "编办", "编办"]
 
 
 def test_a_year_range_outside_the_store_selects_nothing() -> None:

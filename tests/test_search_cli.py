@@ -66,7 +66,21 @@ def test_search_json_has_the_documented_shape(db: str, capsys: pytest.CaptureFix
         assert set(hit) == {"id", "title", "region", "date", "doc_type", "score", "snippets"}
         assert "<mark>" in hit["snippets"][0]
         assert hit["region"]["province"] == "广东省"
-    assert set(result["facets"]) == {"region", "year", "doc_type"}
+    assert set(result["facets"]) == {"region", "year", "doc_type", "publisher"}
+
+
+def test_search_sorts_oldest_first_and_takes_part_of_a_publisher(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["search", "编制", "--sort", "oldest", "--format", "json", "--store", db],
+                       capsys)  # fmt: skip
+    dates = [h["date"] for h in json.loads(out)["hits"] if h["date"]]
+    assert code == 0 and dates == sorted(dates) and len(set(dates)) > 1
+    code, out, _ = run(["search", "", "--publisher", "编办", "--format", "json", "--store", db],
+                       capsys)  # fmt: skip
+    result = json.loads(out)
+    assert code == 0 and result["total"] > 0
+    assert all("机构编制委员会办公室" in p for p in result["facets"]["publisher"])
 
 
 def test_search_table_and_paging(db: str, capsys: pytest.CaptureFixture[str]) -> None:

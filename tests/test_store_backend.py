@@ -328,6 +328,13 @@ def test_year_type_and_publisher_filters(store: Store) -> None:
         doc_id("sanding/zhanjiang-sthjj.txt"),
     }
     assert found(publisher="广州日报") == {doc_id("reports/guangzhou.txt")}
+    # A part of the name, as written (编办) or in full (机构编制委员会办公室: 市委编办 resolved).
+    offices = {doc_id("sanding/jiangzhou.txt"), doc_id("sanding/zhanjiang-sthjj.txt")}
+    assert found(publisher="编办") == offices
+    assert found(publisher="机构编制委员会") == offices
+    assert found(publisher="中共湛江市委机构编制委员会办公室") == {
+        doc_id("sanding/zhanjiang-sthjj.txt")
+    }
     assert found(date_from="2019-09-07", date_to="2019-12-31") == {
         doc_id("reposts/zhanjiang.txt"),
         doc_id("sanding/jiangzhou.txt"),
@@ -346,6 +353,25 @@ def test_facets_count_the_matches(store: Store) -> None:
     assert list(result.facets["year"]) == sorted(
         result.facets["year"], key=lambda y: (-result.facets["year"][y], y)
     )
+    # Publishers by their full names: 湛江市委编办 is 中共湛江市委机构编制委员会办公室.
+    publishers = result.facets["publisher"]
+    assert sum(publishers.values()) == result.total
+    assert publishers["中共湛江市委机构编制委员会办公室"] == 1
+    assert list(publishers) == sorted(publishers, key=lambda p: (-publishers[p], p))
+
+
+def test_sort_by_date(store: Store) -> None:
+    def dates(sort: str) -> list[str | None]:
+        found = store.search(SearchRequest(text="编制", sort=sort, limit=20))
+        return [h.date for h in found.hits]
+
+    newest, oldest = dates("newest"), dates("oldest")
+    dated = [d for d in newest if d]
+    assert dated == sorted(dated, reverse=True) and len(set(dated)) > 2
+    assert [d for d in oldest if d] == sorted(dated)
+    assert sorted(dates("relevance"), key=str) == sorted(newest, key=str)
+    with pytest.raises(QueryError, match="sort"):
+        store.search(SearchRequest(text="编制", sort="random"))
 
 
 def test_results_are_the_same_with_or_without_facets(store: Store) -> None:
@@ -452,3 +478,57 @@ def test_sanding_by_region_name_kind_and_body(store: Store) -> None:
         ("湛江市生态环境局", ("办公室", "大气环境科"))
     ]
     assert store.sanding(SandingRequest(body="办公室", region="湛江市")).total == 1
+
+
+# --- words inside longer words ---------------------------------------------------------------
+
+# Sentences of our own; each hides a word of 2 to 6 characters inside a longer word that the
+# tokenizer keeps whole or cuts elsewhere, and the word alone is absent from that document.
+COMPOUNDS = (
+    ("机构改革", "印发《江州市机构改革方案》的通知。", "印发方案的通知。"),
+    ("编办", "县委编办牵头落实。", "县委办公室牵头落实。"),
+    ("构改", "推进机构改革。", "推进构建改善。"),
+    ("综合执法", "组建综合执法局。", "组建执法局。"),
+    ("执法改革方", "印发行政执法改革方案。", "印发执法方案。"),
+    ("行政执法改革", "行政执法改革方案印发。", "执法改革方案印发。"),
+)
+
+
+@pytest.mark.parametrize(("word", "with_it", "without"), COMPOUNDS)
+def test_a_word_inside_a_compound_is_found(
+    empty_store: Store, word: str, with_it: str, without: str
+) -> None:
+    found_doc = document(with_it, source="compound/with.txt", title="通知")
+    other = document(without, source="compound/without.txt", title="通知")
+    empty_store.index([found_doc, other])
+    found = empty_store.search(SearchRequest(text=word))
+    assert ids(found) == [found_doc.id]
+    excluded = empty_store.search(SearchRequest(text=f"通知 -{word}"))
+    assert ids(excluded) == [other.id]
+
+
+def test_whole_words_rank_above_words_inside_compounds(empty_store: Store) -> None:
+    inside = document("会议审议了《江州市机构改革方案》。", source="rank/inside.txt", title="会议")
+    whole = document("会议审议了江州市的机构改革问题。", source="rank/whole.txt", title="会议")
+    empty_store.index([inside, whole])
+    found = empty_store.search(SearchRequest(text="机构改革"))
+    assert ids(found) == [whole.id, inside.id]
+    assert found.hits[0].score > found.hits[1].score > 0
+    assert "<mark>机构改革</mark>" in found.hits[1].snippets[0]
+
+
+def test_document_number_dates_and_address_are_kept_and_filter(empty_store: Store) -> None:
+    first = document("关于调整机构的通知。", source="cite/a.txt", title="通知",
+                     doc_number="江府办发〔2023〕7号", url="https://jz.example.cn/a.html",
+                     dates={"written": "2023-04-10", "effective": "2023-05-01"})  # fmt: skip
+    second = document("关于调整编制的通知。", source="cite/b.txt", title="通知",
+                      doc_number="江编办发〔2021〕12号", dates={"effective": "2021-01-01"})  # fmt: skip
+    empty_store.index([first, second])
+    assert empty_store.get(first.id) == first
+    found = empty_store.search(SearchRequest(text="通知", doc_number="〔2023〕7号"))
+    assert ids(found) == [first.id]
+    assert ids(empty_store.search(SearchRequest(doc_number="编办发"))) == [second.id]
+    in_2023 = SearchRequest(effective_from="2023-01-01", effective_to="2023-12-31")
+    assert ids(empty_store.search(in_2023)) == [first.id]
+    later = empty_store.search(SearchRequest(text="通知", effective_from="2021-01-01", limit=5))
+    assert sorted(ids(later)) == sorted([first.id, second.id])

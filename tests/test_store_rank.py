@@ -121,10 +121,12 @@ def test_top_positions_best_first_later_rows_win_ties() -> None:
 
 
 def vocabulary(connection: sqlite3.Connection) -> dict[str, int]:
+    """Documents per token of the word columns (the n-gram column is not in `terms`)."""
     connection.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, documents_fts, row)"
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, documents_fts, instance)"
     )
-    return {str(t): int(n) for t, n in connection.execute("SELECT term, doc FROM temp.v")}
+    sql = "SELECT term, count(DISTINCT doc) FROM temp.v WHERE col != 'grams' GROUP BY term"
+    return {str(t): int(n) for t, n in connection.execute(sql)}
 
 
 def assert_statistics_exact(path: Path) -> None:
@@ -308,3 +310,22 @@ def test_searches_follow_writes_made_after_them(tmp_path: Path) -> None:
         gone = store.search(SearchRequest(text="机构改革", limit=100))
         assert gone.total == 60 and first[0].id not in {h.id for h in gone.hits}
         assert gone.facets["year"] == {"2019": 59, "2023": 1}
+
+
+def test_an_older_store_gains_the_ngram_column(tmp_path: Path) -> None:
+    path = tmp_path / "v3.db"
+    connection = sqlite3.connect(str(path), isolation_level=None)
+    migrate(connection, steps=MIGRATIONS[:3])
+    text = "会议审议了《江州市机构改革方案》。"
+    connection.execute(
+        "INSERT INTO documents_fts (rowid, title, body, sub, tags) VALUES (1, '', ?, '', 'all')",
+        (text,),
+    )
+    connection.close()
+    connection = sqlite3.connect(str(path), isolation_level=None)
+    assert migrate(connection) == len(MIGRATIONS) - 3
+    found = connection.execute(
+        "SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'grams : \"机构 构改 改革\"'"
+    ).fetchall()
+    connection.close()
+    assert found == [(1,)]
