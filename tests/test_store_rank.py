@@ -171,6 +171,8 @@ def test_an_older_store_gains_term_statistics(tmp_path: Path) -> None:
         connection.execute(f"DROP TRIGGER {trigger}")
     connection.execute("DELETE FROM counts WHERE name = 'generation'")
     connection.execute("ALTER TABLE documents DROP COLUMN tokens")
+    for column in ("scope", "recipient"):  # V4's, added again on the way up
+        connection.execute(f"ALTER TABLE metrics DROP COLUMN {column}")
     connection.execute("PRAGMA user_version = 2")
     connection.close()
     SqliteStore(path).close()
