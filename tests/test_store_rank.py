@@ -173,6 +173,9 @@ def test_an_older_store_gains_term_statistics(tmp_path: Path) -> None:
     connection.execute("ALTER TABLE documents DROP COLUMN tokens")
     for column in ("scope", "recipient"):  # V4's, added again on the way up
         connection.execute(f"ALTER TABLE metrics DROP COLUMN {column}")
+    connection.execute("DROP INDEX documents_publisher_name")  # and V6's
+    for column in ("publisher_name", "doc_number", "dates", "url"):
+        connection.execute(f"ALTER TABLE documents DROP COLUMN {column}")
     connection.execute("PRAGMA user_version = 2")
     connection.close()
     SqliteStore(path).close()
