@@ -68,11 +68,15 @@ def test_an_older_store_gains_the_columns_when_opened(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     with SqliteStore(path) as current:
         current.put(scoped_document())  # type: ignore[arg-type]
-    # Make it the previous version's file: no scope or recipient columns, user_version one less.
+    # Make it a V3 file: no scope or recipient columns (V4), nor what later steps add.
     connection = sqlite3.connect(str(path))
     connection.execute("ALTER TABLE metrics DROP COLUMN scope")
     connection.execute("ALTER TABLE metrics DROP COLUMN recipient")
-    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    # and what the steps after V4 added (V5's n-gram column is rebuilt from the table as it is)
+    connection.execute("DROP INDEX documents_publisher_name")
+    for column in ("publisher_name", "doc_number", "dates", "url"):
+        connection.execute(f"ALTER TABLE documents DROP COLUMN {column}")
+    connection.execute("PRAGMA user_version = 3")
     connection.commit()
     connection.close()
     with SqliteStore(path) as upgraded:
