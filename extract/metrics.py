@@ -65,6 +65,11 @@ SHARE_OF = "占"
 RELATIVE_MARK = "的"
 # What ends a paragraph: a figure in a paragraph that opens with a place is about that place.
 PARAGRAPH_BREAK = "\n"
+# The most of a sentence a metric keeps as its context (`Metric.sentence`): sentences of the
+# real reports run to about 200 characters, so a normal sentence is kept whole; a longer
+# stretch (a PDF table, a list without 。) is cut to a window around the mention, at clause
+# breaks, so output grows with the text, not with its square.
+MAX_CONTEXT_CHARS = 300
 # Characters that continue a division's name past a shorter one (区镇, 区、县(市), 县市区).
 DIVISION_GLUE = "、(市县区镇乡街道旗"
 # Between the cells of a table row (ingest writes table rows as tab-separated lines).
@@ -207,6 +212,23 @@ class _Extractor:
     def _sentence_bounds(self, offset: int) -> tuple[int, int]:
         return _around(self.sentence_breaks, offset, 0, len(self.text))
 
+    def _context(self, m: Mention, sent_start: int, sent_end: int) -> str:
+        """The sentence around the mention, cut to a window of MAX_CONTEXT_CHARS at clause breaks."""
+        if sent_end - sent_start <= MAX_CONTEXT_CHARS:
+            return self.text[sent_start:sent_end].strip()
+        margin = max(0, (MAX_CONTEXT_CHARS - (m.end - m.start)) // 2)
+        low = max(sent_start, m.start - margin)
+        high = min(sent_end, m.end + margin)
+        breaks = self.clause_breaks
+        first = bisect.bisect_left(breaks, low)
+        start, end = low, high
+        if low > sent_start and first < len(breaks) and breaks[first] < m.start:
+            start = breaks[first] + 1
+        last = bisect.bisect_left(breaks, high) - 1
+        if high < sent_end and last >= 0 and breaks[last] >= m.end:
+            end = breaks[last]
+        return self.text[start:end].strip()
+
     def _clause_bounds(self, offset: int, low: int, high: int) -> tuple[int, int]:
         return _around(self.clause_breaks, offset, low, high)
 
@@ -222,7 +244,7 @@ class _Extractor:
             self.sentence_start = sent_start
             self.state = SentenceState(limit=sent_start)
             self.state.topics = self._topics(sent_start, m.start)
-            self.state.sentence = self.text[sent_start:sent_end].strip()
+        self.state.sentence = self._context(m, sent_start, sent_end)
         clause_start, _ = self._clause_bounds(m.start, sent_start, sent_end)
         _, after_end = self._clause_bounds(max(m.end - 1, m.start), sent_start, sent_end)
         subject, limit = self._subject(m, clause_start, max(after_end, m.end))
