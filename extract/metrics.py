@@ -247,6 +247,9 @@ class _Extractor:
         self.state.sentence = self._context(m, sent_start, sent_end)
         clause_start, _ = self._clause_bounds(m.start, sent_start, sent_end)
         _, after_end = self._clause_bounds(max(m.end - 1, m.start), sent_start, sent_end)
+        # A clause without breaks (figures separated by spaces) is read within the context window.
+        clause_start = max(clause_start, m.start - MAX_CONTEXT_CHARS // 2)
+        after_end = min(after_end, m.end + MAX_CONTEXT_CHARS // 2)
         subject, limit = self._subject(m, clause_start, max(after_end, m.end))
         subject = self._column_header(m) or subject
         kind = KINDS["change" if m.before is not None else m.kind]
