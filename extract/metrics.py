@@ -70,6 +70,9 @@ PARAGRAPH_BREAK = "\n"
 # stretch (a PDF table, a list without 。) is cut to a window around the mention, at clause
 # breaks, so output grows with the text, not with its square.
 MAX_CONTEXT_CHARS = 300
+# The longest line read as a table row: rows of the reports' tables hold a few dozen cells of
+# short figures; a longer "row" is a dump of figures, and reading it per figure is quadratic.
+MAX_ROW_CHARS = 2000
 # Characters that continue a division's name past a shorter one (区镇, 区、县(市), 县市区).
 DIVISION_GLUE = "、(市县区镇乡街道旗"
 # Between the cells of a table row (ingest writes table rows as tab-separated lines).
@@ -382,7 +385,7 @@ class _Extractor:
         """A table cell that holds only the figure (`146项`) counts what its column's header names
         (`承接执法事项`); the row's label is where, not what."""
         start, end = _around(self.paragraph_breaks, m.start, 0, len(self.text))
-        if CELL_BREAK not in self.text[start:end]:
+        if end - start > MAX_ROW_CHARS or CELL_BREAK not in self.text[start:end]:
             return None
         column = self.text[start : m.start].count(CELL_BREAK)
         cells = self.text[start:end].split(CELL_BREAK)
@@ -398,12 +401,12 @@ class _Extractor:
         """The first row of the table (its block of tab-separated lines) holding `row_start`."""
         if row_start not in self.table_headers:
             first = row_start
-            while first > 0:
+            while first > 0 and first not in self.table_headers:
                 previous = _around(self.paragraph_breaks, first - 1, 0, len(self.text))[0]
                 if CELL_BREAK not in self.text[previous : first - 1]:
                     break
                 first = previous
-            self.table_headers[row_start] = first
+            self.table_headers[row_start] = self.table_headers.get(first, first)
         return self.table_headers[row_start]
 
     def _cells(self, row_start: int) -> list[str]:
