@@ -153,6 +153,11 @@ def parse_text_upload(body: bytes) -> Upload:
         payload: Any = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise BadRequestError(f"the body is not valid JSON ({error})", field="body") from None
+    except RecursionError:
+        raise QueryError(
+            "the body nests arrays or objects too deeply (expected {'text': str, ...})",
+            field="body",
+        ) from None
     try:
         upload = TextUpload.model_validate(payload)
     except ValidationError as error:

@@ -95,7 +95,13 @@ def parse_query(text: str) -> ParsedQuery:
                 items.append((bool(negative), Term(phrase.strip(), phrase=True)))
         elif word is not None and word != "-":
             items.append((bool(negative), Term(word)))
-    return _group(items)
+    parsed = _group(items)
+    if text and parsed.is_empty:
+        raise QueryError(
+            f"query {text!r} holds only operators (-, quotes, OR): add a word to search for",
+            field="query",
+        )
+    return parsed
 
 
 def _group(items: list[tuple[bool, Term] | str]) -> ParsedQuery:

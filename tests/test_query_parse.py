@@ -51,7 +51,7 @@ def test_full_width_input_is_normalised() -> None:
 def test_dangling_or_and_lone_minus_are_ignored() -> None:
     assert parse_query("OR 编制 OR") == parse_query("编制")
     assert parse_query("- 编制") == parse_query("编制")
-    assert parse_query('""').is_empty and parse_query("").is_empty
+    assert parse_query("").is_empty  # an empty box lists; operators alone are refused below
 
 
 def test_unterminated_quote_runs_to_the_end() -> None:
@@ -142,3 +142,9 @@ def test_token_characters_match_what_fts5_keeps() -> None:
         kept_whole = counts.get(rowid) == 1
         assert kept_whole == is_token_char(char) == unicode61_token_char(char), hex(ord(char))
     assert not is_token_char(ZWSP)
+
+
+@pytest.mark.parametrize("text", ["-", '"', '""', "OR", "- OR -", "OR OR"])
+def test_operator_only_query_is_refused_with_a_message(text: str) -> None:
+    with pytest.raises(QueryError, match="only operators"):
+        parse_query(text)
