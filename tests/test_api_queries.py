@@ -269,3 +269,10 @@ def test_unknown_routes_and_methods_are_json_errors(client: ApiClient) -> None:
     assert missing.status_code == 404 and missing.json()["error"]["status"] == 404
     wrong = client.put("/search")
     assert wrong.status_code == 405 and wrong.json()["error"]["status"] == 405
+
+
+@pytest.mark.parametrize("q", ["-", '"', "OR", "- OR"])
+def test_operator_only_query_is_400_with_a_message(client: ApiClient, q: str) -> None:
+    response = client.get("/search", params={"q": q})
+    assert response.status_code == 400
+    assert "only operators" in response.text
