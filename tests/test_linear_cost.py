@@ -1,10 +1,10 @@
-"""Cost in proportion to the input: output bytes and time grow linearly on hostile shapes."""
+"""Cost in proportion to the input: output bytes grow linearly on hostile shapes (time per
+character is a benchmark in the README, not a timed test)."""
 
 from __future__ import annotations
 
 import itertools
 import json
-import time
 
 import pytest
 
@@ -16,8 +16,6 @@ SIZES = (10_000, 20_000, 40_000, 80_000)
 # Output may grow a little faster than the input at small sizes (fixed overheads shrink);
 # twice the input plus 10% is still linear.
 MAX_BYTES_RATIO = 2.2
-# Time is noisy on a shared machine; the old code grew ×3.4–4 per doubling.
-MAX_TIME_RATIO = 2.5
 # Units of the shapes of issue 16, each written for this test.
 SHAPES = {
     "numbers without 。": "新增岗位123个,投资45.6亿元,增长7.8%,",
@@ -34,22 +32,18 @@ def _text(unit: str, size: int) -> bytes:
     return (unit * (size // len(unit) + 1))[:size].encode()
 
 
-def _measure(unit: str, size: int) -> tuple[int, float]:
-    started = time.perf_counter()
+def _output_bytes(unit: str, size: int) -> int:
     document = process_bytes(_text(unit, size), source="shape.txt", options=Options())
-    elapsed = time.perf_counter() - started
-    return len(json.dumps(document.to_dict(), ensure_ascii=False).encode()), elapsed
+    return len(json.dumps(document.to_dict(), ensure_ascii=False).encode())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(SHAPES))
-def test_output_and_time_grow_linearly(name: str) -> None:
+def test_output_grows_linearly(name: str) -> None:
     unit = SHAPES[name]
-    _measure(unit, 1_000)  # load the pipeline outside the timings
-    sizes = [_measure(unit, size) for size in SIZES]
-    for (small_bytes, small_time), (big_bytes, big_time) in itertools.pairwise(sizes):
-        assert big_bytes <= MAX_BYTES_RATIO * small_bytes, (name, sizes)
-        if small_time > 0.2:  # below that, timer noise dominates
-            assert big_time <= MAX_TIME_RATIO * small_time, (name, sizes)
+    sizes = [_output_bytes(unit, size) for size in SIZES]
+    for small, big in itertools.pairwise(sizes):
+        assert big <= MAX_BYTES_RATIO * small, (name, sizes)
 
 
 def test_each_metric_keeps_a_bounded_context() -> None:
