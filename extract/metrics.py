@@ -77,6 +77,14 @@ SHARE_OF = "占"
 RELATIVE_MARK = "的"
 # What ends a paragraph: a figure in a paragraph that opens with a place is about that place.
 PARAGRAPH_BREAK = "\n"
+# The most of a sentence a metric keeps as its context (`Metric.sentence`): sentences of the
+# real reports run to about 200 characters, so a normal sentence is kept whole; a longer
+# stretch (a PDF table, a list without 。) is cut to a window around the mention, at clause
+# breaks, so output grows with the text, not with its square.
+MAX_CONTEXT_CHARS = 300
+# The longest line read as a table row: rows of the reports' tables hold a few dozen cells of
+# short figures; a longer "row" is a dump of figures, and reading it per figure is quadratic.
+MAX_ROW_CHARS = 2000
 # Characters that continue a division's name past a shorter one (区镇, 区、县(市), 县市区).
 DIVISION_GLUE = "、(市县区镇乡街道旗"
 # Between the cells of a table row (ingest writes table rows as tab-separated lines).
@@ -217,6 +225,23 @@ class _Extractor:
     def _sentence_bounds(self, offset: int) -> tuple[int, int]:
         return _around(self.sentence_breaks, offset, 0, len(self.text))
 
+    def _context(self, m: Mention, sent_start: int, sent_end: int) -> str:
+        """The sentence around the mention, cut to a window of MAX_CONTEXT_CHARS at clause breaks."""
+        if sent_end - sent_start <= MAX_CONTEXT_CHARS:
+            return self.text[sent_start:sent_end].strip()
+        margin = max(0, (MAX_CONTEXT_CHARS - (m.end - m.start)) // 2)
+        low = max(sent_start, m.start - margin)
+        high = min(sent_end, m.end + margin)
+        breaks = self.clause_breaks
+        first = bisect.bisect_left(breaks, low)
+        start, end = low, high
+        if low > sent_start and first < len(breaks) and breaks[first] < m.start:
+            start = breaks[first] + 1
+        last = bisect.bisect_left(breaks, high) - 1
+        if high < sent_end and last >= 0 and breaks[last] >= m.end:
+            end = breaks[last]
+        return self.text[start:end].strip()
+
     def _clause_bounds(self, offset: int, low: int, high: int) -> tuple[int, int]:
         return _around(self.clause_breaks, offset, low, high)
 
@@ -232,9 +257,12 @@ class _Extractor:
             self.sentence_start = sent_start
             self.state = SentenceState(limit=sent_start)
             self.state.topics = self._topics(sent_start, m.start)
-            self.state.sentence = self.text[sent_start:sent_end].strip()
+        self.state.sentence = self._context(m, sent_start, sent_end)
         clause_start, _ = self._clause_bounds(m.start, sent_start, sent_end)
         _, after_end = self._clause_bounds(max(m.end - 1, m.start), sent_start, sent_end)
+        # A clause without breaks (figures separated by spaces) is read within the context window.
+        clause_start = max(clause_start, m.start - MAX_CONTEXT_CHARS // 2)
+        after_end = min(after_end, m.end + MAX_CONTEXT_CHARS // 2)
         subject, limit = self._subject(m, clause_start, max(after_end, m.end))
         subject = self._column_header(m) or subject
         kind = KINDS["change" if m.before is not None else m.kind]
@@ -371,7 +399,7 @@ class _Extractor:
         """A table cell that holds only the figure (`146项`) counts what its column's header names
         (`承接执法事项`); the row's label is where, not what."""
         start, end = _around(self.paragraph_breaks, m.start, 0, len(self.text))
-        if CELL_BREAK not in self.text[start:end]:
+        if end - start > MAX_ROW_CHARS or CELL_BREAK not in self.text[start:end]:
             return None
         column = self.text[start : m.start].count(CELL_BREAK)
         cells = self.text[start:end].split(CELL_BREAK)
@@ -387,12 +415,12 @@ class _Extractor:
         """The first row of the table (its block of tab-separated lines) holding `row_start`."""
         if row_start not in self.table_headers:
             first = row_start
-            while first > 0:
+            while first > 0 and first not in self.table_headers:
                 previous = _around(self.paragraph_breaks, first - 1, 0, len(self.text))[0]
                 if CELL_BREAK not in self.text[previous : first - 1]:
                     break
                 first = previous
-            self.table_headers[row_start] = first
+            self.table_headers[row_start] = self.table_headers.get(first, first)
         return self.table_headers[row_start]
 
     def _cells(self, row_start: int) -> list[str]:

@@ -47,14 +47,26 @@ _DIGIT_VALUES = {
 _LOOSE_PAIRS = frozenset({("三", "五")})
 _MULTIPLIER_VALUES = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
 
-ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# The longest numeral read, in characters: the largest figures of the reports (1,234,567.89亿,
+# 两千二百七十万三千四百五十六) run to about 15; a longer run of digits is a code or noise.
+# Every quantifier below is bounded by these, and an Arabic numeral never starts inside a run
+# of digits, so a scan over a long run of digits or numerals costs time linear in its length.
+MAX_NUMERAL_CHARS = 24
+MAX_INTEGER_DIGITS = 15
+MAX_FRACTION_DIGITS = 6
+MAX_THOUSANDS_GROUPS = 5
+_FRACTION = rf"(?:\.\d{{1,{MAX_FRACTION_DIGITS}}})?"
+ARABIC = (
+    rf"(?<!\d)(?:\d{{1,3}}(?:,\d{{3}}){{1,{MAX_THOUSANDS_GROUPS}}}{_FRACTION}"
+    rf"|\d{{1,{MAX_INTEGER_DIGITS}}}{_FRACTION})(?!\d)"
+)
 ARABIC_BIG = rf"(?:{ARABIC})(?:[万亿]{{1,2}})?"
 # A Chinese numeral must hold a digit or start with 十 (十五, 十个): bare 百/千/万 are words.
 CHINESE = (
-    rf"(?:(?:[{EVERYDAY_DIGITS}]|十)[{EVERYDAY_DIGITS}{EVERYDAY_MULTIPLIERS}]*"
-    rf"(?:点[{EVERYDAY_DIGITS}]+)?"
-    rf"|(?:[{FINANCIAL_DIGITS}]|拾)[{FINANCIAL_DIGITS}{FINANCIAL_MULTIPLIERS}]*"
-    rf"(?:点[{FINANCIAL_DIGITS}]+)?)"
+    rf"(?:(?:[{EVERYDAY_DIGITS}]|十)[{EVERYDAY_DIGITS}{EVERYDAY_MULTIPLIERS}]{{0,{MAX_NUMERAL_CHARS}}}"
+    rf"(?:点[{EVERYDAY_DIGITS}]{{1,{MAX_FRACTION_DIGITS}}})?"
+    rf"|(?:[{FINANCIAL_DIGITS}]|拾)[{FINANCIAL_DIGITS}{FINANCIAL_MULTIPLIERS}]{{0,{MAX_NUMERAL_CHARS}}}"
+    rf"(?:点[{FINANCIAL_DIGITS}]{{1,{MAX_FRACTION_DIGITS}}})?)"
 )
 NUMERAL = rf"(?:{ARABIC_BIG}|{CHINESE})"
 # A round number written as its multiplier alone (千, 百亿, 千万, 万亿): a number only after a
@@ -64,12 +76,16 @@ ROUND = r"(?:[百千]亿|千万|万亿|[百千万亿])"
 FRACTION = rf"(?P<den>[{EVERYDAY_DIGITS}十]{{1,3}})分之(?P<part>{CHINESE})"
 # Decimal places a fraction keeps as a percentage (三分之二 → 66.67, as ANNOTATION.md writes it).
 FRACTION_PLACES = 2
-RANGE = rf"{NUMERAL}(?:\s*[{RANGE_SEPARATORS}]\s*{NUMERAL})?"
+# Spaces allowed around a range separator (2 - 3个).
+RANGE_SPACES = 2
+RANGE = rf"{NUMERAL}(?:\s{{0,{RANGE_SPACES}}}[{RANGE_SEPARATORS}]\s{{0,{RANGE_SPACES}}}{NUMERAL})?"
 
 _ARABIC_FULL = re.compile(rf"({ARABIC})([万亿]{{0,2}})")
 _CHINESE_FULL = re.compile(CHINESE)
 _ROUND_FULL = re.compile(ROUND)
-_RANGE_SPLIT = re.compile(rf"^({NUMERAL})\s*[{RANGE_SEPARATORS}]\s*({NUMERAL})$")
+_RANGE_SPLIT = re.compile(
+    rf"^({NUMERAL})\s{{0,{RANGE_SPACES}}}[{RANGE_SEPARATORS}]\s{{0,{RANGE_SPACES}}}({NUMERAL})$"
+)
 _APPROX_RANGE = re.compile(
     r"^(?P<tens>十)?(?P<a>[一二两三四五六七八九])(?P<b>[二三四五六七八九])(?P<mult>[十百千万]?)$"
 )
@@ -77,6 +93,20 @@ _APPROX_RANGE = re.compile(
 
 class NumberFormatError(ExtractError):
     """A string that is not a number we can read."""
+
+
+class NumeralTooLongError(NumberFormatError):
+    """A numeral longer than MAX_NUMERAL_CHARS: refused before any conversion can overflow."""
+
+
+def check_length(text: str) -> str:
+    """The numeral, stripped; NumeralTooLongError when it is longer than any real figure."""
+    raw = text.strip()
+    if len(raw) > MAX_NUMERAL_CHARS * 2 + RANGE_SPACES * 2 + 1:
+        raise NumeralTooLongError(
+            f"a numeral of {len(raw)} characters (at most {MAX_NUMERAL_CHARS} are read)"
+        )
+    return raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +120,7 @@ class Quantity:
 @lru_cache(maxsize=4096)
 def parse_number(text: str) -> Number:
     """One numeral (Arabic, Chinese or mixed) → its value: `两千二百七十` → 2270, `1.2万` → 12000."""
-    raw = text.strip()
+    raw = check_length(text)
     arabic = _ARABIC_FULL.fullmatch(raw)
     if arabic:
         value = Decimal(arabic.group(1).replace(",", ""))
@@ -113,7 +143,7 @@ def _parse_chinese(text: str) -> Number:
 @lru_cache(maxsize=4096)
 def parse_quantity(text: str) -> Quantity:
     """A numeral or a range: `2-3` → (2, 3), `两三` → (2, 3), `三四十` → (30, 40), `五` → (5, None)."""
-    raw = text.strip()
+    raw = check_length(text)
     approx = _APPROX_RANGE.fullmatch(raw)
     if approx and _is_digit_pair(approx.group("a"), approx.group("b")):
         return _approximate_range(approx)

@@ -187,7 +187,12 @@ def _continues(previous: str, line: str, wrap: int | None) -> bool:
         return False
     if previous[-1] in CONTINUES_AFTER:
         return True
-    return wrap is not None and display_width(previous) >= wrap - WRAP_TOLERANCE_COLUMNS
+    if wrap is None:
+        return False
+    # Every character takes at least one column: a line with this many characters is wide
+    # enough without measuring it (rejoined lines grow; measuring them each time is quadratic).
+    least = wrap - WRAP_TOLERANCE_COLUMNS
+    return len(previous) >= least or display_width(previous) >= least
 
 
 def _wrap_width(lines: Iterable[str]) -> int | None:

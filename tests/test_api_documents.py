@@ -345,3 +345,13 @@ def test_writes_need_the_token_when_one_is_set_and_reads_stay_open(tmp_path: Pat
 
 def test_without_a_token_writes_are_open(client: ApiClient) -> None:
     assert client.post("/documents", json={"text": REPORT_TEXT}).status_code == 201
+
+
+def test_deeply_nested_json_is_422_not_500(client: ApiClient) -> None:
+    depth = 100_000
+    response = client.post(
+        "/documents",
+        content=b'{"text": ' + b"[" * depth + b"]" * depth + b"}",
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 422

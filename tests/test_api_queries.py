@@ -286,3 +286,10 @@ def test_search_sorts_by_date_and_filters_publishers_by_part_of_a_name(
     found = client.get("/search", params={"publisher": part, "limit": 50}).json()
     assert found["total"] >= facets[name]
     assert found == store.search(SearchRequest(publisher=part, limit=50)).to_dict()
+
+
+@pytest.mark.parametrize("q", ["-", '"', "OR", "- OR"])
+def test_operator_only_query_is_400_with_a_message(client: ApiClient, q: str) -> None:
+    response = client.get("/search", params={"q": q})
+    assert response.status_code == 400
+    assert "operators" in response.text
