@@ -152,9 +152,3 @@ def test_token_characters_match_what_fts5_keeps() -> None:
         kept_whole = counts.get(rowid) == 1
         assert kept_whole == is_token_char(char) == unicode61_token_char(char), hex(ord(char))
     assert not is_token_char(ZWSP)
-
-
-@pytest.mark.parametrize("text", ["-", '"', '""', "OR", "- OR -", "OR OR"])
-def test_operator_only_query_is_refused_with_a_message(text: str) -> None:
-    with pytest.raises(QueryError, match="only operators"):
-        parse_query(text)
