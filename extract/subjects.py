@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cnpolicy.extract.subject_context import beneficiary, load_phrase_words, meeting_subject
-from cnpolicy.extract.words import Category, Lexicon, Word, Words, join, tag_table
+from cnpolicy.extract.words import Category, Lexicon, Word, Words, join
+from cnpolicy.segmenter import dictionary_tags
 
 # A preposition opens a relative clause (以市委领导为组长的…) only if its 的 comes within
 # this many words; farther away it is the predicate's adverbial, not part of the phrase.
@@ -341,7 +342,7 @@ def _choose(phrase: _Phrase, lex: Lexicon, topic: str | None) -> list[Word]:
     items, cats = phrase.items, phrase.cats
     verb = _predicate(items, cats, lex)
     if verb is None:
-        if topic and items and tag_table().get(items[-1]) == "vn":
+        if topic and items and dictionary_tags().get(items[-1]) == "vn":
             return [*items, topic]
         return _after_first_of(items)
     if verb == len(items) - 1:
@@ -362,7 +363,7 @@ def _choose(phrase: _Phrase, lex: Lexicon, topic: str | None) -> list[Word]:
     if items[verb] in lex.destination_verbs and _has_content(items[:verb], lex):
         return _after_first_of(items[:verb])
     chosen = _after_verb(items, cats, verb, lex)
-    if topic and chosen and tag_table().get(chosen[-1]) == "vn":
+    if topic and chosen and dictionary_tags().get(chosen[-1]) == "vn":
         return [*chosen, topic]
     return chosen
 

@@ -125,11 +125,6 @@ def load_lexicon() -> Lexicon:
     )
 
 
-def tag_table() -> dict[str, str]:
-    """jieba's dictionary tags (shared with extract/mentions.py)."""
-    return dictionary_tags()
-
-
 class Words:
     """Categorised words of a stretch of text, with the lexicon's corrections to jieba's tags."""
 
@@ -148,7 +143,7 @@ class Words:
     def _split(self, words: list[Word]) -> list[Word]:
         """Split unknown words that start with an adverb (共设 → 共 设); join suffixes (办结 率)."""
         out: list[Word] = []
-        table = tag_table()
+        table = dictionary_tags()
         lex = self.lex
         free = self._free_char()
         for word in words:
@@ -286,7 +281,7 @@ def _categorise(word: Word, lex: Lexicon) -> Category:
         return "q"
     if not first.isalnum():
         return "w"
-    tag = tag_table().get(word)
+    tag = dictionary_tags().get(word)
     return TAG_CATEGORIES.get(tag, "n") if tag else "n"
 
 
