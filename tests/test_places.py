@@ -118,6 +118,19 @@ def test_an_excerpt_with_cities_of_one_province_and_quanSheng_is_that_province()
     assert document.doc_type == "work_report"
 
 
+def test_an_older_reports_excerpt_looks_back_and_plans_ahead() -> None:
+    text = (
+        "五年来,我们在各条战线上取得了很大的成绩,工业总产值比一九五九年增长百分之三十。"
+        "今后,我们要继续调整国民经济,为第三个五年计划作好准备。"
+    )
+    assert extract_text(text).doc_type == "work_report"
+
+
+def test_a_look_back_without_a_plan_is_not_a_work_report() -> None:
+    text = "五年来,我们的学校培养了一千多名学生,今后还要继续努力办好教育。"
+    assert extract_text(text).doc_type != "work_report"
+
+
 def test_an_excerpt_that_speaks_of_woGuo_is_national() -> None:
     text = (
         "我国粮食产量再创新高,我国经济总量稳居世界第二。上海市、深圳市、上海市的进出口增长较快,"

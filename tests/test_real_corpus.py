@@ -15,9 +15,6 @@ from cnpolicy.ingest import ingest_bytes
 from tests.conftest import SHARED
 
 REAL = SHARED / "real"
-# Documents whose type the text alone cannot tell: an excerpt with neither a title, a salutation
-# nor the words only work reports use together (guowuyuan-1964 opens mid-report).
-KNOWN_UNTYPED = frozenset({"guowuyuan-1964"})
 
 
 def real_documents() -> list[tuple[Path, dict[str, object]]]:
@@ -47,8 +44,7 @@ def test_a_real_report_is_processed_and_placed_and_typed_as_its_meta_says(
     assert document.region is not None
     assert document.region.name == facts["region"]
     assert document.region.code == (facts["region_code"] or NATION_CODE)
-    if path.stem not in KNOWN_UNTYPED:
-        assert document.doc_type == facts["doc_type"]
+    assert document.doc_type == facts["doc_type"]
     assert document.metrics, "a work report states figures"
     for metric in document.metrics:
         assert document.text[metric.start : metric.end] == metric.text
