@@ -66,7 +66,8 @@ PLACE_AT_CLAUSE_START = 3
 OWN_PLACE = re.compile(
     r"我市|本市|全市|我省|本省|全省|我县|本县|全县|我区|全区|我州|全州|全国|我国"
 )
-# 在全省率先…, 在全省评价中: the province is the frame the document's own place acts in.
+# 在全省率先…, 在全省评价中: the province is the frame the document's own place acts in; so is
+# the benchmark of a comparison (高于全国…: the lexicon's comparison words).
 FRAME_BEFORE_OWN_PLACE = ("在", "居", "位居", "列")
 # A place followed by these before the figure is one of a list of places being counted
 # (在翠屏区、南溪区、江安县3个县(区)…), not the place the clause is about.
@@ -507,7 +508,8 @@ class _Extractor:
             head = self.text[start : m.start]
             own = OWN_PLACE.search(head[: PLACE_AT_CLAUSE_START + 2])
             if own:
-                framed = head[: own.start()].endswith(FRAME_BEFORE_OWN_PLACE)
+                frames = (*FRAME_BEFORE_OWN_PLACE, *self.lexicon.comparison_words)
+                framed = head[: own.start()].endswith(frames)
                 return base if framed else self._own_place(own.group(), base)
             place = self._place_at(start, m.start, base.code if base else within)
             if place is not None:

@@ -67,6 +67,8 @@ class PhraseWords:
     thing_suffixes: tuple[str, ...]  # 总量: shed by a counted thing before a rate head
     measure_leads: frozenset[str]  # 平均: kept before a measure (平均办理时限)
     trailing_span: re.Pattern[str]  # 连续三年: how long, not what (before the verb)
+    leading_span: re.Pattern[str]  # 近3年: when, not what (opening the clause)
+    leading_times: frozenset[str]  # jieba tags of a time opening the clause (今年: t)
     stray_verbs: tuple[str, ...]  # 选派, 作为: open a phrase without being part of the thing
     modal_predicates: frozenset[str]  # 节约: still the predicate after 可 (可节约资金)
     bare_measures: frozenset[str]  # 量: a verb before it makes a compound (办理量)
@@ -86,6 +88,8 @@ def load_phrase_words() -> PhraseWords:
         tuple(suffixes),
         frozenset(data["measure_leads"]),
         re.compile(data["trailing_spans"]),
+        re.compile(data["leading_spans"]),
+        frozenset(data["leading_time_tags"]),
         tuple(sorted(data["stray_leading_verbs"], key=len, reverse=True)),
         frozenset(data["modal_predicates"]),
         frozenset(data["bare_measures"]),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from cnpolicy.extract.subject_context import beneficiary, load_phrase_words, meeting_subject
 from cnpolicy.extract.words import Category, Lexicon, Word, Words, join
+from cnpolicy.gazetteer import load_gazetteer
 from cnpolicy.segmenter import dictionary_tags
 
 # A preposition opens a relative clause (以市委领导为组长的…) only if its 的 comes within
@@ -262,6 +263,10 @@ def _strip_trailing(phrase: _Phrase, lex: Lexicon) -> bool:
             del phrase.items[-2:], phrase.cats[-2:]
             changed = True
             continue
+        if last.startswith("每") and len(last) > 1:
+            del phrase.items[-1], phrase.cats[-1]  # 每亩, 每人: per what, not what
+            changed = True
+            continue
         if (
             last in lex.trailing_links
             or cat == "f"
@@ -288,6 +293,8 @@ def _comparison_start(phrase: _Phrase, lex: Lexicon) -> int | None:
             continue  # 人口较少的乡镇: 较 grades an adjective in a relative clause
         if word in lex.comparison_words or (word in ("从", "由") and phrase.cats[i] == "p"):
             return i
+        if word == "于" and i > 0 and phrase.items[i - 1] + word in lex.comparison_words:
+            return i - 1  # 快 + 于: a comparative the segmenter splits
     return None
 
 
@@ -317,11 +324,36 @@ def _strip_leading(phrase: _Phrase, lex: Lexicon) -> None:
         del phrase.items[0], phrase.cats[0]
         if digits and phrase.items and phrase.items[0] in DATE_WORDS:
             del phrase.items[0], phrase.cats[0]
+    if _strip_when_and_where(phrase):
+        _strip_leading(phrase, lex)
+        return
     if len(phrase.items) > 2 and phrase.items[1] in lex.topic_locatives and phrase.cats[0] in "nv":
         del phrase.items[:2], phrase.cats[:2]  # 改革中回归…: a time or topic, not the subject
         _strip_leading(phrase, lex)
     while phrase.items and phrase.cats[-1] == "w":
         del phrase.items[-1], phrase.cats[-1]
+
+
+def _strip_when_and_where(phrase: _Phrase) -> bool:
+    """`近3年提升`, `今年新增`, `吉林省一产增加值增幅`: a span of time or a place opening the
+    clause says when or where, not what; shed when words follow. True when something went."""
+    words = load_phrase_words()
+    span = words.leading_span.match(join(phrase.items))
+    if span:
+        taken, length = 0, 0
+        while taken < len(phrase.items) and length + len(phrase.items[taken]) <= span.end():
+            length += len(phrase.items[taken])
+            taken += 1
+        if length == span.end() and taken < len(phrase.items):
+            del phrase.items[:taken], phrase.cats[:taken]
+            return True
+    if len(phrase.items) < 2 or phrase.cats[1] == "w":
+        return False
+    first = phrase.items[0]
+    if dictionary_tags().get(first) in words.leading_times or load_gazetteer().candidates(first):
+        del phrase.items[0], phrase.cats[0]
+        return True
+    return False
 
 
 def _leads_a_measure(items: list[Word], lex: Lexicon) -> bool:

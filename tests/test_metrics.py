@@ -202,6 +202,21 @@ def test_distributed_subjects() -> None:
     assert [m.subject for m in found] == ["水利系统机构精简比例", "水利系统编制精简比例"]
 
 
+def test_a_comparison_names_the_benchmark_not_the_subject_nor_the_place() -> None:
+    found = metrics_in(
+        "粮食单产提高到每亩450公斤,高于全国平均水平12个百分点,农机化率快于全省2个百分点。",
+        place="眉山市",
+    )
+    assert [m.subject for m in found] == ["粮食单产", "粮食单产", "农机化率"]
+    assert {m.region.name if m.region else None for m in found} == {"眉山市"}
+
+
+def test_a_span_of_years_or_a_place_opening_the_clause_is_not_the_subject() -> None:
+    found = metrics_in("森林覆盖率达到45%,近5年提高3个百分点。今年城镇新增就业8万人。")
+    assert [m.subject for m in found] == ["森林覆盖率", "森林覆盖率", "城镇新增就业"]
+    assert only("眉山市规上工业增加值增长9%").subject == "规上工业增加值增长"
+
+
 def test_topic_clause_completes_the_subject() -> None:
     found = metrics_in("新设置的机构中,市级与省对应38个")
     assert found[0].subject == "市级与省对应机构"
