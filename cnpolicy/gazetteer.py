@@ -127,6 +127,19 @@ class Gazetteer:
                 found = inside
         return min(found, key=lambda d: LEVEL_RANK[d.level])
 
+    def outwards(self, code: str) -> list[Division]:
+        """The division with this code, then the city and the province around it (each once)."""
+        found: list[Division] = []
+        for outer in (code, code[:4] + "00", code[:2] + "0000"):
+            division = self.by_code.get(outer)
+            if division is not None and division not in found:
+                found.append(division)
+        return found
+
+    def ancestor(self, division: Division, level: str) -> Division | None:
+        """The division itself or the one around it at `level` (a county's city or province)."""
+        return next((d for d in self.outwards(division.code) if d.level == level), None)
+
     def region(self, division: Division) -> Region:
         if division.level == "national":
             return nation_region()

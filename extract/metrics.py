@@ -525,20 +525,11 @@ class _Extractor:
             return nation_region()
         if base is None or base.code is None:
             return base
-        for place in self._outwards(base):
+        for division in self.gazetteer.outwards(base.code):
+            place = self.gazetteer.region(division)
             if (kind == "省" and place.level == "province") or place.name.endswith(kind):
                 return place
         return base
-
-    def _outwards(self, base: Region) -> list[Region]:
-        """The base place, then the city and the province around it."""
-        places = [base]
-        code = base.code or ""
-        for outer in (code[:4] + "00", code[:2] + "0000"):
-            division = self.gazetteer.by_code.get(outer)
-            if division is not None and outer != places[-1].code:
-                places.append(self.gazetteer.region(division))
-        return places
 
     def _place_at(self, start: int, end: int, within: str | None) -> Region | None:
         """A place leading the clause as its agent (廉江市设立…), not one of a list (A、B3个县)."""

@@ -16,7 +16,6 @@ from pathlib import PurePath
 from typing import Any
 
 from cnpolicy.gazetteer import (
-    LEVEL_RANK,
     UNKNOWN_PLACE,
     Division,
     Gazetteer,
@@ -430,23 +429,13 @@ def _self_level(text: str) -> str | None:
     return level if counts[level] >= words.min_self else None
 
 
-def _ancestor(gazetteer: Gazetteer, division: Division, level: str) -> Division | None:
-    """The division itself or the one around it at `level` (a county's city or province)."""
-    if division.level == level:
-        return division
-    if LEVEL_RANK[division.level] < LEVEL_RANK[level]:
-        return None
-    code = division.province if level == "province" else division.code[:4] + "00"
-    return gazetteer.by_code.get(code)
-
-
 def _most_mentioned(gazetteer: Gazetteer, text: str, level: str | None) -> Region | None:
     """The most mentioned place (at `level` when given, counting the places inside each)."""
     counts: dict[str, int] = {}
     for mention in gazetteer.find(text):
         division: Division | None = gazetteer.choose(mention.candidates, within=None)
         if level is not None and division is not None:
-            division = _ancestor(gazetteer, division, level)
+            division = gazetteer.ancestor(division, level)
         if division is not None:
             counts[division.code] = counts.get(division.code, 0) + 1
     if not counts:

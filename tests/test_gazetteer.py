@@ -55,3 +55,13 @@ def test_containment_by_code() -> None:
     assert code_prefix("440000") == "44" and code_prefix("440800") == "4408"
     assert contains("440000", "440881") and contains("440800", "440881")
     assert not contains("440800", "441900") and not contains("440881", "440800")
+
+
+def test_outwards_and_ancestor_walk_from_a_county_to_its_city_and_province() -> None:
+    gazetteer = load_gazetteer()
+    county = gazetteer.by_name["廉江市"][0]
+    names = [d.name for d in gazetteer.outwards(county.code)]
+    assert names == ["廉江市", "湛江市", "广东省"]
+    assert gazetteer.ancestor(county, "province") == gazetteer.by_name["广东省"][0]
+    province = gazetteer.by_name["广东省"][0]
+    assert gazetteer.ancestor(province, "city") is None
