@@ -72,6 +72,10 @@ FRAME_BEFORE_OWN_PLACE = ("在", "居", "位居", "列")
 # A place followed by these before the figure is one of a list of places being counted
 # (在翠屏区、南溪区、江安县3个县(区)…), not the place the clause is about.
 PLACE_LIST_MARKS = ("、", "等")
+# A clause that is only 分别 and a verb (,分别增长 / 分别为 / 分别达到) after a list of figures.
+RESPECTIVE = re.compile(r"^[,，;；\s]*分别[\u4e00-\u9fff]{0,2}$")
+# What joins the figures of a list (A 5个、B 3个; 32.9%、41.6%; 8%和5%).
+LIST_JOINS = ("、", "和", "及")
 # `下沉到县(区)一线的约占68%`: a share of the thing counted before (its relative clause + it).
 SHARE_OF = "占"
 # A clause ending in this right before the number qualifies what the number counts (需转隶的34个单位).
@@ -127,6 +131,8 @@ class SentenceState:
     subject: str | None = None
     topic: str | None = None
     distributed: tuple[str, int] | None = None
+    listed: list[str] = field(default_factory=list)  # subjects of a list of figures so far
+    respective: tuple[list[str], int] | None = None  # 分别 after that list: which one is next
     last_end: int = -1
     topics: list[tuple[int, str]] = field(default_factory=list)
     level_topic: str | None = None
@@ -275,6 +281,7 @@ class _Extractor:
         clause_text = self.text[clause_start : max(after_end, m.end)]
         level = self._level(sent_start, m.end)
         recipient = find_recipient(clause_text)
+        self._list_figures(m, subject)
         self.state.limit, self.state.last_end = limit, m.end
         return Metric(
             text=self.text[m.start : m.end],
@@ -334,6 +341,10 @@ class _Extractor:
         elif not after:
             subject = carried if before.elided and carried else before.subject
         subject = self._distribute(m, subject, before.distributed)
+        opens = (
+            not after and RESPECTIVE.match(self.text[state.last_end : m.number_start]) is not None
+        )
+        subject = self._respective(m, opens) or subject
         if subject is None and carried:
             subject = with_level(before.level, carried, self.lexicon) if before.level else carried
         share_of = SHARE_OF in self.text[m.start : m.number_start]
@@ -450,6 +461,33 @@ class _Extractor:
         if not subject or not level or subject.startswith(self.lexicon.level_words):
             return subject
         return level + subject
+
+    def _respective(self, m: Mention, opens: bool) -> str | None:
+        """`接待游客17.52亿人次、旅游花费1.27万亿元,分别增长32.9%、41.6%`: figures after a bare
+        分别 take, in order, the subjects of the list of figures before it."""
+        state = self.state
+        gap = self.text[state.last_end : m.start].strip() if state.last_end >= 0 else ""
+        if opens and len(state.listed) > 1:
+            state.respective = (state.listed, 0)
+            return state.listed[0]
+        if state.respective and gap in LIST_JOINS:
+            listed, index = state.respective
+            if index + 1 < len(listed):
+                state.respective = (listed, index + 1)
+                return listed[index + 1]
+        state.respective = None
+        return None
+
+    def _list_figures(self, m: Mention, subject: str | None) -> None:
+        """Remember the subjects of a list of figures (A 5个、B 3个) for a 分别 after it."""
+        state = self.state
+        if state.respective:
+            return
+        gap = self.text[state.last_end : m.start] if state.last_end >= 0 else ""
+        joined = gap.startswith(LIST_JOINS) and bool(state.listed)
+        state.listed = (
+            [*state.listed, subject] if joined and subject else ([subject] if subject else [])
+        )
 
     def _distribute(self, m: Mention, subject: str | None, distributed: bool) -> str | None:
         state = self.state

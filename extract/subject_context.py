@@ -141,8 +141,8 @@ def distribute(subject: str, index: int, segment: Callable[[str], list[str]]) ->
     if len(parts) < 2 or index >= len(parts):
         return subject
     first, last = segment(parts[0]), segment(parts[-1])
-    if len(first) < 2 or len(last) < 2:
-        return subject
-    prefix, suffix = "".join(first[:-1]), "".join(last[1:])
+    if len(last) < 2:
+        return parts[index]  # 营业收入、利润: no shared ending, each item names itself
+    prefix, suffix = "".join(first[:-1]), "".join(last[1:])  # 黄金、白银产量: 黄金产量
     items = [first[-1], *parts[1:-1], last[0]]
     return prefix + items[index] + suffix

@@ -198,8 +198,9 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
             return Before(receiver[0] + thing.items[0])
     phrase = _Phrase(list(words.items), list(words.cats))
     _strip_leading(phrase, lex)
+    respective = _strip_respective(phrase, lex)
     rate_verb = _rate_verb(phrase, lex, unit)
-    distributed = _strip_trailing(phrase, lex)
+    distributed = _strip_trailing(phrase, lex) or respective
     if not distributed:
         cut = _last_list_break(phrase.items, phrase.cats)
         phrase = _Phrase(phrase.items[cut:], phrase.cats[cut:])
@@ -215,7 +216,8 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
         held = [i for i, word in enumerate(phrase.items[:-1]) if word in lex.event_verbs]
         items = phrase.items[held[-1] + 1 :] if held else phrase.items
         return Before(meeting_subject(items, lex) or _finish(items, lex, kind) or None, distributed)
-    chosen = _choose(phrase, lex, topic)
+    chosen = _respective_list(phrase, lex) if distributed else None
+    chosen = chosen or _choose(phrase, lex, topic)
     chosen_phrase = _Phrase(chosen, [words.category(w) for w in chosen])
     _strip_leading(chosen_phrase, lex)
     subject = _finish(chosen_phrase.items, lex, kind)
@@ -238,6 +240,36 @@ def _ends_in_action(phrase: _Phrase, lex: Lexicon) -> bool:
         and (agent in lex.admin_units or agent.removeprefix("各") in lex.level_words)
         and _predicate(phrase.items, phrase.cats, lex) == len(phrase.items) - 1
     )
+
+
+def _respective_list(phrase: _Phrase, lex: Lexicon) -> list[Word] | None:
+    """`钢材、水泥、精炼铜产量(增长)` before 分别: the whole list is the subject (one item per
+    figure), verbs inside its items (精炼) included; None when there is no list."""
+    if "、" not in phrase.items:
+        return None
+    items = list(phrase.items)
+    if items[-1] in lex.change_verbs:
+        items.pop()
+    first_mark = items.index("、")
+    if first_mark and phrase.cats[first_mark - 1] == "v":
+        return None  # 撤销、整合、保留…分别为: a list of actions, not of things
+    verbs = [i for i, c in enumerate(phrase.cats[:first_mark]) if c == "v"]
+    return items[verbs[-1] + 1 :] if verbs else items
+
+
+def _strip_respective(phrase: _Phrase, lex: Lexicon) -> bool:
+    """`城市、县城建成区面积分别提高`: 分别 before the change verb makes the list respective;
+    it goes, the verb stays (a rate verb still joins the subject)."""
+    items = phrase.items
+    verb = len(items) - 1
+    while verb > 0 and items[verb] in ("了", "到"):
+        verb -= 1
+    if verb < 1 or items[verb] not in lex.change_verbs or items[verb - 1] != "分别":
+        return False
+    if "、" not in items[: verb - 1]:
+        return False
+    del phrase.items[verb - 1], phrase.cats[verb - 1]
+    return True
 
 
 def _rate_verb(phrase: _Phrase, lex: Lexicon, unit: str) -> str | None:
@@ -403,10 +435,16 @@ def _choose(phrase: _Phrase, lex: Lexicon, topic: str | None) -> list[Word]:
 def _predicate(items: list[Word], cats: list[Category], lex: Lexicon) -> int | None:
     """The predicate verb: the last verb outside a relative clause, else the first verb.
 
-    Not a predicate: a verb in a coordination (取消或调整事项), after a modal (可办理事项),
-    or compounding with a measure noun (办理时间, 精简比例).
+    Not a predicate: a verb in a coordination (取消或调整事项), inside a list (钢材、精炼铜、镍),
+    after a modal (可办理事项), or compounding with a measure noun (办理时间, 精简比例).
     """
-    verbs = [i for i, c in enumerate(cats) if c == "v" and not _is_modifier(items, cats, i, lex)]
+    marks = [i for i, w in enumerate(items) if w == "、"]
+    inside = range(marks[0], marks[-1]) if marks else range(0)  # 钢材、精炼铜、镍: a list member
+    verbs = [
+        i
+        for i, c in enumerate(cats)
+        if c == "v" and i not in inside and not _is_modifier(items, cats, i, lex)
+    ]
     if not verbs:
         return None
     last_of = max((i for i, w in enumerate(items) if w == "的"), default=-1)

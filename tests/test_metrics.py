@@ -217,6 +217,21 @@ def test_a_span_of_years_or_a_place_opening_the_clause_is_not_the_subject() -> N
     assert only("眉山市规上工业增加值增长9%").subject == "规上工业增加值增长"
 
 
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        ("原煤、原油、天然气产量分别增长5%、3%、9%。", ["原煤产量", "原油产量", "天然气产量"]),
+        ("城市、县城绿地面积分别提高8%、5%。", ["城市绿地面积", "县城绿地面积"]),
+        ("营业收入、利润分别增长6%、12%。", ["营业收入", "利润"]),
+        ("接待游客3亿人次、旅游收入900亿元,分别增长12%、15%。", ["游客", "旅游收入"] * 2),
+    ],
+)
+def test_respective_figures_take_their_own_item_of_the_list(text: str, subjects: list[str]) -> None:
+    found = [m.subject or "" for m in metrics_in(text)]
+    assert len(found) == len(subjects)
+    assert all(got.removesuffix("增长") == want for got, want in zip(found, subjects, strict=True))
+
+
 def test_topic_clause_completes_the_subject() -> None:
     found = metrics_in("新设置的机构中,市级与省对应38个")
     assert found[0].subject == "市级与省对应机构"
