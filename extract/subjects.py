@@ -22,6 +22,8 @@ MAX_COMPARISON_WORDS = 5
 # Nouns that a verb directly before them turns into a compound rather than an object
 # when they stand alone after it (划转职责, 回归职能): the verb stays in the subject.
 BARE_OBJECTS = ("职责", "职能", "事项", "权限")
+# Words closing a list of examples before the thing they exemplify (A、B等城市).
+LIST_CLOSERS = ("等", "等等")
 # Brackets and quotes that `balance` pairs up.
 MARKS = "()“”‘’「」《》"
 # How many words after 平均 the measure it qualifies may end (平均 + 办理 + 时限): two.
@@ -331,11 +333,16 @@ def _comparison_start(phrase: _Phrase, lex: Lexicon) -> int | None:
 
 
 def _last_list_break(items: list[Word], cats: list[Category]) -> int:
-    """Just past the last 、 that is not inside brackets."""
+    """Just past the last 、 that is not inside brackets, or past the 等 that closes a list of
+    examples (黄石、咸宁等全国文明城市: what is counted follows it)."""
     depth = 0
     for i in range(len(items) - 1, -1, -1):
         depth += items[i].count(")") - items[i].count("(")
-        if items[i] == "、" and depth <= 0 and not (i and cats[i - 1] == "a"):
+        if depth > 0:
+            continue
+        if items[i] == "、" and not (i and cats[i - 1] == "a"):
+            return i + 1
+        if items[i] in LIST_CLOSERS and 0 < i < len(items) - 1:
             return i + 1
     return 0
 
