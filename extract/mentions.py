@@ -92,6 +92,7 @@ class NotMetrics:
     unit_words: tuple[str, ...]
     rank_words: tuple[str, ...]
     rank_units: frozenset[str]
+    rank_leads: tuple[str, ...]
     phase_units: frozenset[str]
     phase_heads: tuple[str, ...]
     demonstratives: tuple[str, ...]
@@ -115,6 +116,7 @@ class NotMetrics:
             unit_words=tuple(data["unit_words"]),
             rank_words=tuple(data["rank_words"]),
             rank_units=frozenset(data["rank_units"]),
+            rank_leads=tuple(data["rank_leads"]),
             phase_units=frozenset(data["phase_units"]),
             phase_heads=tuple(data["phase_heads"]),
             demonstratives=tuple(data["demonstratives"]),
@@ -698,7 +700,9 @@ def _states_no_figure(text: str, m: Mention, rules: Rules, bounds: Boundaries) -
     if _bounds_a_class(text, m, lex) or _is_word_not_figure(text, m, lex):
         return True
     clause = text[_clause_start(text, m.start, rules) : m.number_start]
-    if m.unit in lex.rank_units and any(word in clause for word in lex.rank_words):
+    if m.unit in lex.rank_units and (
+        any(word in clause for word in lex.rank_words) or clause.endswith(lex.rank_leads)
+    ):
         return True
     if is_chinese_numeral(m.numeral) and _named_by_chinese_count(text, m, lex):
         return True

@@ -138,7 +138,7 @@ def test_a_percentage_describing_a_cut_is_a_percent() -> None:
         "实行一个窗口受理", "坚持三个突出", "市十七届人大三次会议", "实现“1+1>2”的效果",
         "印发《三年行动计划》", "成立立法二处",
         # frequencies as a rule, articles
-        "每年一次", "五年一次", "每年组织业务培训不少于2次", "一类事项原则上由一个部门统筹",
+        "每年一次", "五年一次", "增速居全国前5位", "居同类城市前3名", "每年组织业务培训不少于2次", "一类事项原则上由一个部门统筹",
     ],
 )  # fmt: skip
 def test_not_metrics(text: str) -> None:
