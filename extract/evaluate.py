@@ -288,9 +288,10 @@ def _count_pair(scores: Scores, gold: GoldMetric, metric: Metric) -> None:
     scores.tp += 1
     scores.pairs.append((gold, metric))
     expected, predicted = gold.subject or "", metric.subject or ""
-    scores.subject += gold.subject == metric.subject
-    scores.subject_lenient += bool(expected and predicted) and (
-        expected in predicted or predicted in expected
+    exact = expected == predicted  # both absent agree: nothing in the text names the thing
+    scores.subject += exact
+    scores.subject_lenient += exact or (
+        bool(expected and predicted) and (expected in predicted or predicted in expected)
     )
     scores.kind += gold.kind == metric.kind
     scores.approx += gold.approx == metric.approx
