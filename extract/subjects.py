@@ -297,10 +297,6 @@ def _strip_trailing(phrase: _Phrase, lex: Lexicon) -> bool:
             del phrase.items[-2:], phrase.cats[-2:]
             changed = True
             continue
-        if last.startswith("每") and len(last) > 1:
-            del phrase.items[-1], phrase.cats[-1]  # 每亩, 每人: per what, not what
-            changed = True
-            continue
         if (
             last in lex.trailing_links
             or cat == "f"

@@ -204,7 +204,7 @@ def test_distributed_subjects() -> None:
 
 def test_a_comparison_names_the_benchmark_not_the_subject_nor_the_place() -> None:
     found = metrics_in(
-        "粮食单产提高到每亩450公斤,高于全国平均水平12个百分点,农机化率快于全省2个百分点。",
+        "粮食单产提高到450公斤,高于全国平均水平12个百分点,农机化率快于全省2个百分点。",
         place="眉山市",
     )
     assert [m.subject for m in found] == ["粮食单产", "粮食单产", "农机化率"]
