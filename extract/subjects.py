@@ -200,9 +200,8 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
             return Before(receiver[0] + thing.items[0])
     phrase = _Phrase(list(words.items), list(words.cats))
     _strip_leading(phrase, lex)
-    respective = _strip_respective(phrase, lex)
     rate_verb = _rate_verb(phrase, lex, unit)
-    distributed = _strip_trailing(phrase, lex) or respective
+    distributed = _strip_trailing(phrase, lex)
     if not distributed:
         cut = _last_list_break(phrase.items, phrase.cats)
         phrase = _Phrase(phrase.items[cut:], phrase.cats[cut:])
@@ -257,21 +256,6 @@ def _respective_list(phrase: _Phrase, lex: Lexicon) -> list[Word] | None:
         return None  # 撤销、整合、保留…分别为: a list of actions, not of things
     verbs = [i for i, c in enumerate(phrase.cats[:first_mark]) if c == "v"]
     return items[verbs[-1] + 1 :] if verbs else items
-
-
-def _strip_respective(phrase: _Phrase, lex: Lexicon) -> bool:
-    """`城市、县城建成区面积分别提高`: 分别 before the change verb makes the list respective;
-    it goes, the verb stays (a rate verb still joins the subject)."""
-    items = phrase.items
-    verb = len(items) - 1
-    while verb > 0 and items[verb] in ("了", "到"):
-        verb -= 1
-    if verb < 1 or items[verb] not in lex.change_verbs or items[verb - 1] != "分别":
-        return False
-    if "、" not in items[: verb - 1]:
-        return False
-    del phrase.items[verb - 1], phrase.cats[verb - 1]
-    return True
 
 
 def _rate_verb(phrase: _Phrase, lex: Lexicon, unit: str) -> str | None:
