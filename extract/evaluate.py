@@ -179,6 +179,8 @@ COUNT_FIELDS = (
     "tp", "fp", "fn", "subject", "subject_lenient", "kind", "approx", "region", "before",
     "changes", "indicator", "indicators",
 )  # fmt: skip
+# Quotation marks are typography, not words: annotators write a subject with or without them.
+QUOTE_MARKS = str.maketrans("", "", "“”‘’\"'「」『』")
 RATE_FIELDS = ("subject", "subject_lenient", "kind", "approx", "region", "before", "indicator")
 
 
@@ -287,7 +289,7 @@ class QuoteLocator:
 def _count_pair(scores: Scores, gold: GoldMetric, metric: Metric) -> None:
     scores.tp += 1
     scores.pairs.append((gold, metric))
-    expected, predicted = gold.subject or "", metric.subject or ""
+    expected, predicted = _plain(gold.subject), _plain(metric.subject)
     exact = expected == predicted  # both absent agree: nothing in the text names the thing
     scores.subject += exact
     scores.subject_lenient += exact or (
@@ -303,6 +305,11 @@ def _count_pair(scores: Scores, gold: GoldMetric, metric: Metric) -> None:
     if gold.has_indicator:
         scores.indicators += 1
         scores.indicator += gold.indicator == metric.indicator
+
+
+def _plain(subject: str | None) -> str:
+    """A subject without quotation marks: `“两院”院士` and `两院院士` name the same thing."""
+    return (subject or "").translate(QUOTE_MARKS)
 
 
 # --- running the pipeline over the documents --------------------------------------------------------

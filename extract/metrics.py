@@ -39,7 +39,13 @@ from cnpolicy.extract.subject_context import (
     meeting_of,
     with_level,
 )
-from cnpolicy.extract.subjects import Before, is_generic, subject_after, subject_before
+from cnpolicy.extract.subjects import (
+    Before,
+    is_generic,
+    is_noun_phrase,
+    subject_after,
+    subject_before,
+)
 from cnpolicy.extract.words import Lexicon, Words, category_of, load_lexicon
 from cnpolicy.gazetteer import (
     Gazetteer,
@@ -55,6 +61,9 @@ __all__ = ["MetricsComponent", "find_metrics", "make_metrics"]
 # How far before the number (characters) a subject is looked for: the longest gold subjects
 # with their clause's lead-in run to about 30 characters; beyond that is another thought.
 MAX_BEFORE_CHARS = 40
+# The longest sentence-opening noun phrase that heads the figures after it (每百元工业固定资产
+# 净值提供的税收利润, 18 characters, in a real work report); a longer opening clause is a statement.
+MAX_LEAD_CLAUSE_CHARS = 24
 # How far after the measure word: the longest noun phrases after it run to about 20.
 MAX_AFTER_CHARS = 30
 # How far into a clause a place name may start and still be what the clause is about
@@ -347,6 +356,8 @@ class _Extractor:
         subject = self._respective(m, opens) or subject
         if subject is None and carried:
             subject = with_level(before.level, carried, self.lexicon) if before.level else carried
+        if subject is None and not after:
+            subject = self._lead_clause(m)
         share_of = SHARE_OF in self.text[m.start : m.number_start]
         if share_of and before.relative and carried:
             subject = before.relative + carried
@@ -364,6 +375,21 @@ class _Extractor:
             state.subject = carried  # a class is not what later figures count
         subject = self._with_level_topic(subject)
         return subject, max(used_end, m.end)
+
+    def _lead_clause(self, m: Mention) -> str | None:
+        """`工农业总产值,比1980年预计增长5.5%`, `这个比重,1978年为17.4%`: a sentence opening with
+        a bare noun phrase names what the figures of its later clauses measure."""
+        sent_start = self.sentence_start
+        _, end = self._clause_bounds(sent_start, sent_start, m.start)
+        if end >= m.start or end - sent_start > MAX_LEAD_CLAUSE_CHARS:
+            return None
+        words = self._words(sent_start, end)
+        if not words.items or any(char.isdigit() for char in "".join(words.items)):
+            return None
+        if not is_noun_phrase(words):
+            return None  # 实践表明, 我们要…: a clause that says something is no heading
+        before = subject_before(words, kind=m.kind, unit=m.unit)
+        return before.subject
 
     def _opens_with_verb(self, relative: str, after: str) -> bool:
         """`从事生产经营活动的`: a clause led by its verb and its object qualifies the counted

@@ -136,13 +136,32 @@ def with_level(level: str, subject: str, lex: Lexicon) -> str:
 
 
 def distribute(subject: str, index: int, segment: Callable[[str], list[str]]) -> str:
-    """`农业系统机构、编制精简比例` 分别 → the index-th of 农业系统机构精简比例, 农业系统编制精简比例."""
+    """The index-th thing of a list before 分别: `农业系统机构、编制精简比例` → 农业系统机构精简比例,
+    农业系统编制精简比例 (the first item's head and the last item's ending are shared)."""
     parts = subject.split("、")
     if len(parts) < 2 or index >= len(parts):
         return subject
     first, last = segment(parts[0]), segment(parts[-1])
-    if len(last) < 2:
-        return parts[index]  # 营业收入、利润: no shared ending, each item names itself
+    if len(first) > 1 and len(first[-1]) < 2:
+        first = [*first[:-2], first[-2] + first[-1]]  # 水耗 cut as 水 / 耗: one item
+    head = first[-1]
+    if head in last[:-1]:
+        # 装备制造业、高技术制造业增加值: the items end where the first does; the rest is shared
+        cut = len(last) - 1 - last[-2::-1].index(head)
+        suffix = "".join(last[cut:])
+        return parts[index] + suffix if index < len(parts) - 1 else parts[index]
+    if len(last) < 2 or head[-1] == last[-1][-1]:
+        # 营业收入、利润; 事故起数、死亡人数; 用水量、能耗、排放量: each item names a measure of its
+        # own, and what the first one opens with (单位国内生产总值) is shared
+        prefix = "".join(first[:-1])
+        return parts[index] if index == 0 else prefix + parts[index]
     prefix, suffix = "".join(first[:-1]), "".join(last[1:])  # 黄金、白银产量: 黄金产量
     items = [first[-1], *parts[1:-1], last[0]]
+    ordinal = ORDINAL.match(last[0])
+    if ordinal and ORDINAL.fullmatch(first[-1]):
+        suffix = last[0][ordinal.end() :] + suffix  # 第一、第三产业增加值: 第一产业增加值
+        items[-1] = ordinal.group()
     return prefix + items[index] + suffix
+
+
+ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+")

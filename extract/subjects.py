@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cnpolicy.extract.subject_context import beneficiary, load_phrase_words, meeting_subject
+from cnpolicy.extract.subject_context import (
+    ORDINAL,
+    beneficiary,
+    load_phrase_words,
+    meeting_subject,
+)
 from cnpolicy.extract.words import Category, Lexicon, Word, Words, join
 from cnpolicy.gazetteer import load_gazetteer
 from cnpolicy.segmenter import dictionary_tags
@@ -281,6 +286,11 @@ def _strip_trailing(phrase: _Phrase, lex: Lexicon) -> bool:
             del phrase.items[-2:], phrase.cats[-2:]
             changed = True
             continue
+        if len(phrase.items) > 2 and phrase.items[-2] == "分别" and last in lex.change_verbs:
+            # 用水量、能耗分别下降23%、15%: the list before 分别 is one subject per figure
+            del phrase.items[-2:], phrase.cats[-2:]
+            distributed = changed = True
+            continue
         if (
             last in lex.trailing_links
             or cat == "f"
@@ -332,6 +342,7 @@ def _strip_leading(phrase: _Phrase, lex: Lexicon) -> None:
         phrase.items
         and phrase.items[0] not in lex.comparison_words
         and not _leads_a_measure(phrase.items, lex)
+        and not _opens_ordinal_list(phrase.items)
         and (
             phrase.items[0] in lex.leading_junk
             or phrase.items[0] in lex.adverbs
@@ -373,6 +384,11 @@ def _strip_when_and_where(phrase: _Phrase) -> bool:
         del phrase.items[0], phrase.cats[0]
         return True
     return False
+
+
+def _opens_ordinal_list(items: list[Word]) -> bool:
+    """`第一、第三产业增加值`: an ordinal opening a list is its first item, not a leading number."""
+    return len(items) > 1 and items[1] == "、" and ORDINAL.fullmatch(items[0]) is not None
 
 
 def _leads_a_measure(items: list[Word], lex: Lexicon) -> bool:
@@ -437,6 +453,17 @@ def _predicate(items: list[Word], cats: list[Category], lex: Lexicon) -> int | N
     last_of = max((i for i, w in enumerate(items) if w == "的"), default=-1)
     free = [i for i in verbs if i > last_of and (last_of < 0 or i == len(items) - 1)]
     return free[-1] if free else verbs[0]
+
+
+def is_noun_phrase(words: Words) -> bool:
+    """`每百元工业固定资产净值提供的税收利润`: no verb but inside a relative clause before 的."""
+    items, cats = words.items, words.cats
+    last_of = max((i for i, w in enumerate(items) if w == "的"), default=-1)
+    return all(
+        i < last_of
+        for i, c in enumerate(cats)
+        if c == "v" and not _is_modifier(items, cats, i, words.lex)
+    )
 
 
 def _is_modifier(items: list[Word], cats: list[Category], i: int, lex: Lexicon) -> bool:

@@ -269,3 +269,11 @@ def test_subject_lines_name_only_pairs_that_differ() -> None:
         text=TEXT,
     )
     assert subject_lines(scores) == ["subject  减少12个  gold 机构 | predicted -"]
+
+
+def test_quotation_marks_do_not_make_two_subjects_differ() -> None:
+    golds = [gold("设党政机构49个", 49, subject="两院院士")]
+    quoted = score(golds, [metric("49个", 49, subject="“两院”院士")])
+    other = score(golds, [metric("49个", 49, subject="“两院”代表")])
+    assert (quoted.subject, quoted.subject_lenient) == (1, 1)
+    assert (other.subject, other.subject_lenient) == (0, 0)

@@ -202,6 +202,53 @@ def test_distributed_subjects() -> None:
     assert [m.subject for m in found] == ["水利系统机构精简比例", "水利系统编制精简比例"]
 
 
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        # 分别 then a change verb: one item of the list per figure
+        ("养殖业、种植业产值分别增长6%、4%。", ["养殖业产值", "种植业产值"]),
+        # the items end where the first one does; the rest is shared
+        ("电子制造业、汽车制造业增加值分别增长8%、5%。", ["电子制造业增加值", "汽车制造业增加值"]),
+        # each item a measure of its own; what the first opens with is shared
+        ("单位产值水耗、能耗分别下降9%、7%。", ["单位产值水耗", "单位产值能耗"]),
+        ("交通事故起数、受伤人数分别下降6%、3%。", ["交通事故起数", "交通事故受伤人数"]),
+        # an ordinal list: 第二、第三产业 → 第二产业
+        ("第二、第三产业投资分别增长5%、9%。", ["第二产业投资", "第三产业投资"]),
+    ],
+)
+def test_a_list_before_a_respective_change_gives_one_item_per_figure(
+    text: str, subjects: list[str]
+) -> None:
+    assert [m.subject for m in metrics_in(text)] == subjects
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        ("这项收入,2019年为12.5亿元,2020年达到14亿元。", ["收入", "收入"]),
+        ("粮食总产量,比上年预计增长3%。", ["粮食总产量"]),
+        ("研究表明,将达到12亿元。", [None]),  # a statement, not a heading
+    ],
+)
+def test_a_sentence_headed_by_a_noun_phrase_names_what_its_figures_measure(
+    text: str, subjects: list[str | None]
+) -> None:
+    assert [m.subject for m in metrics_in(text)] == subjects
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("“九五”时期平均每年增长8%。", "每年增长"),  # a plan period says when
+        ("基础设施投资总额三年为900亿元。", "基础设施投资总额"),  # a span between subject and verb
+        ("出口总额二〇二〇年比二〇一五年增长30%。", "出口总额增长"),  # a year between them
+        ("五年内公共服务投资总规模为800亿元。", "公共服务投资总规模"),  # 五年内 opens the clause
+    ],
+)
+def test_plan_periods_spans_and_years_around_the_subject_are_when(text: str, subject: str) -> None:
+    assert metrics_in(text)[0].subject == subject
+
+
 def test_a_comparison_names_the_benchmark_not_the_subject_nor_the_place() -> None:
     found = metrics_in(
         "粮食单产提高到450公斤,高于全国平均水平12个百分点,农机化率快于全省2个百分点。",
