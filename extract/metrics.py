@@ -64,6 +64,10 @@ MAX_BEFORE_CHARS = 40
 # The longest sentence-opening noun phrase that heads the figures after it (每百元工业固定资产
 # 净值提供的税收利润, 18 characters, in a real work report); a longer opening clause is a statement.
 MAX_LEAD_CLAUSE_CHARS = 24
+# What such a heading opens with: a noun, a demonstrative (这个比重) or a distinguishing word, or
+# 每 (每百元…); a verb, adverb, preposition, quotation mark or time word opens something else.
+LEAD_CLAUSE_OPENERS = frozenset({"n", "r", "b"})
+LEAD_CLAUSE_WORDS = frozenset({"每"})
 # How far after the measure word: the longest noun phrases after it run to about 20.
 MAX_AFTER_CHARS = 30
 # How far into a clause a place name may start and still be what the clause is about
@@ -386,8 +390,9 @@ class _Extractor:
         words = self._words(sent_start, end)
         if not words.items or any(char.isdigit() for char in "".join(words.items)):
             return None
-        if not is_noun_phrase(words):
-            return None  # 实践表明, 我们要…: a clause that says something is no heading
+        opener = words.cats[0] in LEAD_CLAUSE_OPENERS or words.items[0] in LEAD_CLAUSE_WORDS
+        if not opener or not is_noun_phrase(words):
+            return None  # 实践表明, 根据需要…, “五五”末期: a statement, condition or time
         before = subject_before(words, kind=m.kind, unit=m.unit)
         return before.subject
 

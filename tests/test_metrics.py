@@ -228,6 +228,8 @@ def test_a_list_before_a_respective_change_gives_one_item_per_figure(
         ("这项收入,2019年为12.5亿元,2020年达到14亿元。", ["收入", "收入"]),
         ("粮食总产量,比上年预计增长3%。", ["粮食总产量"]),
         ("研究表明,将达到12亿元。", [None]),  # a statement, not a heading
+        ("根据需要和可能,将达到12亿元。", [None]),  # a condition
+        ("“八五”末期,两年合计将达到12亿元。", [None]),  # a time
     ],
 )
 def test_a_sentence_headed_by_a_noun_phrase_names_what_its_figures_measure(
