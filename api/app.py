@@ -20,7 +20,7 @@ from cnpolicy import __version__
 from cnpolicy.api import routes_documents, routes_query, routes_web
 from cnpolicy.api.errors import install_error_handlers
 from cnpolicy.api.limits import BodyLimitMiddleware
-from cnpolicy.api.pages import file_size, mention_url
+from cnpolicy.api.pages import file_size, format_value, mention_url
 from cnpolicy.api.settings import Settings
 from cnpolicy.config import IngestOptions
 from cnpolicy.search.backend import Store
@@ -58,7 +58,9 @@ def create_app(store: Store, *, settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.pipeline_lock = threading.Lock()
     templates = Jinja2Templates(directory=str(package_dir("templates")))
-    templates.env.globals.update(mention_url=mention_url, file_size=file_size)
+    templates.env.globals.update(
+        mention_url=mention_url, file_size=file_size, format_value=format_value
+    )
     app.state.templates = templates
     install_error_handlers(app)
     app.include_router(routes_documents.router)

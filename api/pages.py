@@ -142,8 +142,25 @@ def mention_url(document_id: str, start: int, end: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class MentionLine:
+    """One mention behind a bar: the figure as written, where it was said, and the link."""
+
+    shown: str
+    unit: str
+    qualifier: str
+    scope: str
+    quote: str
+    url: str
+    title: str | None
+    date: str | None
+    chosen: bool
+    reposts: int
+
+
+@dataclass(frozen=True, slots=True)
 class ChartRow:
-    """One place in a comparison chart: the bar, its figure, and the quote it links to."""
+    """One place in a comparison chart: the bar, its figure, the note under it (qualifier as
+    written, scope, subject) and every mention of the indicator for that place."""
 
     bar: Bar
     place: str
@@ -154,6 +171,36 @@ class ChartRow:
     quote: str
     title: str | None
     date: str | None
+    note: str = ""
+    mentions: tuple[MentionLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """Bars on one scale: one indicator, unit, scope and region level (a comparison group)."""
+
+    indicator: str
+    name: str
+    unit: str
+    scope: str | None
+    level: str | None
+    rows: tuple[ChartRow, ...]
+
+    @property
+    def caption(self) -> str:
+        """`单位:名 · 范围:全市 · 地区层级:市级`: what every bar of the chart shares."""
+        return " · ".join(
+            (
+                f"单位 unit: {self.unit}",
+                f"范围 scope: {self.scope or UNSTATED_SCOPE}",
+                f"地区层级 level: {LEVEL_NAMES.get(self.level or '', self.level or '—')}",
+            )
+        )
+
+
+# How a region level and an unstated scope read on the compare page.
+LEVEL_NAMES = {"national": "全国", "province": "省级", "city": "市级", "county": "县级"}
+UNSTATED_SCOPE = "未注明"
 
 
 def format_value(value: float, value_max: float | None) -> str:
@@ -163,29 +210,73 @@ def format_value(value: float, value_max: float | None) -> str:
     return one(value) if value_max is None else f"{one(value)}–{one(value_max)}"
 
 
-def chart_rows(comparison: Comparison, indicator: str) -> list[ChartRow]:
-    """The places that state this indicator, as bars scaled to the largest value."""
-    cells = [
-        (row.region, row.cells[indicator]) for row in comparison.rows if indicator in row.cells
-    ]
-    bars = scale_bars([(region.name, float(cell.latest.value)) for region, cell in cells])
-    rows = []
-    for (region, cell), bar in zip(cells, bars, strict=True):
-        latest = cell.latest
-        rows.append(
-            ChartRow(
-                bar=bar,
-                place=region.name,
-                code=region.code,
-                shown=format_value(latest.value, latest.value_max),
-                unit=latest.unit,
-                url=mention_url(latest.document_id, latest.start, latest.end),
-                quote=latest.quote,
-                title=latest.title,
-                date=latest.date,
-            )
+def comparison_charts(comparison: Comparison) -> list[Chart]:
+    """One chart per comparison group, each scaled to its own largest value: a province's total
+    and its cities, or 市级 and 全市 figures, never share a scale."""
+    charts = []
+    for group in comparison.groups:
+        cells = [
+            (row.region, row.cells[group.indicator])
+            for row in (comparison.rows[n] for n in group.rows)
+        ]
+        bars = scale_bars([(region.name, float(cell.latest.value)) for region, cell in cells])
+        rows = tuple(
+            _chart_row(region, cell.observations, bar)
+            for (region, cell), bar in zip(cells, bars, strict=True)
         )
-    return rows
+        name = comparison.labels.get(group.indicator, group.indicator)
+        charts.append(Chart(group.indicator, name, group.unit, group.scope, group.level, rows))
+    return charts
+
+
+def _chart_row(region: Any, observations: Sequence[Any], bar: Bar) -> ChartRow:
+    latest = observations[0]
+    note = " · ".join(
+        part
+        for part in (
+            f"约数 {latest.qualifier}" if latest.qualifier else "",
+            f"范围 {latest.scope}" if latest.scope else "",
+            f"承接 {latest.recipient}" if latest.recipient else "",
+            f"主体 {latest.subject}" if latest.subject else "",
+            f"改革前 {format_value(latest.before, None)}" if latest.before is not None else "",
+        )
+        if part
+    )
+    return ChartRow(
+        bar=bar,
+        place=region.name,
+        code=region.code,
+        shown=format_value(latest.value, latest.value_max),
+        unit=latest.unit,
+        url=mention_url(latest.document_id, latest.start, latest.end),
+        quote=latest.quote,
+        title=latest.title,
+        date=latest.date,
+        note=note,
+        mentions=tuple(_mention_line(o, n == 0) for n, o in enumerate(observations)),
+    )
+
+
+def _mention_line(observation: Any, chosen: bool) -> MentionLine:
+    return MentionLine(
+        shown=format_value(observation.value, observation.value_max),
+        unit=observation.unit,
+        qualifier=observation.qualifier or "",
+        scope=observation.scope or "",
+        quote=observation.quote,
+        url=mention_url(observation.document_id, observation.start, observation.end),
+        title=observation.title,
+        date=observation.date,
+        chosen=chosen,
+        reposts=len(observation.reposts),
+    )
+
+
+def indicator_suggestions() -> list[tuple[str, str]]:
+    """(Chinese name, id) of every indicator, for the compare form's suggestions as you type."""
+    from cnpolicy.extract.indicators import load_taxonomy
+
+    return [(i.label_zh, i.id) for i in load_taxonomy().indicators]
 
 
 def indicator_choices() -> list[tuple[str, str]]:

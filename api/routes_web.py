@@ -18,10 +18,11 @@ from cnpolicy.api.errors import status_for
 from cnpolicy.api.highlight import focus_mark, render_segments, safe_snippet, segment_text
 from cnpolicy.api.pages import (
     MAX_PAGE,
-    chart_rows,
+    comparison_charts,
     export_url,
     facet_groups,
     indicator_choices,
+    indicator_suggestions,
     labels,
     metric_lines,
     outline,
@@ -153,6 +154,7 @@ def compare_page(
     context: dict[str, Any] = {
         "page": "compare",
         "choices": choices,
+        "suggestions": indicator_suggestions(),
         "names": dict(choices),
         "indicator": indicator or "",
         "regions": regions or "",
@@ -177,7 +179,7 @@ def compare_page(
     values = {"indicator": indicator, "regions": regions, "year": year}
     context.update(
         comparison=comparison,
-        charts=[(name, chart_rows(comparison, name)) for name in comparison.indicators],
+        charts=comparison_charts(comparison),
         export_csv=export_url("compare", "csv", values),
         export_xlsx=export_url("compare", "xlsx", values),
         api_url="/compare?" + query_string(values),

@@ -317,6 +317,27 @@ def load_rules() -> Rules:
     )
 
 
+def qualifier_of(quote: str, approx: str | None) -> str | None:
+    """The words of a mention that qualify its number, as written: `余` in 两百余项, `以上` in
+    30%以上, `近` in 近三百亿元; None for an exact figure or one qualified by its shape alone
+    (上千种, 两三个)."""
+    if approx is None:
+        return None
+    rules = load_rules()
+    words = {
+        word
+        for table in (rules.approx_before, rules.approx_inside, rules.approx_after)
+        for word, kind in table.items()
+        if kind == approx and word in quote
+    }
+    found = sorted(words, key=lambda w: (quote.index(w), -len(w)))
+    kept: list[str] = []
+    for word in found:
+        if not any(word in other for other in kept):  # 以上 inside 及以上
+            kept.append(word)
+    return "…".join(kept) or None
+
+
 def _approx_lead(data: dict[str, Any], before: dict[str, Approx], breaks: str) -> re.Pattern[str]:
     """`约有两成`, `约占全区编制总数的69%`: a qualifier, a verb, and a short stretch before the
     number (searched on the clause before it)."""

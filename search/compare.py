@@ -13,6 +13,7 @@ from typing import Any
 
 from cnpolicy.errors import QueryError
 from cnpolicy.extract.indicators import load_taxonomy, resolve_indicators
+from cnpolicy.extract.mentions import qualifier_of
 from cnpolicy.ingest.dedup import NEAR_DUPLICATE_BITS, distance
 from cnpolicy.records import Number, Region
 from cnpolicy.search.backend import MetricRow, region_dict
@@ -56,6 +57,11 @@ class Observation:
     level: str | None = None
     reposts: tuple[str, ...] = ()
 
+    @property
+    def qualifier(self) -> str | None:
+        """The qualifier as written (余, 以上, 以内, 近), from the quote."""
+        return qualifier_of(self.quote, self.approx)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "value": self.value,
@@ -63,6 +69,7 @@ class Observation:
             "unit": self.unit,
             "kind": self.kind,
             "approx": self.approx,
+            "qualifier": self.qualifier,
             "before": self.before,
             "subject": self.subject,
             "scope": self.scope,

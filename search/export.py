@@ -18,6 +18,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from cnpolicy.errors import ConfigError, StoreError
+from cnpolicy.extract.mentions import qualifier_of
 from cnpolicy.records import as_number
 from cnpolicy.search.backend import Hit, MetricRow, SandingRow
 from cnpolicy.search.compare import Comparison
@@ -36,13 +37,14 @@ DOCUMENT_COLUMNS = (
 )  # fmt: skip
 METRIC_COLUMNS = (
     "document_id", "source", "title", "date", "indicator", "value", "value_max", "before",
-    "unit", "kind", "approx", "subject", "action", "level", "region", "region_code", "province",
-    "quote", "sentence", "start", "end",
+    "unit", "kind", "approx", "qualifier", "subject", "action", "level", "region", "region_code",
+    "province", "quote", "sentence", "start", "end",
 )  # fmt: skip
 # One row per mention: the place, the indicator, the figure as written, and its provenance.
 COMPARE_COLUMNS = (
     "region", "region_code", "province", "region_level", "indicator", "indicator_zh", "chosen",
-    "value", "value_max", "unit", "approx", "before", "kind", "subject", "scope", "recipient",
+    "value", "value_max", "unit", "approx", "qualifier", "before", "kind", "subject", "scope",
+    "recipient",
     "level", "date", "title", "document_id", "source", "start", "end", "link", "quote",
     "sentence", "reposts", "observations",
 )  # fmt: skip
@@ -52,7 +54,8 @@ NUMBER_COLUMNS = frozenset({"value", "value_max", "before"})
 HEADERS_ZH = {
     "region": "地区", "region_code": "区划代码", "province": "省份", "region_level": "地区层级",
     "indicator": "指标代码", "indicator_zh": "指标", "chosen": "选用", "value": "数值",
-    "value_max": "数值上限", "unit": "单位", "approx": "约数", "before": "改革前", "kind": "类型",
+    "value_max": "数值上限", "unit": "单位", "approx": "约数", "qualifier": "约数原文",
+    "before": "改革前", "kind": "类型",
     "subject": "主体", "scope": "范围", "recipient": "承接方", "level": "层级", "date": "日期",
     "title": "标题", "document_id": "文档编号", "source": "来源文件", "start": "起始位置",
     "end": "结束位置", "link": "链接", "quote": "原文", "sentence": "句子", "reposts": "转载",
@@ -124,6 +127,7 @@ def metric_records(rows: Iterable[MetricRow]) -> list[dict[str, Any]]:
                 "unit": m.unit,
                 "kind": m.kind,
                 "approx": m.approx,
+                "qualifier": qualifier_of(m.text, m.approx),
                 "subject": m.subject,
                 "action": m.action,
                 "level": m.level,

@@ -157,3 +157,61 @@ def test_exports_list_every_mention_with_chinese_sheets(
         assert sheet.column_dimensions["A"].width >= 8
         values = [row[header.index("数值")] for row in sheet.iter_rows(min_row=2, values_only=True)]
         assert all(not isinstance(v, float) or not v.is_integer() for v in values)
+
+
+def test_each_chart_is_one_group_on_its_own_scale(corpus_store: SqliteStore) -> None:
+    """The compare page draws a chart per group: a province's total and its cities, or 市级 and
+    全市 figures, never share a bar scale, and every chart's widest bar is its own largest."""
+    from cnpolicy.api.pages import comparison_charts
+
+    charts = 0
+    for comparison in every_comparison(corpus_store):
+        drawn = comparison_charts(comparison)
+        assert len(drawn) == len(comparison.groups)
+        for chart, group in zip(drawn, comparison.groups, strict=True):
+            charts += 1
+            assert (chart.indicator, chart.unit, chart.scope, chart.level) == (
+                group.indicator, group.unit, group.scope, group.level
+            )  # fmt: skip
+            widths = [row.bar.width for row in chart.rows]
+            assert max(widths) == 100 or not any(row.bar.value for row in chart.rows)
+            for row, n in zip(chart.rows, group.rows, strict=True):
+                cell = comparison.rows[n].cells[group.indicator]
+                assert len(row.mentions) == len(cell.observations)
+                assert row.mentions[0].chosen and not any(m.chosen for m in row.mentions[1:])
+    assert charts > 20
+
+
+@pytest.mark.parametrize(
+    ("quote", "approx", "written"),
+    [
+        ("两百余项", "more_than", "余"),
+        ("30%以上", "more_than", "以上"),
+        ("44个以内", "at_most", "以内"),
+        ("近三百亿元", "nearly", "近"),
+        ("1000人及以上", "more_than", "及以上"),
+        ("12个", None, None),
+    ],
+)
+def test_a_qualifier_is_shown_as_written(
+    quote: str, approx: str | None, written: str | None
+) -> None:
+    from cnpolicy.extract.mentions import qualifier_of
+
+    assert qualifier_of(quote, approx) == written
+
+
+def test_cells_and_exports_carry_the_qualifier_as_written(corpus_store: SqliteStore) -> None:
+    qualified = [
+        mention
+        for comparison in every_comparison(corpus_store)
+        for record in [comparison.to_dict()]
+        for row in record["rows"]
+        for cell in row["values"].values()
+        for mention in cell["mentions"]
+        if mention["approx"]
+    ]
+    assert qualified, "the corpora state qualified figures"
+    for mention in qualified:
+        assert mention["qualifier"] is None or mention["qualifier"] in mention["quote"]
+    assert any(mention["qualifier"] for mention in qualified)

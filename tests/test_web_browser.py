@@ -279,3 +279,37 @@ def test_document_page_fits_a_phone_screen(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}/ui/documents/{sample_documents()[-1].id}")
     assert no_horizontal_scroll(page)
     assert page.locator("#sanding").is_visible()
+
+
+def test_a_chinese_indicator_name_compares_with_notes_and_mentions(
+    page: Page, base_url: str
+) -> None:
+    """A researcher types the Chinese name (suggested as they type); the chart's numbers are the
+    table's, and each bar opens onto every mention behind it."""
+    from cnpolicy.extract.indicators import load_taxonomy
+
+    known = load_taxonomy().get(SENT_DOWN)
+    assert known is not None
+    page.goto(f"{base_url}/ui/compare")
+    suggested = page.locator(f"#indicator-list option[value='{known.label_zh}']")
+    assert suggested.count() == 1
+    page.fill("#indicator", known.label_zh)
+    page.click("#compare-form button[type=submit]")
+    page.wait_for_selector(".bars .bar")
+    assert page.locator(".chart").count() == 1
+    assert known.unit in page.locator(".chart-caption").inner_text()
+    charted = {
+        row.locator(".bar-label").inner_text(): row.locator(".bar-value").inner_text()
+        for row in page.locator(".bar-row").all()
+    }
+    tabled = {
+        row.locator("td").nth(0).inner_text(): row.locator("td.num").first.inner_text()
+        for row in page.locator("#compare-table tbody tr").all()
+    }
+    assert charted == tabled
+    assert set(charted) == {r.city for r in REPORTS}
+    first = page.locator(".bar-row").first
+    first.locator("details.mentions summary").click()
+    mention = first.locator("details.mentions li.mention.chosen a")
+    assert mention.is_visible()
+    assert mention.inner_text().endswith(known.unit)
