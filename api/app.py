@@ -21,8 +21,8 @@ from cnpolicy.api import routes_documents, routes_query, routes_web
 from cnpolicy.api.errors import install_error_handlers
 from cnpolicy.api.limits import BodyLimitMiddleware
 from cnpolicy.api.pages import file_size, format_value, mention_url
+from cnpolicy.api.security import SecurityHeadersMiddleware
 from cnpolicy.api.settings import Settings
-from cnpolicy.config import IngestOptions
 from cnpolicy.search.backend import Store
 
 TITLE = "cnpolicy"
@@ -39,7 +39,7 @@ def package_dir(name: str) -> Path:
 
 def effective_settings(settings: Settings) -> Settings:
     """The settings with the pipeline's per-file limit equal to the upload limit."""
-    ingest = IngestOptions(max_bytes=settings.max_upload_bytes)
+    ingest = replace(settings.options.ingest, max_bytes=settings.max_upload_bytes)
     return replace(settings, options=replace(settings.options, ingest=ingest))
 
 
@@ -77,4 +77,5 @@ def create_app(store: Store, *, settings: Settings | None = None) -> FastAPI:
             expose_headers=["Content-Disposition", "X-Cnpolicy-Source"],
         )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: 413s and errors get them too
     return app

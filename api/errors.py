@@ -32,6 +32,7 @@ from cnpolicy.errors import (
     QueryError,
     SchemaVersionError,
     StoreError,
+    TooLargeError,
     UnsupportedFormatError,
 )
 
@@ -39,7 +40,7 @@ LOG = logging.getLogger("cnpolicy.api")
 
 # First match wins, so subclasses come before their bases.
 STATUS_CODES: tuple[tuple[type[CnpolicyError], int], ...] = (
-    (FileTooLargeError, 413),
+    (TooLargeError, 413),
     (UnsupportedFormatError, 415),
     (EmptyDocumentError, 422),
     (DecodeError, 422),

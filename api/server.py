@@ -30,6 +30,7 @@ MAX_UPLOAD_MB = 1024
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    from cnpolicy.cli import add_budget_arguments
     from cnpolicy.search.commands import add_store_arguments
 
     add_store_arguments(parser)
@@ -65,6 +66,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=1,
         help="server processes (default 1); more lets searches use more cores",
     )
+    add_budget_arguments(parser)
     parser.add_argument(
         "--log-level",
         choices=("critical", "error", "warning", "info", "debug"),
@@ -120,8 +122,11 @@ def store_label(args: argparse.Namespace) -> str:
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
     """The frozen settings: token from the environment, limits and origins from the options."""
+    from cnpolicy.cli import options_from
+
     return settings_from_env(
         max_upload_bytes=args.max_upload_mb * 1024 * 1024,
+        options=options_from(args),
         cors_origins=tuple(args.cors_origin),
         store_label=store_label(args),
         keep_sources=not getattr(args, "no_sources", False),

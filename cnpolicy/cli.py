@@ -15,7 +15,16 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cnpolicy import __version__
-from cnpolicy.config import ExtractOptions, IngestOptions, Options
+from cnpolicy.config import (
+    MAX_INFLATE_RATIO,
+    MAX_INFLATED_BYTES,
+    MAX_INPUT_BYTES,
+    MAX_PDF_PAGES,
+    MAX_TEXT_CHARS,
+    ExtractOptions,
+    IngestOptions,
+    Options,
+)
 from cnpolicy.errors import (
     BackendUnavailableError,
     CnpolicyError,
@@ -87,12 +96,55 @@ def add_extract_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH_OR_NAME",
         help="add the neural NER component with this token-classification model (extra [neural])",
     )
+    parser.add_argument(
+        "--max-mb", type=positive_int, default=MAX_INPUT_BYTES // MB, metavar="MB",
+        help=f"size of one file (default {MAX_INPUT_BYTES // MB})",
+    )  # fmt: skip
+    add_budget_arguments(parser)
+
+
+MB = 1024 * 1024
+
+
+def add_budget_arguments(parser: argparse.ArgumentParser) -> None:
+    """The budgets every file is checked against before the work (shared by extract, index and
+    serve); a file over one gets its own clear error naming the option, and the batch goes on."""
+    group = parser.add_argument_group("budgets per file")
+    group.add_argument(
+        "--max-chars", type=positive_int, default=MAX_TEXT_CHARS, metavar="N",
+        help=f"characters of text (default {MAX_TEXT_CHARS:,})",
+    )  # fmt: skip
+    group.add_argument(
+        "--max-pages", type=positive_int, default=MAX_PDF_PAGES, metavar="N",
+        help=f"PDF pages (default {MAX_PDF_PAGES:,})",
+    )  # fmt: skip
+    group.add_argument(
+        "--max-inflated-mb", type=positive_int, default=MAX_INFLATED_BYTES // MB, metavar="MB",
+        help=f"inflated size of one DOCX part (default {MAX_INFLATED_BYTES // MB})",
+    )  # fmt: skip
+    group.add_argument(
+        "--max-inflate-ratio", type=positive_int, default=MAX_INFLATE_RATIO, metavar="N",
+        help=f"inflated / compressed size of one DOCX part (default {MAX_INFLATE_RATIO})",
+    )  # fmt: skip
+
+
+def ingest_options_from(args: argparse.Namespace) -> IngestOptions:
+    defaults = IngestOptions()
+    max_mb = getattr(args, "max_mb", None)
+    inflated_mb = getattr(args, "max_inflated_mb", None)
+    return IngestOptions(
+        max_bytes=max_mb * MB if max_mb else defaults.max_bytes,
+        max_chars=getattr(args, "max_chars", None) or defaults.max_chars,
+        max_pages=getattr(args, "max_pages", None) or defaults.max_pages,
+        max_inflated_bytes=inflated_mb * MB if inflated_mb else defaults.max_inflated_bytes,
+        max_inflate_ratio=getattr(args, "max_inflate_ratio", None) or defaults.max_inflate_ratio,
+    )
 
 
 def options_from(args: argparse.Namespace) -> Options:
     """Build the frozen options once, at the edge."""
     return Options(
-        ingest=IngestOptions(),
+        ingest=ingest_options_from(args),
         extract=ExtractOptions(
             entities=not getattr(args, "no_entities", False),
             metrics=not getattr(args, "no_metrics", False),

@@ -16,9 +16,28 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 DEFAULT_STORE = Path("data") / "cnpolicy.db"
 
 
+# 20 M characters: the longest real policy texts we know (a five-year plan with its annexes,
+# a year's compiled notices) run to 2–3 M; a yearbook to ~10 M. Extraction runs in blocks
+# (extract/blocks.py), so memory does not grow with this; time does, linearly.
+MAX_TEXT_CHARS = 20_000_000
+# 2,000 PDF pages: a compiled year of notices is ~1,000; text is extracted a page at a time.
+MAX_PDF_PAGES = 2000
+# A DOCX part (document.xml …) inflates to at most 200 MB: the XML of a 1,000-page report is
+# ~30 MB; more is a zip bomb or a file of embedded media we do not read.
+MAX_INFLATED_BYTES = 200 * 1024 * 1024
+# …and at most 100× its compressed size: Word's XML compresses 5–20×, zip bombs 1,000× and more.
+MAX_INFLATE_RATIO = 100
+
+
 @dataclass(frozen=True, slots=True)
 class IngestOptions:
+    """The budgets a file is checked against before (and while) it is read."""
+
     max_bytes: int = MAX_INPUT_BYTES
+    max_chars: int = MAX_TEXT_CHARS
+    max_pages: int = MAX_PDF_PAGES
+    max_inflated_bytes: int = MAX_INFLATED_BYTES
+    max_inflate_ratio: int = MAX_INFLATE_RATIO
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,8 +51,13 @@ class CorruptFileError(IngestError):
     """A file of a known format that is truncated or damaged."""
 
 
-class FileTooLargeError(IngestError):
-    """Input over the configured size limit."""
+class TooLargeError(IngestError):
+    """Input over a budget checked before the work (bytes, characters, PDF pages, a DOCX part's
+    inflated size or ratio); the message names the limit and the option that raises it."""
+
+
+class FileTooLargeError(TooLargeError):
+    """Input over the configured size limit in bytes."""
 
 
 # --- extraction ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from cnpolicy.config import ExtractOptions
+from cnpolicy.extract.blocks import Extracted, run_in_blocks
 from cnpolicy.extract.extensions import ENTITIES_KEY, METRICS_KEY
 from cnpolicy.extract.pipeline import get_nlp
 from cnpolicy.records import Document, Entity, Metric
@@ -46,14 +47,17 @@ def collect_metrics(doc: Doc) -> tuple[Metric, ...]:
     return tuple(sorted(records, key=lambda m: (m.start, m.end)))
 
 
+def _extract(document: Document, options: ExtractOptions) -> Extracted:
+    doc = annotate(document, options)
+    return collect_entities(doc), collect_metrics(doc)
+
+
 def extract_document(document: Document, options: ExtractOptions) -> Document:
     """The document with its entities, metrics and (for a 三定) department record filled in."""
     entities: tuple[Entity, ...] = ()
     metrics: tuple[Metric, ...] = ()
     if options.entities or options.metrics or options.neural_model:
-        doc = annotate(document, options)
-        entities = collect_entities(doc)
-        metrics = collect_metrics(doc)
+        entities, metrics = run_in_blocks(document, lambda block: _extract(block, options))
     sanding = None
     if options.sanding and document.doc_type == "sanding":
         from cnpolicy.extract.sanding import parse_sanding

@@ -11,6 +11,7 @@ import spacy
 from spacy.language import Language
 
 from cnpolicy.config import ExtractOptions
+from cnpolicy.extract.blocks import MAX_LENGTH
 from cnpolicy.extract.extensions import register_extensions
 from cnpolicy.segmenter import Segmenter, read_word_list
 
@@ -32,6 +33,7 @@ def build_nlp(options: ExtractOptions) -> Language:
     from cnpolicy.extract import entities, metrics, tokenizer  # noqa: F401
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
+    nlp.max_length = MAX_LENGTH  # documents run in blocks (extract/blocks.py), never past this
     if options.entities:
         nlp.add_pipe("cnpolicy_entities")
     if options.neural_model:

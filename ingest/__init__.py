@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cnpolicy.config import IngestOptions
-from cnpolicy.errors import EmptyDocumentError, FileTooLargeError
+from cnpolicy.errors import EmptyDocumentError, FileTooLargeError, TooLargeError
 from cnpolicy.ingest.clean import strip_furniture
 from cnpolicy.ingest.describe import describe
 from cnpolicy.ingest.docx import read_docx
@@ -35,10 +35,19 @@ def read_raw(data: bytes, *, source: str, options: IngestOptions) -> RawText:
     """Sniff the format and run its reader (size limit checked first)."""
     if len(data) > options.max_bytes:
         raise FileTooLargeError(
-            f"{len(data)} bytes is over the limit of {options.max_bytes} bytes", source=source
+            f"{len(data):,} bytes is over the limit of {options.max_bytes:,} bytes "
+            "(raise it with --max-mb)",
+            source=source,
         )
     fmt = detect_format(data, source=source)
-    return READERS[fmt](data, source=source)
+    raw = READERS[fmt](data, source=source, limits=options)
+    if len(raw.text) > options.max_chars:
+        raise TooLargeError(
+            f"{len(raw.text):,} characters of text is over the limit of {options.max_chars:,} "
+            "(raise it with --max-chars)",
+            source=source,
+        )
+    return raw
 
 
 def clean_text(text: str) -> str:

@@ -16,7 +16,13 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from cnpolicy.errors import CorruptFileError, EncryptedFileError, UnsupportedFormatError
+from cnpolicy.config import IngestOptions
+from cnpolicy.errors import (
+    CorruptFileError,
+    EncryptedFileError,
+    TooLargeError,
+    UnsupportedFormatError,
+)
 from cnpolicy.ingest.normalize import read_data_lines
 from cnpolicy.ingest.raw import RawText
 
@@ -38,7 +44,7 @@ def default_titles() -> frozenset[str]:
     return frozenset(line.strip().casefold() for line in read_data_lines("docx_default_titles.txt"))
 
 
-def read_docx(data: bytes, *, source: str) -> RawText:
+def read_docx(data: bytes, *, source: str, limits: IngestOptions | None = None) -> RawText:
     """Read a DOCX: body paragraphs and table rows in order (one a line), title if set."""
     if data.startswith(OLE2_HEADER):
         if ENCRYPTED_PACKAGE in data:
@@ -48,6 +54,7 @@ def read_docx(data: bytes, *, source: str) -> RawText:
         raise UnsupportedFormatError(
             "a legacy Word .doc (OLE2), not a DOCX: save it as DOCX first", source=source
         )
+    check_inflated_size(data, source=source, limits=limits or IngestOptions())
     document = _open(data, source=source)
     try:
         lines = list(_body_lines(document.element.body))
@@ -56,6 +63,34 @@ def read_docx(data: bytes, *, source: str) -> RawText:
             f"damaged document body ({error}): expected a DOCX", source=source
         ) from None
     return RawText(text="\n".join(lines), format="docx", title=core_title(document))
+
+
+def check_inflated_size(data: bytes, *, source: str, limits: IngestOptions) -> None:
+    """Every part's inflated size and ratio, read from the zip directory before any is read."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        return  # not a zip: _open names the damage
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > limits.max_inflated_bytes:
+            raise TooLargeError(
+                f"part {part.filename} inflates to {part.file_size:,} bytes, over the limit of "
+                f"{limits.max_inflated_bytes:,} (raise it with --max-inflated-mb)",
+                source=source,
+            )
+        if part.file_size > MIN_RATIO_CHECK_BYTES and ratio > limits.max_inflate_ratio:
+            raise TooLargeError(
+                f"part {part.filename} inflates {ratio:,.0f}× (a zip bomb?), over the limit of "
+                f"{limits.max_inflate_ratio}× (raise it with --max-inflate-ratio)",
+                source=source,
+            )
+
+
+# Parts smaller than this are not checked for their ratio: a tiny XML of repeated tags
+# compresses far more than 100× and is harmless.
+MIN_RATIO_CHECK_BYTES = 1024 * 1024
 
 
 def _open(data: bytes, *, source: str) -> Any:

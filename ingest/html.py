@@ -16,6 +16,7 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
+from cnpolicy.config import IngestOptions
 from cnpolicy.errors import CorruptFileError, EmptyDocumentError
 from cnpolicy.ingest.clean import is_furniture_line, strip_fragments, strip_furniture
 from cnpolicy.ingest.info import (
@@ -75,7 +76,7 @@ _SPACES = re.compile(r"\s+")
 _SITE_SEPARATORS = re.compile(r"\s*_+\s*|\s*[|｜]\s*|\s+[-–—]+\s+|(?<!\d)-(?!\d)")
 
 
-def read_html(data: bytes, *, source: str) -> RawText:
+def read_html(data: bytes, *, source: str, limits: IngestOptions | None = None) -> RawText:
     """Read an HTML page: its main text (one paragraph a line), title, date and publisher."""
     text, encoding = decode_text(data, source=source, declared=declared_charset(data))
     markup = _XML_DECLARATION.sub("", text, count=1)

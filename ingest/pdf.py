@@ -19,11 +19,13 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+from cnpolicy.config import IngestOptions
 from cnpolicy.errors import (
     CnpolicyError,
     CorruptFileError,
     EncryptedFileError,
     NoTextLayerError,
+    TooLargeError,
 )
 from cnpolicy.ingest.normalize import ends_sentence, join_wrapped, load_patterns, starts_paragraph
 from cnpolicy.ingest.raw import RawText
@@ -97,9 +99,9 @@ def page_number_patterns() -> tuple[re.Pattern[str], ...]:
     return load_patterns("page_numbers.txt")
 
 
-def read_pdf(data: bytes, *, source: str) -> RawText:
+def read_pdf(data: bytes, *, source: str, limits: IngestOptions | None = None) -> RawText:
     """Read a PDF's text layer as paragraphs (one a line), without headers and page numbers."""
-    pages, title = _extract_pages(data, source=source)
+    pages, title = _extract_pages(data, source=source, limits=limits or IngestOptions())
     if not any(pages):
         raise NoTextLayerError(
             f"no text layer (scanned?): {len(pages)} page(s) without extractable text; "
@@ -111,11 +113,33 @@ def read_pdf(data: bytes, *, source: str) -> RawText:
     return RawText(text="\n".join(join_paragraphs(body)), format="pdf", title=title)
 
 
-def _extract_pages(data: bytes, *, source: str) -> tuple[list[list[Line]], str | None]:
-    """Every page's lines, top to bottom, and the metadata title (None: unset or junk)."""
+def _extract_pages(
+    data: bytes, *, source: str, limits: IngestOptions
+) -> tuple[list[list[Line]], str | None]:
+    """Every page's lines, top to bottom, and the metadata title (None: unset or junk).
+
+    The page count is checked before any page is read, and the characters as pages stream;
+    each page's layout cache is released once its lines are read, so memory holds lines only.
+    """
     try:
         with _quiet_pdfminer(), pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_page_lines(page, number) for number, page in enumerate(pdf.pages)]
+            if len(pdf.pages) > limits.max_pages:
+                raise TooLargeError(
+                    f"{len(pdf.pages):,} pages is over the limit of {limits.max_pages:,} "
+                    "(raise it with --max-pages)",
+                    source=source,
+                )
+            pages, chars = [], 0
+            for number, page in enumerate(pdf.pages):
+                pages.append(_page_lines(page, number))
+                page.close()
+                chars += sum(len(line.text) for line in pages[-1])
+                if chars > limits.max_chars:
+                    raise TooLargeError(
+                        f"more than {limits.max_chars:,} characters of text by page "
+                        f"{number + 1} (raise the limit with --max-chars)",
+                        source=source,
+                    )
             title = _metadata_title(pdf.metadata)
     except CnpolicyError:
         raise

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import regex
 from charset_normalizer import from_bytes
 
+from cnpolicy.config import IngestOptions
 from cnpolicy.errors import DecodeError, UnsupportedFormatError
 from cnpolicy.ingest.raw import RawText
 
@@ -95,7 +96,7 @@ def decode_text(data: bytes, *, source: str, declared: str | None = None) -> tup
     )
 
 
-def read_text(data: bytes, *, source: str) -> RawText:
+def read_text(data: bytes, *, source: str, limits: IngestOptions | None = None) -> RawText:
     """Read a plain-text file: decoded, line endings unified (paragraphs are its lines)."""
     text, encoding = decode_text(data, source=source)
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cnpolicy.config import default_store
+from cnpolicy.config import MAX_INPUT_BYTES, default_store
 from cnpolicy.errors import ConfigError, QueryError
 from cnpolicy.extract.indicators import resolve_indicators
 from cnpolicy.records import DOC_TYPES
@@ -113,7 +113,7 @@ def format_argument(parser: argparse.ArgumentParser, choices: tuple[str, ...]) -
 
 
 def add_index_arguments(parser: argparse.ArgumentParser) -> None:
-    from cnpolicy.cli import positive_int
+    from cnpolicy.cli import MB, add_budget_arguments, positive_int
 
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
     add_store_arguments(parser)
@@ -133,6 +133,11 @@ def add_index_arguments(parser: argparse.ArgumentParser) -> None:
         help="do not keep the original files in the store (by default each file of up to "
         f"{MAX_SOURCE_BYTES // (1024 * 1024)} MB is kept and served as the document's source)",
     )  # fmt: skip
+    parser.add_argument(
+        "--max-mb", type=positive_int, default=MAX_INPUT_BYTES // MB, metavar="MB",
+        help=f"size of one file (default {MAX_INPUT_BYTES // MB})",
+    )  # fmt: skip
+    add_budget_arguments(parser)
 
 
 def _documents(results: Iterable[Processed], failures: list[Any]) -> Iterator[Prepared]:

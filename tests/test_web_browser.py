@@ -313,3 +313,22 @@ def test_a_chinese_indicator_name_compares_with_notes_and_mentions(
     mention = first.locator("details.mentions li.mention.chosen a")
     assert mention.is_visible()
     assert mention.inner_text().endswith(known.unit)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/ui/search?q=机构改革", "/ui/compare?indicator=" + SENT_DOWN, "/ui/upload", "/docs", "/"],
+)
+def test_pages_run_under_the_content_security_policy(page: Page, base_url: str, path: str) -> None:
+    """The pages' scripts and styles all pass the CSP: Chromium reports no violation."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    answer = page.goto(f"{base_url}{path}")
+    assert answer is not None and "script-src 'self'" in answer.headers["content-security-policy"]
+    page.wait_for_load_state("networkidle")
+    assert not violations, violations
