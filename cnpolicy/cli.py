@@ -61,6 +61,7 @@ DELEGATED: tuple[tuple[str, str, str], ...] = (
     ("compare", "cnpolicy.search.commands", "compare places on one or more indicators"),
     ("sanding", "cnpolicy.search.commands", "query 三定 department records"),
     ("export", "cnpolicy.search.commands", "export a result set to CSV, XLSX, Parquet or JSON"),
+    ("vacuum", "cnpolicy.search.commands", "give a SQLite store's free space back to the disk"),
     ("serve", "cnpolicy.api.server", "serve the HTTP API and the web interface"),
 )
 BENCHMARKS: tuple[tuple[str, str, str], ...] = (

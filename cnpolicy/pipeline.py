@@ -12,8 +12,9 @@ import ctypes.util
 import os
 import signal
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,9 +29,10 @@ from cnpolicy.records import Document
 DOCUMENT_SUFFIXES = frozenset(
     {".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".pdf", ".docx"}
 )
-# Documents handed to a worker process at a time: big enough to amortise pickling, small
-# enough that output keeps flowing and one slow PDF does not hold back a long queue.
-CHUNK_SIZE = 4
+# Files in flight per worker: results come back in input order, so one slow file holds back at
+# most jobs × 4 finished documents in the parent (never a whole batch); 4 keeps each worker fed
+# while the parent writes the previous results.
+IN_FLIGHT_PER_WORKER = 4
 # prctl's option for the signal a process gets when its parent dies (linux/prctl.h).
 PR_SET_PDEATHSIG = 1
 
@@ -170,10 +172,18 @@ def run_batch_with_bytes(
     jobs = [(str(p), options, keep_up_to) for p in paths]
     seen = index if index is not None else DuplicateIndex()
     if options.jobs > 1 and len(jobs) > 1:
+        window = options.jobs * IN_FLIGHT_PER_WORKER
         with ProcessPoolExecutor(
             max_workers=options.jobs, initializer=die_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            for processed in pool.map(_process_job, jobs, chunksize=CHUNK_SIZE):
+            pending: deque[Future[Processed]] = deque()
+            for job in jobs:
+                pending.append(pool.submit(_process_job, job))
+                if len(pending) >= window:
+                    processed = pending.popleft().result()
+                    yield replace(processed, result=link_duplicate(processed.result, seen))
+            while pending:
+                processed = pending.popleft().result()
                 yield replace(processed, result=link_duplicate(processed.result, seen))
     else:
         for job in jobs:

@@ -61,4 +61,9 @@ def ingest_bytes(data: bytes, *, source: str, options: IngestOptions | None = No
     text = clean_text(raw.text)
     if not text.strip():
         raise EmptyDocumentError("no text left once the page furniture was removed", source=source)
-    return describe(raw, text, source=source)
+    document = describe(raw, text, source=source)
+    if not document.text.strip():
+        raise EmptyDocumentError(
+            "no body text: only a title or an info line (来源, 发布日期 …) was found", source=source
+        )
+    return document

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -96,7 +97,7 @@ MIN_RATIO_CHECK_BYTES = 1024 * 1024
 def _open(data: bytes, *, source: str) -> Any:
     try:
         return docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, EOFError) as error:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, EOFError, zlib.error) as error:
         raise CorruptFileError(
             f"not a readable DOCX package ({type(error).__name__}: {error}); "
             "expected an intact Word document",

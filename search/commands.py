@@ -84,6 +84,25 @@ def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
     return SqliteStore(args.store or default_store(), create=create)
 
 
+def add_vacuum_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store", type=Path, metavar="DB",
+        help=f"SQLite store file (default: $CNPOLICY_STORE or {default_store()})",
+    )  # fmt: skip
+
+
+def run_vacuum(args: argparse.Namespace) -> int:
+    from cnpolicy.search.sqlite_store import SqliteStore
+
+    store = SqliteStore(args.store or default_store(), create=False)
+    try:
+        before, after = store.vacuum()
+    finally:
+        store.close()
+    print(f"{store.path}: {before:,} → {after:,} bytes ({before - after:,} reclaimed)")
+    return 0
+
+
 def page_arguments(parser: argparse.ArgumentParser, limit: int) -> None:
     from cnpolicy.cli import non_negative_int, positive_int
 

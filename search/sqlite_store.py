@@ -111,6 +111,9 @@ def _connect(path: Path) -> sqlite3.Connection:
         connection = sqlite3.connect(
             str(path), isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
         )
+        if connection.execute("PRAGMA page_count").fetchone()[0] == 0:
+            # A new file: freed pages go back to the file system on delete (must precede tables).
+            connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
         connection.execute("PRAGMA journal_mode = WAL")
         for pragma in (
             "synchronous = NORMAL",
@@ -376,6 +379,28 @@ class SqliteStore(Store):
             except BaseException:
                 self._run("ROLLBACK")
                 raise
+            self._release_free_pages()
+
+    def _release_free_pages(self) -> None:
+        """Give the pages a delete freed back to the file system: incremental vacuum (a store
+        made before it keeps them until `vacuum`), then the write-ahead log truncated."""
+        # executescript steps the pragma to its end (execute would free one page per step).
+        self._connection.executescript("PRAGMA incremental_vacuum;")
+        self._run("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    def vacuum(self) -> tuple[int, int]:
+        """Rebuild the file without free pages (and switch an older store to incremental
+        vacuum); returns its size in bytes before and after."""
+        with self._lock:
+            before = self._file_bytes()
+            self._run("PRAGMA auto_vacuum = INCREMENTAL")
+            self._run("VACUUM")
+            self._run("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            return before, self._file_bytes()
+
+    def _file_bytes(self) -> int:
+        wal = self.path.with_name(self.path.name + "-wal")
+        return self.path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
 
     def optimize(self) -> None:
         """Merge the FTS index into one segment and refresh statistics (after a large load)."""
