@@ -1,7 +1,8 @@
 """Security headers on every response: a Content-Security-Policy the pages pass (scripts only
 from our own static files; no inline script), no MIME sniffing, no framing, a strict referrer.
 
-A response that sets its own policy (a downloaded original file: `sandbox`) keeps it.
+A response that sets its own policy (a downloaded original file: `sandbox`) keeps it; an
+original PDF gets none (see PDF).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+# An original PDF is served inline without a policy: Chromium's PDF viewer is a plugin, which
+# `object-src 'none'` (or a sandbox) would block; the file is never HTML, so it runs no script.
+PDF = b"application/pdf"
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -49,6 +53,9 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
+                media = dict(headers).get(b"content-type", b"").split(b";")[0].strip()
+                if media == PDF:
+                    present.add(b"content-security-policy")  # see PDF
                 headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
                 message["headers"] = headers
             await send(message)

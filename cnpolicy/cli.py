@@ -1,16 +1,16 @@
 """The `cnpolicy` command: one entry point, subcommands; the only place errors become exit codes.
 
-Subcommands owned by a stage are wired by name: the module gives `add_<name>_arguments(parser)`
-and `run_<name>(args) -> int`.
+The command table (COMMANDS) names each subcommand and a loader that imports its options and
+run function; only the chosen command's module is imported, so `--help` and usage errors are quick.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -52,21 +52,107 @@ EXIT_CODES: tuple[tuple[type[CnpolicyError], int], ...] = (
 )
 EXIT_INTERNAL = 70
 
-# Subcommands implemented in stage modules: (name, module, help).
-DELEGATED: tuple[tuple[str, str, str], ...] = (
-    ("eval", "cnpolicy.extract.evaluate", "score extraction against gold files"),
-    ("index", "cnpolicy.search.commands", "ingest, extract and index files into a store"),
-    ("search", "cnpolicy.search.commands", "full-text search of the archive"),
-    ("metrics", "cnpolicy.search.commands", "query the extracted statistics"),
-    ("compare", "cnpolicy.search.commands", "compare places on one or more indicators"),
-    ("sanding", "cnpolicy.search.commands", "query 三定 department records"),
-    ("export", "cnpolicy.search.commands", "export a result set to CSV, XLSX, Parquet or JSON"),
-    ("vacuum", "cnpolicy.search.commands", "give a SQLite store's free space back to the disk"),
-    ("serve", "cnpolicy.api.server", "serve the HTTP API and the web interface"),
-)
-BENCHMARKS: tuple[tuple[str, str, str], ...] = (
-    ("ingest", "cnpolicy.ingest.bench", "ingest throughput (characters per second), peak memory"),
-    ("extract", "cnpolicy.extract.bench", "extraction throughput against bare jieba segmentation"),
+AddArguments = Callable[[argparse.ArgumentParser], None]
+Run = Callable[[argparse.Namespace], int]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A subcommand: its name, its help line, and how to load its options and its run function
+    (imported only when the command is chosen, so `cnpolicy --help` imports no stage)."""
+
+    name: str
+    help: str
+    load: Callable[[], tuple[AddArguments, Run]]
+
+
+def _extract_command() -> tuple[AddArguments, Run]:
+    return add_extract_arguments, run_extract
+
+
+def _eval_command() -> tuple[AddArguments, Run]:
+    from cnpolicy.extract.evaluate import add_arguments, run
+
+    return add_arguments, run
+
+
+def _index_command() -> tuple[AddArguments, Run]:
+    from cnpolicy.search.commands import add_index_arguments, run_index
+
+    return add_index_arguments, run_index
+
+
+def _search_command() -> tuple[AddArguments, Run]:
+    from cnpolicy.search.commands import add_search_arguments, run_search
+
+    return add_search_arguments, run_search
+
+
+def _metrics_command() -> tuple[AddArguments, Run]:
+    from cnpolicy.search.commands import add_metrics_arguments, run_metrics
+
+    return add_metrics_arguments, run_metrics
+
+
+def _compare_command() -> tuple[AddArguments, Run]:
+    from cnpolicy.search.commands import add_compare_arguments, run_compare
+
+    return add_compare_arguments, run_compare
+
+
+def _sanding_command() -> tuple[AddArguments, Run]:
+    from cnpolicy.search.commands import add_sanding_arguments, run_sanding
+
+    return add_sanding_arguments, run_sanding
+
+
+def _export_command() -> tuple[AddArguments, Run]:
+    from cnpolicy.search.commands import add_export_arguments, run_export
+
+    return add_export_arguments, run_export
+
+
+def _vacuum_command() -> tuple[AddArguments, Run]:
+    from cnpolicy.search.commands import add_vacuum_arguments, run_vacuum
+
+    return add_vacuum_arguments, run_vacuum
+
+
+def _serve_command() -> tuple[AddArguments, Run]:
+    from cnpolicy.api.server import add_serve_arguments, run_serve
+
+    return add_serve_arguments, run_serve
+
+
+def _ingest_bench() -> tuple[AddArguments, Run]:
+    from cnpolicy.ingest.bench import add_ingest_arguments, run_ingest
+
+    return add_ingest_arguments, run_ingest
+
+
+def _extract_bench() -> tuple[AddArguments, Run]:
+    from cnpolicy.extract.bench import add_arguments, run
+
+    return add_arguments, run
+
+
+# The command table: every subcommand, in the order `cnpolicy --help` lists them.
+COMMANDS: tuple[Command, ...] = (
+    Command("extract", "read files, print cleaned text, metadata, entities and metrics",
+            _extract_command),
+    Command("eval", "score extraction against gold files", _eval_command),
+    Command("index", "ingest, extract and index files into a store", _index_command),
+    Command("search", "full-text search of the archive", _search_command),
+    Command("metrics", "query the extracted statistics", _metrics_command),
+    Command("compare", "compare places on one or more indicators", _compare_command),
+    Command("sanding", "query 三定 department records", _sanding_command),
+    Command("export", "export a result set to CSV, XLSX, Parquet or JSON", _export_command),
+    Command("vacuum", "give a SQLite store's free space back to the disk", _vacuum_command),
+    Command("serve", "serve the HTTP API and the web interface", _serve_command),
+)  # fmt: skip
+BENCHMARKS: tuple[Command, ...] = (
+    Command("ingest", "ingest throughput (characters per second), peak memory", _ingest_bench),
+    Command("extract", "extraction throughput against bare jieba segmentation", _extract_bench),
 )
 
 
@@ -256,54 +342,51 @@ def non_negative_int(text: str) -> int:
     return value
 
 
-def _delegate(module_name: str, name: str) -> tuple[Callable[..., None], Callable[..., int]] | None:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name and module_name.startswith(error.name):
-            return None  # that stage is not built yet
-        raise
-    add = getattr(module, f"add_{name}_arguments", None) or getattr(module, "add_arguments", None)
-    run = getattr(module, f"run_{name}", None) or getattr(module, "run", None)
-    if add is None or run is None:
-        return None
-    return add, run
-
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the command `argv` chooses gets its options (and imports its module).
+    With no argv, every command gets them (for documentation and tests)."""
     parser = argparse.ArgumentParser(
         prog="cnpolicy",
         description="Turn Chinese government policy texts into structured, searchable data.",
     )
     parser.add_argument("--version", action="version", version=f"cnpolicy {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    extract = commands.add_parser(
-        "extract", help="read files, print cleaned text, metadata, entities and metrics"
-    )
-    add_extract_arguments(extract)
-    extract.set_defaults(run=run_extract)
-    for name, module_name, help_text in DELEGATED:
-        found = _delegate(module_name, name)
-        if found is None:
+    chosen = _chosen(argv, [c.name for c in COMMANDS])
+    for command in COMMANDS:
+        sub = commands.add_parser(command.name, help=command.help)
+        if command.name == "bench":
             continue
-        sub = commands.add_parser(name, help=help_text)
-        found[0](sub)
-        sub.set_defaults(run=found[1])
+        if argv is None or chosen == command.name:
+            _attach(sub, command)
     bench = commands.add_parser("bench", help="benchmarks (not tests): throughput and memory")
     benches = bench.add_subparsers(dest="bench", metavar="WHAT", required=True)
-    for name, module_name, help_text in BENCHMARKS:
-        found = _delegate(module_name, name)
-        if found is None:
-            continue
-        sub = benches.add_parser(name, help=help_text)
-        found[0](sub)
-        sub.set_defaults(run=found[1])
+    rest = list(argv or [])[1:] if chosen == "bench" else []
+    which = _chosen(rest, [c.name for c in BENCHMARKS])
+    for command in BENCHMARKS:
+        sub = benches.add_parser(command.name, help=command.help)
+        if argv is None or (chosen == "bench" and which == command.name):
+            _attach(sub, command)
     return parser
 
 
+def _chosen(argv: Sequence[str] | None, names: Sequence[str]) -> str | None:
+    """The command named first among the arguments (None: none yet, e.g. `--help`)."""
+    for arg in argv or ():
+        if not arg.startswith("-"):
+            return arg if arg in names or arg == "bench" else None
+    return None
+
+
+def _attach(parser: argparse.ArgumentParser, command: Command) -> None:
+    add_arguments, run = command.load()
+    add_arguments(parser)
+    parser.set_defaults(run=run)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(arguments)
+    args = parser.parse_args(arguments)
     try:
         return int(args.run(args))
     except CnpolicyError as error:

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from cnpolicy.config import Options
-from cnpolicy.extract import _extract, extract_document
+from cnpolicy.extract import extract_document
 from cnpolicy.extract.blocks import BLOCK_CHARS, block_bounds, run_in_blocks
 from cnpolicy.extract.pipeline import get_nlp
+from cnpolicy.extract.run import extract_block
 from cnpolicy.ingest import ingest_bytes
 from cnpolicy.records import Document
 from tests.conftest import CORPORA
@@ -43,7 +44,7 @@ def test_blocks_cover_the_text_and_end_at_paragraphs() -> None:
 def test_a_blocked_run_finds_the_figures_of_a_whole_run() -> None:
     document = long_document()
     whole = extract_document(document, OPTIONS.extract)
-    entities, metrics = run_in_blocks(document, lambda b: _extract(b, OPTIONS.extract), 1500)
+    entities, metrics = run_in_blocks(document, lambda b: extract_block(b, OPTIONS.extract), 1500)
     assert len(block_bounds(document.text, 1500)) > 5
     assert metrics == whole.metrics
     assert set(entities) <= set(whole.entities)  # abbreviations taught earlier are not carried
