@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
@@ -15,6 +15,8 @@ from cnpolicy.api.downloads import source_headers, text_headers
 from cnpolicy.api.settings import Settings
 from cnpolicy.api.uploads import (
     FILES_FIELD,
+    UPLOAD_STATUS,
+    already_indexed,
     index_atomically,
     process_uploads,
     read_uploads,
@@ -86,17 +88,30 @@ UPLOAD_BODY: dict[str, Any] = {
     dependencies=[Depends(require_token)],
 )
 async def create_documents(
-    request: Request, store: StoreDep, settings: SettingsDep, lock: LockDep
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    lock: LockDep,
+    replace: Annotated[bool, Query(description="re-index a document already in the store")] = False,
 ) -> JSONResponse:
+    """Each document comes back with its `status`: `indexed` (new), `replaced` (was in the store
+    and `replace=true`) or `already_indexed` (was in the store: kept as it was, with its first
+    original file and provenance). 201 when something was written, else 200."""
     uploads = await read_uploads(
         request, max_files=settings.max_files, max_bytes=settings.max_upload_bytes
     )
     prepared = await run_in_threadpool(
         process_uploads, uploads, settings.options, lock, keep_sources=settings.keep_sources
     )
-    await run_in_threadpool(index_atomically, store, prepared)
-    payload = {"count": len(prepared), "documents": [p.document.to_dict() for p in prepared]}
-    return JSONResponse(payload, status_code=201)
+    known = await run_in_threadpool(already_indexed, store, prepared)
+    written = [p for p in prepared if replace or p.document.id not in known]
+    await run_in_threadpool(index_atomically, store, written)
+    documents = []
+    for item in prepared:
+        status = UPLOAD_STATUS[(item.document.id in known, replace)]
+        documents.append({**item.document.to_dict(), "status": status})
+    payload = {"count": len(written), "documents": documents}
+    return JSONResponse(payload, status_code=201 if written else 200)
 
 
 @router.get(

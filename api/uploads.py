@@ -231,6 +231,20 @@ def kept_source(upload: Upload, document: Document) -> SourceFile | None:
 Previous = tuple[Document, SourceFile | None] | None
 
 
+# An uploaded document's status by (already in the store, replace asked).
+UPLOAD_STATUS = {
+    (False, False): "indexed",
+    (False, True): "indexed",
+    (True, False): "already_indexed",
+    (True, True): "replaced",
+}
+
+
+def already_indexed(store: Store, documents: Sequence[Prepared]) -> set[str]:
+    """The ids among these documents that the store already holds."""
+    return {p.document.id for p in documents if existing(store, p.document.id) is not None}
+
+
 def index_atomically(store: Store, documents: Sequence[Document | Prepared]) -> None:
     """Index the documents together: when any write fails, put back what was there before
     (each replaced document with its original file)."""

@@ -200,7 +200,8 @@ def test_health_counts_follow_uploads_replacements_and_deletes(tmp_path: Path) -
     doc_id = uploaded_id(upload(client, ("a.txt", data, "text/plain")))
     assert health() == table_counts(path)
     assert health()["sources"] == 1
-    uploaded_id(upload(client, ("again.txt", data, "text/plain")))  # same text: replaces it
+    again = client.post("/documents?replace=true", files=[("files", ("again.txt", data))])
+    assert again.json()["documents"][0]["status"] == "replaced"  # same text, replace asked
     assert health() == table_counts(path)
     sanding = sample_documents()[-1]
     assert client.delete(f"/documents/{sanding.id}").status_code == 200
@@ -256,3 +257,25 @@ def test_uploads_with_one_original_each(client: ApiClient, store: SqliteStore) -
     ids = [d["id"] for d in response.json()["documents"]]
     kept = [store.source(i) for i in ids]
     assert [k.data if k else None for k in kept] == [REPORT_TEXT.encode("utf-8"), second]
+
+
+def test_an_upload_already_in_the_store_is_reported_and_keeps_its_first_provenance(
+    tmp_path: Path,
+) -> None:
+    store = filled_store(tmp_path / "store.db")
+    client = client_for(store)
+    data = REPORT_TEXT.encode("utf-8")
+    first = client.post("/documents", files=[("files", ("first.txt", data))])
+    assert first.status_code == 201 and first.json()["documents"][0]["status"] == "indexed"
+    doc_id = first.json()["documents"][0]["id"]
+    again = client.post("/documents", files=[("files", ("copy.txt", data))])
+    assert again.status_code == 200, again.text
+    assert again.json()["count"] == 0
+    assert again.json()["documents"][0]["status"] == "already_indexed"
+    assert store.get(doc_id).source == "first.txt"
+    assert "first.txt" in client.get(f"/documents/{doc_id}/source").headers["content-disposition"]
+    replaced = client.post("/documents?replace=true", files=[("files", ("copy.txt", data))])
+    assert replaced.status_code == 201 and replaced.json()["count"] == 1
+    assert replaced.json()["documents"][0]["status"] == "replaced"
+    assert store.get(doc_id).source == "copy.txt"
+    store.close()

@@ -257,6 +257,12 @@ def test_upload_shows_progress_and_per_file_results(page: Page, tmp_path: Path) 
         assert "(415)" in page.inner_text(".upload-item.failed .status")
         assert page.locator(".upload-item.ok progress").get_attribute("value") == "100"
         assert store.count() == before + 1
+        # The same file again: reported as already in the library, nothing written twice.
+        page.set_input_files("#files", [str(good)])
+        page.click("#upload-button")
+        page.wait_for_selector(".upload-already_indexed", timeout=UPLOAD_TIMEOUT_MS)
+        assert "已在库中" in page.inner_text(".upload-already_indexed")
+        assert store.count() == before + 1
         page.click(".upload-item.ok a")
         page.wait_for_selector(".doc-text")
         assert "柳州市" in page.inner_text(".doc-text")

@@ -16,6 +16,12 @@
     tokenInput.value = sessionStorage.getItem("cnpolicy-token") || "";
   }
 
+  var STATUS = {
+    indexed: "已入库 indexed: ",
+    replaced: "已替换 replaced: ",
+    already_indexed: "已在库中, 未重复入库 already in the library, kept as it was: "
+  };
+
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) { node.className = cls; }
@@ -47,8 +53,8 @@
     view.bar.value = 100;
     view.status.textContent = "";
     (payload.documents || []).forEach(function (doc) {
-      var line = el("div");
-      line.appendChild(document.createTextNode("已入库 indexed: "));
+      var line = el("div", "upload-" + (doc.status || "indexed"));
+      line.appendChild(document.createTextNode(STATUS[doc.status] || STATUS.indexed));
       var link = el("a", "", doc.title || doc.id);
       link.href = "/ui/documents/" + encodeURIComponent(doc.id);
       line.appendChild(link);
