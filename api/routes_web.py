@@ -30,7 +30,14 @@ from cnpolicy.api.pages import (
     query_string,
     search_url,
 )
-from cnpolicy.api.params import Regions, SearchParams, Year, compare_params, search_params
+from cnpolicy.api.params import (
+    Regions,
+    SearchParams,
+    Year,
+    compare_params,
+    sanding_request,
+    search_params,
+)
 from cnpolicy.api.routes_documents import DocId
 from cnpolicy.api.settings import Settings
 from cnpolicy.errors import QueryError
@@ -185,6 +192,34 @@ def compare_page(
         api_url="/compare?" + query_string(values),
     )
     return render(request, "compare.html", context)
+
+
+@router.get("/ui/sanding", response_class=HTMLResponse)
+def sanding_page(
+    request: Request,
+    store: StoreDep,
+    region: Annotated[str | None, Query(max_length=200)] = None,
+    name: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    """三定 records as a table of departments by place, with the effective date."""
+    values = {"region": region, "name": name}
+    context: dict[str, Any] = {
+        "page": "sanding", "region": region or "", "name": name or "", "error": None,
+        "export_csv": export_url("sanding", "csv", values),
+        "export_xlsx": export_url("sanding", "xlsx", values),
+        "api_url": "/sanding?" + query_string(values),
+    }  # fmt: skip
+    try:
+        request_ = sanding_request(region, name, None, None, limit=SANDING_PAGE_ROWS, offset=0)
+        context["result"] = store.sanding(request_)
+    except QueryError as error:
+        context["error"] = error
+        return render(request, "sanding.html", context, status_code=status_for(error))
+    return render(request, "sanding.html", context)
+
+
+# Departments listed on the 三定 page: a province's whole set of 三定 fits; more are exported.
+SANDING_PAGE_ROWS = 500
 
 
 @router.get("/ui/upload", response_class=HTMLResponse)

@@ -380,3 +380,25 @@ def test_docs_operations_flatten_the_schema(client: ApiClient) -> None:
         "get",
         "delete",
     }
+
+
+def test_the_sanding_page_lists_departments_by_place(client: ApiClient) -> None:
+    page = client.get("/ui/sanding", params={"region": "广东省"})
+    assert page.status_code == 200
+    table = page.text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
+    assert len(rows) == 1  # the one 三定 of the sample library
+    cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+             for c in re.findall(r"<td[^>]*>(.*?)</td>", rows[0], flags=re.S)]  # fmt: skip
+    assert cells == [
+        "湛江市",
+        "湛江市市场监督管理局",
+        "市政府工作部门",
+        "2",
+        "40",
+        "4",
+        "2019-03-01",
+    ]
+    assert '<a href="/ui/sanding" aria-current="page">' in page.text
+    empty = client.get("/ui/sanding", params={"region": "北京市"})
+    assert 'id="no-sanding"' in empty.text and "try without them" in empty.text

@@ -323,8 +323,11 @@ def test_a_chinese_indicator_name_compares_with_notes_and_mentions(
 
 @pytest.mark.parametrize(
     "path",
-    ["/ui/search?q=机构改革", "/ui/compare?indicator=" + SENT_DOWN, "/ui/upload", "/docs", "/"],
-)
+    [
+        "/ui/search?q=机构改革", "/ui/compare?indicator=" + SENT_DOWN, "/ui/upload", "/docs", "/",
+        "/ui/sanding?region=广东省",
+    ],
+)  # fmt: skip
 def test_pages_run_under_the_content_security_policy(page: Page, base_url: str, path: str) -> None:
     """The pages' scripts and styles all pass the CSP: Chromium reports no violation."""
     violations: list[str] = []
