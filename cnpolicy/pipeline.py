@@ -85,17 +85,34 @@ def read_file(path: Path, options: Options) -> bytes:
         if size > options.ingest.max_bytes:
             raise FileTooLargeError(
                 f"{size} bytes is over the limit of {options.ingest.max_bytes} bytes",
-                source=str(path),
+                source=source_name(path),
             )
         return path.read_bytes()
     except FileNotFoundError:
-        raise IngestError("no such file", source=str(path)) from None
+        raise IngestError("no such file", source=source_name(path)) from None
     except IsADirectoryError:
-        raise IngestError("is a directory, expected a file", source=str(path)) from None
+        raise IngestError("is a directory, expected a file", source=source_name(path)) from None
     except PermissionError:
-        raise IngestError("permission denied", source=str(path)) from None
+        raise IngestError("permission denied", source=source_name(path)) from None
     except OSError as error:
-        raise IngestError(f"cannot be read ({error.strerror})", source=str(path)) from None
+        raise IngestError(f"cannot be read ({error.strerror})", source=source_name(path)) from None
+
+
+def source_name(path: str | Path) -> str:
+    """A path as text that can be stored: a name that is not valid UTF-8 (a GBK name from a
+    Windows zip, say) is read as GB18030 when it decodes so, else its bad bytes become U+FFFD."""
+    raw = os.fsencode(path)
+    for encoding in SOURCE_NAME_ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
+
+
+# How a file name's bytes are read, in order: most names are UTF-8; Chinese archives made on
+# Windows carry GBK names, which GB18030 reads.
+SOURCE_NAME_ENCODINGS = ("utf-8", "gb18030")
 
 
 def process_bytes(data: bytes, *, source: str, options: Options) -> Document:
@@ -106,7 +123,7 @@ def process_bytes(data: bytes, *, source: str, options: Options) -> Document:
 
 def process_path(path: str | Path, options: Options) -> Document:
     path = Path(path)
-    return process_bytes(read_file(path, options), source=str(path), options=options)
+    return process_bytes(read_file(path, options), source=source_name(path), options=options)
 
 
 def process_safely(source: str, options: Options) -> Result:
@@ -116,8 +133,9 @@ def process_safely(source: str, options: Options) -> Result:
 
 def process_keeping(source: str, options: Options, *, keep_up_to: int) -> Processed:
     """Like process_safely, with the file's bytes when there are at most `keep_up_to` of them."""
+    path, source = Path(source), source_name(source)
     try:
-        data = read_file(Path(source), options)
+        data = read_file(path, options)
         document = process_bytes(data, source=source, options=options)
     except CnpolicyError as error:
         return Processed(Failure(source=source, error=str(error), kind=type(error).__name__))

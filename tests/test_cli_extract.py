@@ -127,3 +127,23 @@ def test_bad_option_value_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
         main(["extract", "x", "--jobs", "0"])
     assert exit_info.value.code == 2
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_a_file_name_that_is_not_utf8_is_stored_under_a_readable_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    folder = os.fsencode(tmp_path)
+    gbk = folder + b"/" + "报告".encode("gbk") + b".txt"  # a GBK name, as Windows zips carry
+    broken = folder + b"/\xff\xfe-notes.txt"  # bytes no encoding reads
+    for name in (gbk, broken):
+        with open(name, "w", encoding="utf-8") as out:
+            out.write(GOOD)
+    store = tmp_path / "store.db"
+    assert main(["index", str(tmp_path), "--store", str(store)]) == 0
+    assert "indexed 2 of 2" in capsys.readouterr().err
+    code, out, _ = run(["extract", str(tmp_path), "--format", "jsonl"], capsys)
+    assert code == 0
+    sources = sorted(Path(json.loads(line)["source"]).name for line in out.splitlines())
+    assert sources == ["报告.txt", "\ufffd\ufffd-notes.txt"]
