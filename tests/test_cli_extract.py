@@ -138,8 +138,8 @@ def test_a_file_name_that_is_not_utf8_is_stored_under_a_readable_name(
     gbk = folder + b"/" + "报告".encode("gbk") + b".txt"  # a GBK name, as Windows zips carry
     broken = folder + b"/\xff\xfe-notes.txt"  # bytes no encoding reads
     for name in (gbk, broken):
-        with open(name, "w", encoding="utf-8") as out:
-            out.write(GOOD)
+        with open(name, "w", encoding="utf-8") as handle:
+            handle.write(GOOD)
     store = tmp_path / "store.db"
     assert main(["index", str(tmp_path), "--store", str(store)]) == 0
     assert "indexed 2 of 2" in capsys.readouterr().err
