@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from cnpolicy.errors import QueryError, StoreError
 from cnpolicy.gazetteer import Division, code_prefix, load_gazetteer
-from cnpolicy.records import DOC_TYPES, Document, Metric, Region
+from cnpolicy.records import DOC_TYPES, Document, Metric, Region, Sanding
 from cnpolicy.search.segment import Segmented, segment, segment_title
 from cnpolicy.search.sources import SourceFile, SourceInfo
 
@@ -539,3 +539,22 @@ class Store(ABC):
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def document_year(document: Document) -> int | None:
+    date = document.date
+    return int(date[:4]) if date and date[:4].isdigit() else None
+
+
+def is_duplicate(document: Document) -> bool:
+    return document.duplicate_of is not None and document.duplicate_of != document.id
+
+
+def sanding_region_code(sanding: Sanding, document: Document) -> str | None:
+    """The division code of a 三定 record's region: the document's when the names agree."""
+    if sanding.region is None:
+        return None
+    if document.region is not None and document.region.name == sanding.region:
+        return document.region.code
+    found = load_gazetteer().lookup(sanding.region)
+    return found.code if found else None

@@ -29,7 +29,7 @@ from cnpolicy.search.backend import (
     parse_years,
     prepare,
 )
-from cnpolicy.search.es_mapping import DEFAULT_PREFIX
+from cnpolicy.search.es.mapping import DEFAULT_PREFIX
 from cnpolicy.search.export import (
     COMPARE_COLUMNS,
     DOCUMENT_COLUMNS,
@@ -76,10 +76,10 @@ def add_store_arguments(parser: argparse.ArgumentParser) -> None:
 def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
     """The store the options name; a missing SQLite file is an error unless indexing."""
     if getattr(args, "es", None):
-        from cnpolicy.search.es_store import EsStore
+        from cnpolicy.search.es.store import EsStore
 
         return EsStore.connect(args.es, prefix=args.es_prefix)
-    from cnpolicy.search.sqlite_store import SqliteStore
+    from cnpolicy.search.sqlite.store import SqliteStore
 
     return SqliteStore(args.store or default_store(), create=create)
 
@@ -92,7 +92,7 @@ def add_vacuum_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_vacuum(args: argparse.Namespace) -> int:
-    from cnpolicy.search.sqlite_store import SqliteStore
+    from cnpolicy.search.sqlite.store import SqliteStore
 
     store = SqliteStore(args.store or default_store(), create=False)
     try:
@@ -177,7 +177,7 @@ def run_index(args: argparse.Namespace) -> int:
     from cnpolicy.cli import options_from, with_progress
     from cnpolicy.ingest.dedup import DuplicateIndex
     from cnpolicy.pipeline import iter_sources, run_batch_with_bytes
-    from cnpolicy.search.sqlite_store import SqliteStore
+    from cnpolicy.search.sqlite.store import SqliteStore
 
     if args.rebuild and not args.es:
         raise ConfigError("--rebuild applies to an Elasticsearch store (--es URL)", field="rebuild")

@@ -14,8 +14,11 @@ import re
 from collections.abc import Sequence
 
 from cnpolicy.search.segment import strip_separators
-from cnpolicy.search.sqlite_query import ELLIPSIS, MARK_CLOSE, MARK_OPEN
 
+# Markers the backends put around matches in snippets (FTS5 snippet(), the highlighter): private-use characters that no text contains,
+# turned into <mark>…</mark> once the snippet is HTML-escaped (see snippets.py).
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+ELLIPSIS = "…"
 OPEN_TAG, CLOSE_TAG = "<mark>", "</mark>"
 # Characters of context either side of a match: about the span of the index's snippets
 # (24 tokens ≈ 40 characters in all), a clause or two.

@@ -19,7 +19,7 @@ from cnpolicy.config import Options
 from cnpolicy.errors import StoreError
 from cnpolicy.pipeline import process_bytes
 from cnpolicy.records import Document, Section
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.store import SqliteStore
 from tests.conftest import CORPORA
 from tests.test_api_support import ApiClient, Response, client_for, filled_store, sample_documents
 

@@ -32,7 +32,7 @@ from cnpolicy.api.settings import Settings, settings_from_env
 from cnpolicy.api.uploads import safe_name
 from cnpolicy.errors import ConfigError, NotFoundError, QueryError, UnsupportedFormatError
 from cnpolicy.records import Entity, Metric
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.store import SqliteStore
 from tests.test_api_support import (
     REPORTS,
     SENT_DOWN,

@@ -17,7 +17,7 @@ import pytest
 from cnpolicy.api.settings import Settings
 from cnpolicy.search.backend import MetricRequest, SandingRequest, SearchRequest
 from cnpolicy.search.export import COMPARE_COLUMNS, DOCUMENT_COLUMNS, METRIC_COLUMNS
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.store import SqliteStore
 from tests.test_api_support import (
     INSTITUTIONS,
     REPORTS,

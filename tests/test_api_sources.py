@@ -25,7 +25,7 @@ from cnpolicy.errors import StoreError
 from cnpolicy.records import Section
 from cnpolicy.search.backend import prepare
 from cnpolicy.search.sources import MEDIA_TYPES, SourceFile, file_name
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.store import SqliteStore
 from tests.conftest import CORPORA
 from tests.test_api_documents import REPORT_TEXT, upload
 from tests.test_api_support import ApiClient, Response, client_for, filled_store, sample_documents

@@ -26,7 +26,7 @@ from cnpolicy.api.settings import Settings
 from cnpolicy.gazetteer import load_gazetteer
 from cnpolicy.ingest.dedup import content_id, fingerprint
 from cnpolicy.records import Document, Duty, Entity, InternalBody, Metric, Region, Sanding
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.store import SqliteStore
 
 SENT_DOWN = "staffing.sent_down"
 INSTITUTIONS = "institutions.reduced"

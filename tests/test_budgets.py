@@ -100,7 +100,7 @@ def test_the_api_answers_413_naming_the_budget(tmp_path: Path) -> None:
     from cnpolicy.api.app import create_app
     from cnpolicy.api.settings import Settings
     from cnpolicy.config import Options
-    from cnpolicy.search.sqlite_store import SqliteStore
+    from cnpolicy.search.sqlite.store import SqliteStore
 
     store = SqliteStore(tmp_path / "s.db")
     options = replace(Options(), ingest=IngestOptions(max_chars=200))

@@ -15,7 +15,7 @@ from cnpolicy.extract.indicators import load_taxonomy
 from cnpolicy.records import Document
 from cnpolicy.search.backend import MetricRequest
 from cnpolicy.search.compare import MAX_INDICATORS, Comparison, unit_of
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.store import SqliteStore
 
 
 @pytest.fixture(scope="module")

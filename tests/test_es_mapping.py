@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cnpolicy.search.backend import prepare
-from cnpolicy.search.es_mapping import (
+from cnpolicy.search.es.mapping import (
     KINDS,
     alias_name,
     alias_swap,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cnpolicy.search.backend import MetricRequest, RegionFilter, SandingRequest, SearchRequest
-from cnpolicy.search.es_query import (
+from cnpolicy.search.es.query import (
     escape_wildcard,
     facet_aggregations,
     metrics_body,

@@ -25,7 +25,7 @@ from cnpolicy.search.export import (
     sanding_records,
     write_records,
 )
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.store import SqliteStore
 from tests.test_store_backend import sample_documents
 
 STATA_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")

@@ -11,7 +11,7 @@ from cnpolicy.ingest.dedup import content_id
 from cnpolicy.records import Document
 from cnpolicy.search.backend import SearchRequest
 from cnpolicy.search.snippets import from_text, plain, render
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.store import SqliteStore
 
 
 def test_render_strips_separators_and_escapes() -> None:

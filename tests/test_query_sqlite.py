@@ -11,7 +11,7 @@ from cnpolicy.search.backend import (
     resolve_region,
 )
 from cnpolicy.search.query import compile_text
-from cnpolicy.search.sqlite_query import (
+from cnpolicy.search.sqlite.query import (
     Filters,
     bare_expression,
     build_filters,

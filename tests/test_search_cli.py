@@ -12,7 +12,7 @@ import pytest
 
 from cnpolicy.cli import main
 from cnpolicy.search.export import METRIC_COLUMNS
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.store import SqliteStore
 from cnpolicy.search.synth import write_corpus
 from tests.test_store_backend import sample_documents
 

@@ -9,7 +9,7 @@ import pytest
 
 from cnpolicy.api.app import create_app
 from cnpolicy.api.security import CONTENT_SECURITY_POLICY
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.store import SqliteStore
 from tests.test_api_support import REPORTS, ApiClient, filled_store, report_document
 
 PAGES = ["/ui/search?q=机构改革", "/ui/compare?indicator=staffing.sent_down", "/ui/upload", "/docs"]

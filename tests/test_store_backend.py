@@ -19,7 +19,7 @@ from cnpolicy.gazetteer import nation_region
 from cnpolicy.ingest.dedup import content_id
 from cnpolicy.records import Document, InternalBody, Metric, Region, Sanding
 from cnpolicy.search.backend import MetricRequest, SandingRequest, SearchRequest, Store
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.store import SqliteStore
 
 ZHANJIANG = Region("湛江市", "440800", "广东省", "city")
 CHIKAN = Region("赤坎区", "440802", "广东省", "county")
@@ -152,7 +152,7 @@ def open_backend(kind: str, tmp_path: Path) -> Iterator[Store]:
     url = os.environ.get("ELASTICSEARCH_URL")
     if not url:
         pytest.skip("ELASTICSEARCH_URL is not set: no Elasticsearch server to test against")
-    from cnpolicy.search.es_store import EsStore
+    from cnpolicy.search.es.store import EsStore
 
     es = EsStore.connect(url, prefix=f"cnpolicy-test-{uuid.uuid4().hex[:8]}", refresh=True,
                          replicas=0)  # fmt: skip

@@ -17,7 +17,7 @@ from cnpolicy.ingest import ingest_bytes
 from cnpolicy.records import Document
 from cnpolicy.search.backend import SearchRequest
 from cnpolicy.search.segment import tokens
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.store import SqliteStore
 
 
 @pytest.fixture(scope="module")

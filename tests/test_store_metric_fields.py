@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from cnpolicy.search.backend import MetricRequest, Store
-from cnpolicy.search.sqlite_schema import SCHEMA_VERSION, schema_version
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.schema import SCHEMA_VERSION, schema_version
+from cnpolicy.search.sqlite.store import SqliteStore
 from tests.test_store_backend import BACKENDS, ZHANJIANG, document, metric, open_backend
 
 TEXT = (

@@ -16,7 +16,7 @@ from cnpolicy.records import Document
 from cnpolicy.search.backend import SearchRequest
 from cnpolicy.search.query import compile_text
 from cnpolicy.search.segment import fts_tokens
-from cnpolicy.search.sqlite_rank import (
+from cnpolicy.search.sqlite.rank import (
     RERANK_WINDOW,
     TITLE_WEIGHT,
     RankTerm,
@@ -28,8 +28,8 @@ from cnpolicy.search.sqlite_rank import (
     rank_terms,
     top_positions,
 )
-from cnpolicy.search.sqlite_schema import MIGRATIONS, column_sizes, migrate
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.schema import MIGRATIONS, column_sizes, migrate
+from cnpolicy.search.sqlite.store import SqliteStore
 from cnpolicy.search.synth import generate
 
 
@@ -258,7 +258,7 @@ def test_words_with_letters_match_in_any_case() -> None:
 def test_every_match_at_once_beyond_sqlite_variable_limits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import cnpolicy.search.sqlite_search as sqlite_search
+    import cnpolicy.search.sqlite.search as sqlite_search
 
     monkeypatch.setattr(sqlite_search, "IN_CHUNK", 7)  # many chunks from a small store
     documents = [doc(f"第{i}份报告：深化机构改革。", f"报告{i}") for i in range(30)]
@@ -290,7 +290,7 @@ def test_rare_words_are_ranked_by_their_frequency_before_the_window(tmp_path: Pa
 
 
 def test_clauses_split_by_their_postings() -> None:
-    from cnpolicy.search.sqlite_search import FTS5_RANK_BUDGET, split_clauses
+    from cnpolicy.search.sqlite.search import FTS5_RANK_BUDGET, split_clauses
 
     query = compile_text("鸡西 机构改革 下放 OR 下沉")
     frequencies = {"鸡西": 50, "机构": 90_000, "改革": 95_000, "下放": 10, "下沉": 30}

@@ -29,8 +29,8 @@ from cnpolicy.search.sources import (
     media_type_of,
     source_file,
 )
-from cnpolicy.search.sqlite_schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
+from cnpolicy.search.sqlite.store import SqliteStore
 from tests.conftest import CORPORA
 from tests.test_store_backend import BACKENDS, open_backend, sample_documents
 

@@ -11,7 +11,7 @@ import pytest
 
 from cnpolicy.cli import main
 from cnpolicy.records import Document
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.store import SqliteStore
 from tests.test_api_support import REPORTS, report_document
 
 # Copies of the sample reports, each padded so the store holds a few megabytes.

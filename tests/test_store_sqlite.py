@@ -19,8 +19,8 @@ from cnpolicy.errors import SchemaVersionError, StoreError
 from cnpolicy.ingest.dedup import content_id
 from cnpolicy.records import Document, Entity, Metric, Region, Section
 from cnpolicy.search.backend import SearchRequest
-from cnpolicy.search.sqlite_schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
+from cnpolicy.search.sqlite.store import SqliteStore
 from cnpolicy.search.synth import generate
 from tests.test_store_backend import sample_documents
 
@@ -141,7 +141,7 @@ def test_a_document_that_cannot_be_written_is_skipped(tmp_path: Path) -> None:
 KILLED_WRITER = textwrap.dedent(
     """
     import sys
-    from cnpolicy.search.sqlite_store import SqliteStore
+    from cnpolicy.search.sqlite.store import SqliteStore
     from cnpolicy.search.synth import generate
 
     def documents():

@@ -75,7 +75,7 @@ def free_port() -> int:
 
 def build_store(path: Path, documents: int, seed: int) -> None:
     """A synthetic store of `documents` extracted records (search/synth.py)."""
-    from cnpolicy.search.sqlite_store import SqliteStore
+    from cnpolicy.search.sqlite.store import SqliteStore
     from cnpolicy.search.synth import generate
 
     with SqliteStore(path) as store:
@@ -166,7 +166,7 @@ def _compare(indicator: str, regions: list[str], store: Any) -> Any:
 def run_direct(store_path: Path, work: list[Work]) -> Tally:
     """The same requests answered by the store in this process, one at a time, without HTTP:
     the baseline that shows what the API adds."""
-    from cnpolicy.search.sqlite_store import SqliteStore
+    from cnpolicy.search.sqlite.store import SqliteStore
 
     tally = Tally()
     with SqliteStore(store_path, create=False) as store:

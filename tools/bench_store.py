@@ -29,8 +29,8 @@ from typing import Any
 
 from cnpolicy.search.backend import Prepared, SearchRequest, prepare
 from cnpolicy.search.query import compile_text
-from cnpolicy.search.sqlite_query import bare_expression
-from cnpolicy.search.sqlite_store import SqliteStore
+from cnpolicy.search.sqlite.query import bare_expression
+from cnpolicy.search.sqlite.store import SqliteStore
 from cnpolicy.search.synth import document_at, places, write_corpus
 
 # Documents per worker task: large enough that pickling overhead is small, small enough that

@@ -2,7 +2,7 @@
 
 One read transaction (a consistent snapshot) per search: every match's row number comes from one
 FTS5 MATCH, facet cells and body lengths from arrays cached per store generation, scores from
-sqlite_rank, and the page's hits and snippets from the rows of the page only.
+sqlite.rank, and the page's hits and snippets from the rows of the page only.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from cnpolicy.search import snippets
 from cnpolicy.search.backend import FACET_SIZE, OLDEST, Hit, SearchRequest
 from cnpolicy.search.query import CompiledQuery, Variants
 from cnpolicy.search.segment import strip_separators
-from cnpolicy.search.sqlite_query import (
+from cnpolicy.search.sqlite.query import (
     SNIPPET_SQL,
     TITLE_HITS_SQL,
     Filters,
@@ -31,7 +31,7 @@ from cnpolicy.search.sqlite_query import (
     title_expression,
     words_expression,
 )
-from cnpolicy.search.sqlite_rank import (
+from cnpolicy.search.sqlite.rank import (
     RERANK_WINDOW,
     Rows,
     Scores,
@@ -44,7 +44,7 @@ from cnpolicy.search.sqlite_rank import (
     top_positions,
     variant_tokens,
 )
-from cnpolicy.search.sqlite_rows import region_from
+from cnpolicy.search.sqlite.rows import region_from
 
 # Most postings (documents per query word, summed) for which FTS5's own bm25() ranks the
 # matches: it reads each word's whole posting list for its statistics and then costs about 2

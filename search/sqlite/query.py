@@ -18,17 +18,16 @@ from cnpolicy.search.backend import (
     RegionFilter,
     SandingRequest,
     SearchRequest,
+    document_year,
+    is_duplicate,
     region_paths,
 )
 from cnpolicy.search.query import CompiledQuery, Variants
 from cnpolicy.search.segment import gram_phrase
+from cnpolicy.search.snippets import ELLIPSIS, MARK_CLOSE, MARK_OPEN
 
 TEXT_COLUMNS = "{title body sub}"
 GRAM_COLUMN = "grams"
-# Markers FTS5 puts around matches in snippets: private-use characters that no text contains,
-# turned into <mark>…</mark> once the snippet is HTML-escaped (see snippets.py).
-MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
-ELLIPSIS = "…"
 # Tokens in a snippet: 24 jieba tokens are about 40 Chinese characters, a clause or two around
 # the match, the length search engines show for CJK results.
 SNIPPET_TOKENS = 24
@@ -50,15 +49,6 @@ def year_tag(year: int) -> str:
 
 def region_tag(prefix: str) -> str:
     return f"rc{prefix}"
-
-
-def document_year(document: Document) -> int | None:
-    date = document.date
-    return int(date[:4]) if date and date[:4].isdigit() else None
-
-
-def is_duplicate(document: Document) -> bool:
-    return document.duplicate_of is not None and document.duplicate_of != document.id
 
 
 def document_tags(document: Document) -> str:

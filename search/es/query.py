@@ -19,10 +19,10 @@ from cnpolicy.search.backend import (
     SandingRequest,
     SearchRequest,
 )
-from cnpolicy.search.es_mapping import GRAMS_BOOST, GRAMS_FIELD, TEXT_FIELDS
+from cnpolicy.search.es.mapping import GRAMS_BOOST, GRAMS_FIELD, TEXT_FIELDS
 from cnpolicy.search.query import CompiledQuery, Variants
 from cnpolicy.search.segment import ZWSP, gram_phrase
-from cnpolicy.search.sqlite_query import MARK_CLOSE, MARK_OPEN
+from cnpolicy.search.snippets import MARK_CLOSE, MARK_OPEN
 
 # Characters per highlighted fragment: 24 tokens with their separators, as the SQLite snippet.
 FRAGMENT_CHARS = 64

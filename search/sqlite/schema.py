@@ -199,7 +199,7 @@ def _statements(statements: Sequence[str]) -> Migration:
     return run
 
 
-# V3: term statistics for ranking without FTS5's bm25() (search/sqlite_rank.py): the number of
+# V3: term statistics for ranking without FTS5's bm25() (search/sqlite/rank.py): the number of
 # documents holding each index token, an index of titles, every document's body length in
 # tokens, and a generation number that changes with every document written or deleted
 # (readers' caches key on it).
@@ -311,7 +311,7 @@ V6_STATEMENTS = (
 def _add_citation_fields(connection: sqlite3.Connection) -> None:
     """V6, with the publisher names of the documents already held."""
     from cnpolicy.extract.abbreviations import issuer_name
-    from cnpolicy.search.sqlite_rows import region_from
+    from cnpolicy.search.sqlite.rows import region_from
 
     _statements(V6_STATEMENTS)(connection)
     rows = connection.execute(

@@ -1,4 +1,4 @@
-"""The embedded store: one SQLite file (WAL) with an FTS5 index; runs what sqlite_query builds.
+"""The embedded store: one SQLite file (WAL) with an FTS5 index; runs what sqlite.query builds.
 
 Writes are transactional per document (a savepoint each) inside batch transactions: a document
 and all its records are there together or not at all, and a crash loses at most the batch that
@@ -40,7 +40,7 @@ from cnpolicy.search.backend import (
 from cnpolicy.search.query import compile_text
 from cnpolicy.search.segment import fts_tokens, strip_separators
 from cnpolicy.search.sources import SourceFile, SourceInfo
-from cnpolicy.search.sqlite_query import (
+from cnpolicy.search.sqlite.query import (
     build_filters,
     document_tags,
     match_expression,
@@ -48,8 +48,8 @@ from cnpolicy.search.sqlite_query import (
     publisher_facet_sql,
     sanding_sql,
 )
-from cnpolicy.search.sqlite_rank import distinct_tokens
-from cnpolicy.search.sqlite_rows import (
+from cnpolicy.search.sqlite.rank import distinct_tokens
+from cnpolicy.search.sqlite.rows import (
     DOCUMENT_COLUMNS,
     METRIC_FIELDS,
     SANDING_CHILD_COLUMNS,
@@ -67,8 +67,8 @@ from cnpolicy.search.sqlite_rows import (
     sanding_row,
     section_rows,
 )
-from cnpolicy.search.sqlite_schema import COUNTED_TABLES, SCHEMA_VERSION, migrate
-from cnpolicy.search.sqlite_search import (
+from cnpolicy.search.sqlite.schema import COUNTED_TABLES, SCHEMA_VERSION, migrate
+from cnpolicy.search.sqlite.search import (
     ArrayCache,
     Counts,
     FacetCells,

@@ -1,4 +1,4 @@
-"""The Elasticsearch store: runs what es_mapping and es_query build, with the official client.
+"""The Elasticsearch store: runs what es.mapping and es.query build, with the official client.
 
 Bulk indexing in batches, retried with back-off on 429 and 5xx, failed items reported; a rebuild
 fills new indices and swaps the aliases atomically. Elasticsearch has no multi-document
@@ -39,7 +39,7 @@ from cnpolicy.search.backend import (
     prepare,
     resolve_region,
 )
-from cnpolicy.search.es_mapping import (
+from cnpolicy.search.es.mapping import (
     DEFAULT_PREFIX,
     DOCUMENTS,
     KINDS,
@@ -55,11 +55,11 @@ from cnpolicy.search.es_mapping import (
     source_from_body,
     source_info_from_body,
 )
-from cnpolicy.search.es_query import metrics_body, sanding_body, search_body
+from cnpolicy.search.es.query import metrics_body, sanding_body, search_body
 from cnpolicy.search.query import compile_text
 from cnpolicy.search.segment import strip_separators
+from cnpolicy.search.snippets import MARK_OPEN
 from cnpolicy.search.sources import SourceFile, SourceInfo
-from cnpolicy.search.sqlite_query import MARK_OPEN
 
 # The client's major version; the server must have the same (the client speaks its REST API).
 CLIENT_MAJOR = 9

@@ -14,11 +14,16 @@ from typing import Any
 
 from cnpolicy.extract.abbreviations import issuer_name
 from cnpolicy.records import Document, Metric
-from cnpolicy.search.backend import Prepared, metric_region, region_paths
+from cnpolicy.search.backend import (
+    Prepared,
+    document_year,
+    is_duplicate,
+    metric_region,
+    region_paths,
+    sanding_region_code,
+)
 from cnpolicy.search.segment import ZWSP, strip_separators
 from cnpolicy.search.sources import SourceFile, SourceInfo
-from cnpolicy.search.sqlite_query import document_year, is_duplicate
-from cnpolicy.search.sqlite_rows import sanding_region_code
 
 DEFAULT_PREFIX = "cnpolicy"
 DOCUMENTS, METRICS, SOURCES = "documents", "metrics", "sources"
@@ -30,7 +35,7 @@ TEMPLATE_VERSION = 2
 # same tokens and phrases.
 TOKEN_SPLIT = r"[^\p{L}\p{N}\p{Co}]+"
 ANALYZER = "cnpolicy_tokens"
-# Field weights, as the FTS5 bm25() weights in sqlite_schema.RANK_FUNCTION.
+# Field weights, as the FTS5 bm25() weights in sqlite/schema.RANK_FUNCTION.
 TEXT_FIELDS = ("title^4", "body", "sub^0.5")
 # The n-gram field (segment.grams: bigrams of the title and body's ideographs, space-joined), for
 # words inside longer words; its boost is the SQLite n-gram column's BM25 weight.

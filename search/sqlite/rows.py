@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from cnpolicy.extract.abbreviations import issuer_name
-from cnpolicy.gazetteer import load_gazetteer
 from cnpolicy.records import (
     Document,
     Duty,
@@ -21,9 +20,8 @@ from cnpolicy.records import (
     Sanding,
     Section,
 )
-from cnpolicy.search.backend import metric_region
+from cnpolicy.search.backend import document_year, metric_region, sanding_region_code
 from cnpolicy.search.segment import ZWSP
-from cnpolicy.search.sqlite_query import document_year
 
 Row = tuple[Any, ...]
 
@@ -100,16 +98,6 @@ def metric_rows(num: int, document: Document) -> list[Row]:
              *region_values(region))
         )  # fmt: skip
     return rows
-
-
-def sanding_region_code(sanding: Sanding, document: Document) -> str | None:
-    """The division code of a 三定 record's region: the document's when the names agree."""
-    if sanding.region is None:
-        return None
-    if document.region is not None and document.region.name == sanding.region:
-        return document.region.code
-    found = load_gazetteer().lookup(sanding.region)
-    return found.code if found else None
 
 
 def sanding_row(num: int, sanding: Sanding, document: Document) -> Row:

@@ -25,7 +25,7 @@ from cnpolicy.search.segment import ZWSP, fts_tokens, strip_separators
 K1 = 1.2
 B = 0.75
 # A word in the title counts as this many in the body (BM25F field weight): the weight the
-# store gave the title column when FTS5's bm25() ranked (search/sqlite_schema.py RANK_FUNCTION).
+# store gave the title column when FTS5's bm25() ranked (search/sqlite/schema.py RANK_FUNCTION).
 TITLE_WEIGHT = 4.0
 # Matches scored exactly from their text after the first pass: the first pages (the benchmark's
 # and the web page's 10 per page, three pages deep) plus room for the first pass's misorder.
@@ -33,7 +33,7 @@ TITLE_WEIGHT = 4.0
 RERANK_WINDOW = 50
 # An occurrence inside a longer word (机构改革 in 机构改革方案, found through the n-gram column)
 # counts as this many whole-word occurrences: the weight the sub-word column has against the
-# body in FTS5's bm25() (sqlite_schema.RANK_FUNCTION), so a document that has the word as a word
+# body in FTS5's bm25() (sqlite/schema.RANK_FUNCTION), so a document that has the word as a word
 # ranks above one that has it only inside compounds as often.
 INSIDE_WORD_WEIGHT = 0.5
 

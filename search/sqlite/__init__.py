@@ -1,0 +1,1 @@
+"""The embedded store: SQLite with FTS5 (schema, rows, search, ranking), one file per archive."""
