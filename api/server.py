@@ -115,8 +115,11 @@ def is_loopback(host: str) -> bool:
 
 
 def store_label(args: argparse.Namespace) -> str:
-    if getattr(args, "es", None):
-        return f"elasticsearch:{args.es}"
+    from cnpolicy.search.commands import cluster_of
+
+    cluster = cluster_of(args)
+    if cluster is not None:
+        return f"{cluster[0]}:{cluster[1]}"
     return f"sqlite:{getattr(args, 'store', None) or default_store()}"
 
 
@@ -200,6 +203,7 @@ def worker_options(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "store": str(args.store) if args.store else None,
         "es": args.es,
+        "opensearch": args.opensearch,
         "es_prefix": args.es_prefix,
         "max_upload_mb": args.max_upload_mb,
         "cors_origin": list(args.cors_origin),

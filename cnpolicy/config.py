@@ -59,3 +59,12 @@ class Options:
 def default_store() -> Path:
     """The store path from CNPOLICY_STORE, else ./data/cnpolicy.db."""
     return Path(os.environ.get("CNPOLICY_STORE", str(DEFAULT_STORE)))
+
+
+# An OpenSearch cluster to use instead of the SQLite file when no store option is given.
+OPENSEARCH_URL_VARIABLE = "CNPOLICY_OPENSEARCH_URL"
+
+
+def default_opensearch() -> str | None:
+    """The OpenSearch URL from CNPOLICY_OPENSEARCH_URL, if set."""
+    return os.environ.get(OPENSEARCH_URL_VARIABLE) or None

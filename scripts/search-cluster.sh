@@ -4,7 +4,8 @@
 #   scripts/search-cluster.sh stop        stop them (by PID) and remove their data
 #   scripts/search-cluster.sh status      the URL and the nodes' PIDs, or exit 1 when none runs
 # Settings: CNPOLICY_CLUSTER_DIR (state: PIDs, data, logs; default .cache/search-cluster),
-# CNPOLICY_CLUSTER_HEAP (each node's Java heap, default 512m). Maven downloads the jars once into
+# CNPOLICY_CLUSTER_HEAP (each node's Java heap, default 512m), CNPOLICY_CLUSTER_SETTINGS (more
+# node settings, space-separated key=value: the fault tests shrink the write queue with it). Maven downloads the jars once into
 # its local repository (~/.m2); later starts are offline.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -71,7 +72,7 @@ start() {
       "network.host=127.0.0.1" "http.port=${ports[$((i - 1))]}" \
       "transport.port=${ports[$((n + i - 1))]}" "${discovery[@]}" \
       "cluster.routing.allocation.disk.threshold_enabled=false" \
-      "action.auto_create_index=false" \
+      "action.auto_create_index=false" ${CNPOLICY_CLUSTER_SETTINGS:-} \
       >"$node/node.log" 2>&1 &
     echo $! >"$node/pid"
   done

@@ -18,4 +18,15 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
   install_chromium >/dev/null 2>&1 ||
     echo "scripts/test.sh: could not install chromium; the browser tests will skip" >&2
 fi
+# The OpenSearch backend tests run against a real node started here from Maven Central's jars
+# (scripts/search-cluster.sh); without Java and Maven they skip and say why.
+if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then
+  CNPOLICY_CLUSTER_DIR="$(mktemp -d)"
+  export CNPOLICY_CLUSTER_DIR
+  trap 'bash scripts/search-cluster.sh stop >/dev/null 2>&1 || true' EXIT
+  CNPOLICY_TEST_OPENSEARCH_URL="$(bash scripts/search-cluster.sh start 1)"
+  export CNPOLICY_TEST_OPENSEARCH_URL
+else
+  echo "scripts/test.sh: no java or mvn; the OpenSearch tests will skip" >&2
+fi
 .venv/bin/python -m pytest -n 2 "$@"

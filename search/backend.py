@@ -393,9 +393,12 @@ class IndexFailure:
 class IndexReport:
     indexed: int
     failures: tuple[IndexFailure, ...] = ()
+    # Records a cluster rejected as overloaded (429) and that were sent again, with back-off.
+    retried: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"indexed": self.indexed, "failures": [f.to_dict() for f in self.failures]}
+        return {"indexed": self.indexed, "failures": [f.to_dict() for f in self.failures],
+                "retried": self.retried}  # fmt: skip
 
 
 # --- documents ready for an index ----------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cnpolicy.config import MAX_INPUT_BYTES, default_store
+from cnpolicy.config import MAX_INPUT_BYTES, default_opensearch, default_store
 from cnpolicy.errors import ConfigError, QueryError
 from cnpolicy.extract.indicators import resolve_indicators
 from cnpolicy.records import DOC_TYPES
@@ -46,6 +46,7 @@ from cnpolicy.search.sources import MAX_SOURCE_BYTES, source_file
 
 if TYPE_CHECKING:
     from cnpolicy.pipeline import Processed
+    from cnpolicy.search.es.store import Product
 
 EXPORT_KINDS = ("documents", "metrics", "compare", "sanding")
 # Filters each export kind understands; any other filter given is an error, not silently ignored.
@@ -66,19 +67,36 @@ def add_store_arguments(parser: argparse.ArgumentParser) -> None:
         "--store", type=Path, metavar="DB",
         help=f"SQLite store file (default: $CNPOLICY_STORE or {default_store()})",
     )  # fmt: skip
-    where.add_argument("--es", metavar="URL", help="use the Elasticsearch cluster at URL instead")
+    where.add_argument("--es", metavar="URL", help="use the Elasticsearch 9 cluster at URL instead")
+    where.add_argument(
+        "--opensearch", metavar="URL",
+        help="use the OpenSearch cluster at URL instead (default: $CNPOLICY_OPENSEARCH_URL if set)",
+    )  # fmt: skip
     parser.add_argument(
         "--es-prefix", default=DEFAULT_PREFIX, metavar="NAME",
-        help=f"name prefix of the Elasticsearch aliases and indices (default {DEFAULT_PREFIX})",
+        help=f"name prefix of the cluster's aliases and indices (default {DEFAULT_PREFIX})",
     )  # fmt: skip
+
+
+def cluster_of(args: argparse.Namespace) -> tuple[Product, str] | None:
+    """The cluster the options (or $CNPOLICY_OPENSEARCH_URL) name, or None for the SQLite file."""
+    if getattr(args, "es", None):
+        return "elasticsearch", str(args.es)
+    if getattr(args, "opensearch", None):
+        return "opensearch", str(args.opensearch)
+    if getattr(args, "store", None) is None and (url := default_opensearch()):
+        return "opensearch", url
+    return None
 
 
 def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
     """The store the options name; a missing SQLite file is an error unless indexing."""
-    if getattr(args, "es", None):
+    cluster = cluster_of(args)
+    if cluster is not None:
         from cnpolicy.search.es.store import EsStore
 
-        return EsStore.connect(args.es, prefix=args.es_prefix)
+        product, url = cluster
+        return EsStore.connect(url, product=product, prefix=args.es_prefix)
     from cnpolicy.search.sqlite.store import SqliteStore
 
     return SqliteStore(args.store or default_store(), create=create)
@@ -179,8 +197,10 @@ def run_index(args: argparse.Namespace) -> int:
     from cnpolicy.pipeline import iter_sources, run_batch_with_bytes
     from cnpolicy.search.sqlite.store import SqliteStore
 
-    if args.rebuild and not args.es:
-        raise ConfigError("--rebuild applies to an Elasticsearch store (--es URL)", field="rebuild")
+    if args.rebuild and cluster_of(args) is None:
+        raise ConfigError(
+            "--rebuild applies to a cluster (--es URL or --opensearch URL)", field="rebuild"
+        )
     sources = iter_sources(args.paths)
     if not sources:
         raise ConfigError("no documents found (looked for .txt, .html, .pdf, .docx)", field="PATH")
@@ -198,9 +218,12 @@ def run_index(args: argparse.Namespace) -> int:
         report = rebuild(documents) if args.rebuild and rebuild else store.index(documents)
         if args.optimize and isinstance(store, SqliteStore):
             store.optimize()
-        where = args.es or str(getattr(store, "path", ""))
+        where = getattr(store, "url", None) or str(getattr(store, "path", ""))
     for failure in report.failures:
         print(f"cnpolicy: not indexed {failure.source}: {failure.error}", file=sys.stderr)
+    if report.retried:
+        print(f"cnpolicy: the cluster was overloaded: {report.retried} record(s) were rejected "
+              "(429) and sent again", file=sys.stderr)  # fmt: skip
     failed = len(failures) + len(report.failures)
     print(f"indexed {report.indexed} of {len(sources)} documents into {where}"
           + (f"; {failed} failed" if failed else ""), file=sys.stderr)  # fmt: skip

@@ -1,7 +1,7 @@
-"""The store's behaviour, the same for every backend: SQLite always, Elasticsearch with a server.
+"""The store's behaviour, the same for every backend: SQLite always, OpenSearch and Elasticsearch
+with a server (CNPOLICY_TEST_OPENSEARCH_URL, which scripts/test.sh sets, and ELASTICSEARCH_URL).
 
-Set ELASTICSEARCH_URL (e.g. http://localhost:9200) to run these against a real cluster; each run
-uses its own index prefix and removes it afterwards.
+Each run on a cluster uses its own index prefix and removes it afterwards.
 """
 
 from __future__ import annotations
@@ -140,7 +140,18 @@ def sample_documents() -> list[Document]:
     return [a, b, c, d, e, f, g]
 
 
-BACKENDS = ["sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)]
+BACKENDS = [
+    "sqlite",
+    pytest.param("opensearch", marks=pytest.mark.opensearch),
+    pytest.param("elasticsearch", marks=pytest.mark.elasticsearch),
+]
+# The server each distributed backend is tested against: scripts/test.sh starts an OpenSearch
+# node and sets CNPOLICY_TEST_OPENSEARCH_URL (not CNPOLICY_OPENSEARCH_URL, which would send every
+# CLI test to the cluster); an Elasticsearch 9 server is the user's own.
+SERVER_VARIABLES = {
+    "opensearch": "CNPOLICY_TEST_OPENSEARCH_URL",
+    "elasticsearch": "ELASTICSEARCH_URL",
+}
 
 
 def open_backend(kind: str, tmp_path: Path) -> Iterator[Store]:
@@ -149,13 +160,14 @@ def open_backend(kind: str, tmp_path: Path) -> Iterator[Store]:
         yield store
         store.close()
         return
-    url = os.environ.get("ELASTICSEARCH_URL")
+    variable = SERVER_VARIABLES[kind]
+    url = os.environ.get(variable)
     if not url:
-        pytest.skip("ELASTICSEARCH_URL is not set: no Elasticsearch server to test against")
+        pytest.skip(f"{variable} is not set: no {kind} server to test against")
     from cnpolicy.search.es.store import EsStore
 
-    es = EsStore.connect(url, prefix=f"cnpolicy-test-{uuid.uuid4().hex[:8]}", refresh=True,
-                         replicas=0)  # fmt: skip
+    es = EsStore.connect(url, product=kind, prefix=f"cnpolicy-test-{uuid.uuid4().hex[:8]}",  # type: ignore[arg-type]
+                         refresh=True, replicas=0)  # fmt: skip
     try:
         yield es
     finally:

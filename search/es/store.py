@@ -1,24 +1,20 @@
-"""The Elasticsearch store: runs what es.mapping and es.query build, with the official client.
+"""The distributed store: runs what es.mapping and es.query build, on Elasticsearch or OpenSearch.
 
 Bulk indexing in batches, retried with back-off on 429 and 5xx, failed items reported; a rebuild
-fills new indices and swaps the aliases atomically. Elasticsearch has no multi-document
+fills new indices and swaps the aliases atomically. Neither product has multi-document
 transactions: a document's metrics (and its original file, in the sources index) are replaced
-right after it, in the same bulk request.
+right after it, in the same bulk request. What differs between the two is in their dialects.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any, cast
+from typing import Any, Literal
 
-import elasticsearch
-from elasticsearch import Elasticsearch, helpers
-
-from cnpolicy.errors import BackendUnavailableError, NotFoundError, QueryError, StoreError
+from cnpolicy.errors import BackendUnavailableError, NotFoundError
 from cnpolicy.records import Document, Metric, Region
 from cnpolicy.search import snippets
 from cnpolicy.search.backend import (
@@ -38,6 +34,12 @@ from cnpolicy.search.backend import (
     StoreCounts,
     prepare,
     resolve_region,
+)
+from cnpolicy.search.es.dialect import (
+    INITIAL_BACKOFF_SECONDS,
+    MAX_BACKOFF_SECONDS,
+    MAX_RETRIES,
+    Dialect,
 )
 from cnpolicy.search.es.mapping import (
     DEFAULT_PREFIX,
@@ -61,135 +63,92 @@ from cnpolicy.search.segment import strip_separators
 from cnpolicy.search.snippets import MARK_OPEN
 from cnpolicy.search.sources import SourceFile, SourceInfo
 
-# The client's major version; the server must have the same (the client speaks its REST API).
-CLIENT_MAJOR = 9
-# Seconds one request may take: a bulk of BULK_DOCUMENTS documents takes ~1-3 s on a busy node.
-REQUEST_TIMEOUT = 60
-# Statuses retried with exponential back-off (overloaded, bad gateway, unavailable, timeout).
-RETRY_STATUSES = (429, 502, 503, 504)
-# Retries per request or bulk chunk; with back-off from 2 s doubling to 60 s, ~2.5 min in all.
-MAX_RETRIES = 5
-INITIAL_BACKOFF_SECONDS = 2.0
-MAX_BACKOFF_SECONDS = 60.0
+__all__ = ["EsStore", "Product", "connect_dialect"]
+
+Product = Literal["elasticsearch", "opensearch"]
+# The status of a record the cluster rejected because its write queue was full: sent again.
+OVERLOADED = 429
 # Documents per bulk request (each with its ~10 metrics): ~5 MB, Elastic's recommended size.
 BULK_DOCUMENTS = 200
-# Elasticsearch's default index.max_result_window: deeper pages go through a point in time.
+# Both products' default index.max_result_window: deeper pages go through a point in time.
 MAX_WINDOW = 10_000
 # Hits per page when reading every match through a point in time.
 SCAN_PAGE = 1000
 KEEP_ALIVE = "2m"
 
 
-@contextmanager
-def translate_errors(url: str) -> Iterator[None]:
-    """Client exceptions → cnpolicy errors naming the server."""
-    try:
-        yield
-    except elasticsearch.ConnectionError as error:
-        raise BackendUnavailableError(f"cannot reach Elasticsearch ({error})", source=url) from None
-    except elasticsearch.BadRequestError as error:
-        raise QueryError(f"Elasticsearch refused the query ({error})", source=url) from None
-    except elasticsearch.ApiError as error:
-        if error.meta.status in RETRY_STATUSES:
-            raise BackendUnavailableError(
-                f"Elasticsearch is overloaded or down ({error})", source=url
-            ) from None
-        raise StoreError(f"Elasticsearch error ({error})", source=url) from None
-    except elasticsearch.TransportError as error:
-        raise BackendUnavailableError(
-            f"Elasticsearch transport error ({error})", source=url
-        ) from None
+def connect_dialect(url: str, product: Product) -> Dialect:
+    """A connected dialect for the product, its server's version checked."""
+    if product == "opensearch":
+        from cnpolicy.search.es.opensearch import OpenSearchDialect
+
+        return OpenSearchDialect.connect(url)
+    from cnpolicy.search.es.elastic import ElasticDialect
+
+    return ElasticDialect.connect(url)
 
 
-def has_ik(client: Elasticsearch) -> bool:
+def has_ik(api: Dialect) -> bool:
     """Whether every node runs the analysis-ik plugin (then the mapping adds `ik` subfields)."""
-    rows = cast(list[dict[str, Any]], client.cat.plugins(format="json").body)
+    rows = api.plugins()
     nodes = {r.get("name") for r in rows}
     with_ik = {r.get("name") for r in rows if r.get("component") == "analysis-ik"}
     return bool(nodes) and nodes == with_ik
 
 
 class EsStore(Store):
-    """The store on an Elasticsearch cluster (one alias per kind of index)."""
+    """The store on an Elasticsearch or OpenSearch cluster (one alias per kind of index)."""
 
     def __init__(
         self,
-        client: Elasticsearch,
+        api: Dialect,
         *,
-        url: str = "",
         prefix: str = DEFAULT_PREFIX,
         ik: bool | None = None,
         refresh: bool = False,
         replicas: int = REPLICAS,
     ):
-        self.client = client
-        self.url = url
+        self.api = api
+        self.url = api.url
         self.prefix = prefix
         self.refresh = refresh
         self.replicas = replicas
-        with translate_errors(url):
-            self.ik = has_ik(client) if ik is None else ik
+        self.ik = has_ik(api) if ik is None else ik
         self._ready = False
 
     @classmethod
-    def connect(cls, url: str, **options: Any) -> EsStore:
-        client = Elasticsearch(
-            url,
-            request_timeout=REQUEST_TIMEOUT,
-            max_retries=MAX_RETRIES,
-            retry_on_status=RETRY_STATUSES,
-            retry_on_timeout=True,
-        )
-        with translate_errors(url):
-            version = str(client.info()["version"]["number"])
-        if int(version.split(".")[0]) != CLIENT_MAJOR:
-            client.close()
-            raise StoreError(
-                f"server runs Elasticsearch {version}, this client needs {CLIENT_MAJOR}.x",
-                source=url,
-            )
-        return cls(client, url=url, **options)
+    def connect(cls, url: str, *, product: Product = "elasticsearch", **options: Any) -> EsStore:
+        return cls(connect_dialect(url, product), **options)
 
     def close(self) -> None:
-        self.client.close()
+        self.api.close()
 
     # --- indices -------------------------------------------------------------------------
 
     def alias(self, kind: str) -> str:
         return alias_name(kind, self.prefix)
 
-    def _indices_of(self, alias: str) -> list[str]:
-        if not self.client.indices.exists_alias(name=alias):
-            return []
-        return sorted(self.client.indices.get_alias(name=alias).body)
-
     def ensure(self) -> None:
         """Put the index templates and, on a new cluster, the first indices behind the aliases."""
         if self._ready:
             return
-        with translate_errors(self.url):
-            stamp = _stamp()
-            for kind in KINDS:
-                template = index_template(kind, ik=self.ik, prefix=self.prefix,
-                                          replicas=self.replicas)  # fmt: skip
-                self.client.indices.put_index_template(**template)
-                alias = self.alias(kind)
-                if not self._indices_of(alias):
-                    self.client.indices.create(
-                        index=index_name(kind, stamp, self.prefix),
-                        aliases={alias: {"is_write_index": True}},
-                    )
+        stamp = _stamp()
+        for kind in KINDS:
+            template = index_template(kind, ik=self.ik, prefix=self.prefix, replicas=self.replicas)
+            self.api.put_template(template)
+            alias = self.alias(kind)
+            if not self.api.indices_of(alias):
+                self.api.create_index(
+                    index_name(kind, stamp, self.prefix), aliases={alias: {"is_write_index": True}}
+                )
         self._ready = True
 
     def drop(self) -> None:
         """Delete this prefix's indices and templates (tests and `--rebuild` clean-up)."""
-        with translate_errors(self.url):
-            for kind in KINDS:
-                for index in self._indices_of(self.alias(kind)):
-                    self.client.indices.delete(index=index)
-                name = index_template(kind, ik=self.ik, prefix=self.prefix)["name"]
-                if self.client.indices.exists_index_template(name=name):
-                    self.client.indices.delete_index_template(name=name)
+        for kind in KINDS:
+            for index in self.api.indices_of(self.alias(kind)):
+                self.api.delete_index(index)
+            self.api.delete_template(index_template(kind, ik=self.ik, prefix=self.prefix)["name"])
         self._ready = False
 
     # --- writing -------------------------------------------------------------------------
@@ -203,135 +162,130 @@ class EsStore(Store):
         self.ensure()
         stamp = _stamp()
         new = {kind: index_name(kind, stamp, self.prefix) for kind in KINDS}
-        with translate_errors(self.url):
-            for index in new.values():
-                self.client.indices.create(index=index)
-            report = self._load(documents, new, replace=False)
-            self.client.indices.refresh(index=list(new.values()))
-            actions: list[dict[str, Any]] = []
-            old: list[str] = []
-            for kind, index in new.items():
-                current = self._indices_of(self.alias(kind))
-                old.extend(current)
-                actions.extend(alias_swap(self.alias(kind), index, current))
-            self.client.indices.update_aliases(actions=actions)
-            for index in old:
-                self.client.indices.delete(index=index)
+        for index in new.values():
+            self.api.create_index(index)
+        report = self._load(documents, new, replace=False)
+        self.api.refresh(list(new.values()))
+        actions: list[dict[str, Any]] = []
+        old: list[str] = []
+        for kind, index in new.items():
+            current = self.api.indices_of(self.alias(kind))
+            old.extend(current)
+            actions.extend(alias_swap(self.alias(kind), index, current))
+        self.api.update_aliases(actions)
+        for index in old:
+            self.api.delete_index(index)
         return report
 
     def _load(
         self, documents: Iterable[Document | Prepared], indices: dict[str, str], *, replace: bool
     ) -> IndexReport:
         """Bulk-load into `indices` (kind → index or alias); `replace` drops old records first."""
-        indexed, failures = 0, []
+        indexed, failures, retried = 0, [], 0
         items = iter(documents)
         while batch := [prepare(d) for d in islice(items, BULK_DOCUMENTS)]:
-            with translate_errors(self.url):
+            try:
                 if replace:
                     self._drop_records([p.document.id for p in batch])
-                failed = self._bulk(batch, indices)
+                failed, rejected = self._bulk(batch, indices)
+            except BackendUnavailableError as error:
+                raise interrupted(error, indexed, batch) from None
             for prepared in batch:
-                error = failed.get(prepared.document.id)
-                if error is None:
+                error_text = failed.get(prepared.document.id)
+                if error_text is None:
                     indexed += 1
                 else:
-                    failures.append(IndexFailure(prepared.document.source, error))
-        return IndexReport(indexed, tuple(failures))
+                    failures.append(IndexFailure(prepared.document.source, error_text))
+            retried += rejected
+        return IndexReport(indexed, tuple(failures), retried)
 
-    def _bulk(self, batch: list[Prepared], indices: dict[str, str]) -> dict[str, str]:
-        """Send one batch; the error of each document that (or one of whose records) failed.
+    def _bulk(self, batch: list[Prepared], indices: dict[str, str]) -> tuple[dict[str, str], int]:
+        """Send one batch: the error of each document that (or one of whose records) failed, and
+        how many records were rejected as overloaded (429) and sent again, with back-off.
 
-        The client splits the actions into requests of at most 100 MB (its max_chunk_bytes),
-        so kept originals (up to sources.MAX_SOURCE_BYTES each) never make one too large.
+        The clients split the actions into requests of at most 100 MB (max_chunk_bytes), so
+        kept originals (up to sources.MAX_SOURCE_BYTES each) never make one too large.
         """
-        actions: list[dict[str, Any]] = []
-        owner: dict[str, str] = {}  # action id → its document's id
-        for prepared in batch:
+        pending: list[tuple[dict[str, Any], str]] = [
+            (action, prepared.document.id)
+            for prepared in batch
             for action in bulk_actions(
                 prepared, indices[DOCUMENTS], indices[METRICS], indices[SOURCES]
-            ):
-                actions.append(action)
-                owner[action["_id"]] = prepared.document.id
+            )
+        ]
         failed: dict[str, str] = {}
-        for ok, item in helpers.streaming_bulk(
-            self.client, actions, chunk_size=len(actions), raise_on_error=False,
-            raise_on_exception=False, max_retries=MAX_RETRIES,
-            initial_backoff=INITIAL_BACKOFF_SECONDS, max_backoff=MAX_BACKOFF_SECONDS,
-            retry_on_status=RETRY_STATUSES, refresh="wait_for" if self.refresh else False,
-        ):  # fmt: skip
-            if ok:
-                continue
-            result = next(iter(item.values()))
-            doc_id = owner.get(str(result.get("_id")), str(result.get("_id")))
-            failed.setdefault(doc_id, f"not indexed: {result.get('error', result)}")
-        return failed
+        retried = 0
+        for attempt in range(MAX_RETRIES + 1):
+            rejected: list[tuple[dict[str, Any], str]] = []
+            answers = self.api.bulk([action for action, _ in pending], refresh=self.refresh)
+            for (action, doc_id), (ok, item) in zip(pending, answers, strict=True):
+                result = next(iter(item.values()))
+                if ok:
+                    continue
+                if result.get("status") == OVERLOADED and attempt < MAX_RETRIES:
+                    rejected.append((action, doc_id))
+                else:
+                    failed.setdefault(doc_id, f"not indexed: {bulk_error(result)}")
+            if not rejected:
+                break
+            retried += len(rejected)
+            time.sleep(min(MAX_BACKOFF_SECONDS, INITIAL_BACKOFF_SECONDS * 2**attempt))
+            pending = rejected
+        self._roll_back(list(failed), indices)
+        return failed, retried
+
+    def _roll_back(self, doc_ids: list[str], indices: dict[str, str]) -> None:
+        """Remove what was written of documents one of whose records failed: none stays partial."""
+        if not doc_ids:
+            return
+        for doc_id in doc_ids:
+            self.api.delete_doc(indices[DOCUMENTS], doc_id)
+        self.api.delete_by_query(
+            [indices[METRICS], indices[SOURCES]], {"terms": {"doc_id": doc_ids}}
+        )
 
     def _drop_records(self, doc_ids: list[str]) -> None:
         """Delete the metrics and original files of these documents."""
-        self.client.delete_by_query(
-            index=[self.alias(METRICS), self.alias(SOURCES)], query={"terms": {"doc_id": doc_ids}},
-            conflicts="proceed", refresh=True,
-        )  # fmt: skip
+        self.api.delete_by_query(
+            [self.alias(METRICS), self.alias(SOURCES)], {"terms": {"doc_id": doc_ids}}
+        )
 
     def delete(self, doc_id: str) -> None:
         self.ensure()
-        with translate_errors(self.url):
-            try:
-                self.client.delete(index=self.alias(DOCUMENTS), id=doc_id, refresh=True)
-            except elasticsearch.NotFoundError:
-                raise NotFoundError(
-                    f"no document with id {doc_id!r} in the store", field="id"
-                ) from None
-            self._drop_records([doc_id])
+        if not self.api.delete_doc(self.alias(DOCUMENTS), doc_id):
+            raise NotFoundError(f"no document with id {doc_id!r} in the store", field="id")
+        self._drop_records([doc_id])
 
     # --- reading -------------------------------------------------------------------------
 
     def get(self, doc_id: str) -> Document:
         self.ensure()
-        with translate_errors(self.url):
-            try:
-                found = self.client.get(index=self.alias(DOCUMENTS), id=doc_id)
-            except elasticsearch.NotFoundError:
-                raise NotFoundError(
-                    f"no document with id {doc_id!r} in the store", field="id"
-                ) from None
-        return document_from_source(found["_source"])
+        found = self.api.get_doc(self.alias(DOCUMENTS), doc_id)
+        if found is None:
+            raise NotFoundError(f"no document with id {doc_id!r} in the store", field="id")
+        return document_from_source(found)
 
     def count(self) -> int:
         self.ensure()
-        with translate_errors(self.url):
-            return int(self.client.count(index=self.alias(DOCUMENTS))["count"])
+        return self.api.count(self.alias(DOCUMENTS))
 
     def counts(self) -> StoreCounts:
         """Four count requests: each answered from the index's term statistics, not a scan."""
         self.ensure()
-
-        def count(kind: str, query: dict[str, Any] | None = None) -> int:
-            return int(self.client.count(index=self.alias(kind), query=query)["count"])
-
-        with translate_errors(self.url):
-            return StoreCounts(
-                documents=count(DOCUMENTS),
-                metrics=count(METRICS),
-                sanding=count(DOCUMENTS, {"term": {"has_sanding": True}}),
-                sources=count(SOURCES),
-            )
+        return StoreCounts(
+            documents=self.api.count(self.alias(DOCUMENTS)),
+            metrics=self.api.count(self.alias(METRICS)),
+            sanding=self.api.count(self.alias(DOCUMENTS), {"term": {"has_sanding": True}}),
+            sources=self.api.count(self.alias(SOURCES)),
+        )
 
     def _source_body(self, doc_id: str, excludes: list[str] | None) -> dict[str, Any] | None:
         """The sources index's entry of a document; NotFoundError when the document is unknown."""
         self.ensure()
-        with translate_errors(self.url):
-            try:
-                found = self.client.get(
-                    index=self.alias(SOURCES), id=doc_id, source_excludes=excludes
-                )
-            except elasticsearch.NotFoundError:
-                if not self.client.exists(index=self.alias(DOCUMENTS), id=doc_id):
-                    raise NotFoundError(
-                        f"no document with id {doc_id!r} in the store", field="id"
-                    ) from None
-                return None
-        return cast(dict[str, Any], found["_source"])
+        found = self.api.get_doc(self.alias(SOURCES), doc_id, excludes)
+        if found is None and not self.api.exists(self.alias(DOCUMENTS), doc_id):
+            raise NotFoundError(f"no document with id {doc_id!r} in the store", field="id")
+        return found
 
     def source(self, doc_id: str) -> SourceFile | None:
         body = self._source_body(doc_id, None)
@@ -348,16 +302,15 @@ class EsStore(Store):
         self.ensure()
         size = body.get("size")
         offset = int(body.get("from", 0))
-        with translate_errors(self.url):
-            if size is not None and offset + size <= MAX_WINDOW:
-                found = self.client.search(index=self.alias(kind), body=body).body
-                return _total(found), found["hits"]["hits"], found.get("aggregations", {})
-            return self._scan(kind, body, offset, size)
+        if size is not None and offset + size <= MAX_WINDOW:
+            found = self.api.search(self.alias(kind), body)
+            return _total(found), found["hits"]["hits"], found.get("aggregations", {})
+        return self._scan(kind, body, offset, size)
 
     def _scan(
         self, kind: str, body: dict[str, Any], offset: int, size: int | None
     ) -> tuple[int, list[dict[str, Any]], dict[str, Any]]:
-        pit = self.client.open_point_in_time(index=self.alias(kind), keep_alive=KEEP_ALIVE)["id"]
+        pit = self.api.open_pit(self.alias(kind), KEEP_ALIVE)
         page = {k: v for k, v in body.items() if k not in ("from", "size")}
         hits: list[dict[str, Any]] = []
         total, aggregations, after = 0, {}, None
@@ -367,7 +320,7 @@ class EsStore(Store):
                 if after is not None:
                     request["search_after"] = after
                     request.pop("aggs", None)
-                found = self.client.search(body=request).body
+                found = self.api.search_pit(request)
                 if after is None:
                     total, aggregations = _total(found), found.get("aggregations", {})
                 batch = found["hits"]["hits"]
@@ -377,7 +330,7 @@ class EsStore(Store):
                     break
                 pit, after = found.get("pit_id", pit), batch[-1]["sort"]
         finally:
-            self.client.close_point_in_time(id=pit)
+            self.api.close_pit(pit)
         end = None if size is None else offset + size
         return total, hits[offset:end], aggregations
 
@@ -424,13 +377,8 @@ class EsStore(Store):
     def _bodies(self, ids: list[str]) -> dict[str, str]:
         if not ids:
             return {}
-        with translate_errors(self.url):
-            found = self.client.mget(index=self.alias(DOCUMENTS), ids=ids, source_includes=["body"])
-        return {
-            d["_id"]: strip_separators(d["_source"]["body"])
-            for d in found["docs"]
-            if d.get("found")
-        }
+        docs = self.api.mget(self.alias(DOCUMENTS), ids, ["body"])
+        return {d["_id"]: strip_separators(d["_source"]["body"]) for d in docs if d.get("found")}
 
     def metrics(self, request: MetricRequest) -> MetricResult:
         request.validate()
@@ -443,6 +391,28 @@ class EsStore(Store):
         region = resolve_region(request.region) if request.region else None
         total, hits, _ = self._search(DOCUMENTS, sanding_body(request, region))
         return SandingResult(total=total, rows=tuple(sanding_row(h["_source"]) for h in hits))
+
+
+def bulk_error(result: dict[str, Any]) -> str:
+    """A bulk item's error as a line: its type and reason (a mapping conflict names the field)."""
+    error = result.get("error")
+    if isinstance(error, dict):
+        reason = error.get("reason", "")
+        cause = error.get("caused_by", {}).get("reason")
+        return f"{error.get('type', 'error')}: {reason}" + (f" ({cause})" if cause else "")
+    return str(error or result)
+
+
+def interrupted(
+    error: BackendUnavailableError, written: int, batch: list[Prepared]
+) -> BackendUnavailableError:
+    """The cluster went away mid-batch: say what was written and how to finish."""
+    return BackendUnavailableError(
+        f"{error.message}; {written} document(s) were written before it, the batch from "
+        f"{batch[0].document.source} on was not (each document is replaced by its id: run the "
+        "same command again to complete the batch)",
+        source=error.source,
+    )
 
 
 def _stamp() -> str:

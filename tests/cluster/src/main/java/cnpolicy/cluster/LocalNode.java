@@ -12,13 +12,15 @@ import org.opensearch.analysis.common.CommonAnalysisPlugin;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.env.Environment;
 import org.opensearch.http.HttpServerTransport;
+import org.opensearch.index.reindex.ReindexPlugin;
 import org.opensearch.node.InternalSettingsPreparer;
 import org.opensearch.node.Node;
 import org.opensearch.transport.Netty4Plugin;
 
 /**
  * One OpenSearch node in this JVM, for cnpolicy's tests: the server jar with the Netty4 HTTP
- * transport and the common analysis modules as classpath plugins, security off.
+ * transport, the common analysis and the reindex (delete by query) modules as classpath
+ * plugins, security off.
  *
  * <p>Usage: {@code java -cp ... cnpolicy.cluster.LocalNode READY_FILE key=value...}, the pairs
  * being OpenSearch settings (path.home, path.data, http.port, discovery...). Once the node has
@@ -28,7 +30,7 @@ import org.opensearch.transport.Netty4Plugin;
 public final class LocalNode extends Node {
 
     private LocalNode(Environment environment) {
-        super(environment, List.of(Netty4Plugin.class, CommonAnalysisPlugin.class), true);
+        super(environment, List.of(Netty4Plugin.class, CommonAnalysisPlugin.class, ReindexPlugin.class), true);
     }
 
     public static void main(String[] args) throws Exception {
