@@ -154,8 +154,12 @@ class EsStore(Store):
     # --- writing -------------------------------------------------------------------------
 
     def index(self, documents: Iterable[Document | Prepared]) -> IndexReport:
+        """Index (replacing by id); one refresh at the end makes the batch searchable at once."""
         self.ensure()
-        return self._load(documents, {kind: self.alias(kind) for kind in KINDS}, replace=True)
+        aliases = {kind: self.alias(kind) for kind in KINDS}
+        report = self._load(documents, aliases, replace=True)
+        self.api.refresh(list(aliases.values()))
+        return report
 
     def rebuild(self, documents: Iterable[Document | Prepared]) -> IndexReport:
         """Index everything into new indices, then point the aliases at them in one step."""
