@@ -66,7 +66,8 @@ def test_search_finds_the_same_documents_on_both(
 def test_metrics_and_compare_give_the_same_figures(
     stores: tuple[list[str], list[str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rows, indicators = [], set()
+    rows: list[list[tuple[str, int, float, str]]] = []
+    indicators: set[str] = set()
     for where in stores:
         code, out, _ = run(["metrics", "--format", "json", "--limit", "1000", *where], capsys)
         assert code == 0
@@ -119,7 +120,7 @@ def test_the_web_app_serves_the_cluster(
     from cnpolicy.api import server
 
     _sqlite, cluster = stores
-    options = {"store": None, "es": None, "opensearch": URL, "es_prefix": cluster[3],
+    options: dict[str, object] = {"store": None, "es": None, "opensearch": URL, "es_prefix": cluster[3],
                "max_upload_mb": 20, "cors_origin": [], "no_sources": False}  # fmt: skip
     monkeypatch.setenv(server.WORKER_OPTIONS, json.dumps(options))
     with TestClient(server.worker_app()) as client:
