@@ -29,4 +29,5 @@ if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then
 else
   echo "scripts/test.sh: no java or mvn; the OpenSearch tests will skip" >&2
 fi
-.venv/bin/python -m pytest -n 2 "$@"
+# --dist loadgroup: the tests of one xdist_group (the three-node fault tests) share one worker.
+.venv/bin/python -m pytest -n 2 --dist loadgroup "$@"
