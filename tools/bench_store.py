@@ -6,7 +6,9 @@ Indexes synthetic documents given as extracted records (search/synth.py; segment
 in --jobs worker processes), then times a mixed set of searches with filters, facets and snippets
 next to a bare FTS5 MATCH of the same words, on the same database in the same run. With
 --end-to-end N it also indexes N synthetic files through the whole pipeline (read, ingest,
-extract, index) and reports that rate.
+extract, index) and reports that rate. With --opensearch URL it indexes the same documents into
+SQLite and into that OpenSearch node in one run (each store's own write time measured apart from
+the shared segmentation) and times the same queries on both, with the memory each used.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cnpolicy.search.backend import Prepared, SearchRequest, prepare
+from cnpolicy.search.backend import Prepared, SearchRequest, Store, prepare
 from cnpolicy.search.query import compile_text
 from cnpolicy.search.sqlite.query import bare_expression
 from cnpolicy.search.sqlite.store import SqliteStore
@@ -283,6 +285,122 @@ def end_to_end(count: int, jobs: int, seed: int) -> dict[str, Any]:
             "documents_per_second": round(report.indexed / elapsed, 1)}  # fmt: skip
 
 
+# Documents handed to each store per call when both are indexed side by side: large enough that
+# a commit (SQLite) or a refresh (OpenSearch) per call costs little, small enough to hold.
+SIDE_BY_SIDE_BATCH = 1000
+
+
+def node_memory(url: str) -> dict[str, float]:
+    """The local OpenSearch node's peak resident memory (from /proc) and its heap now (MiB)."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"{url}/_nodes/_local/stats/jvm,process", timeout=30) as answer:
+        node = next(iter(json.load(answer)["nodes"].values()))
+    pid = None
+    with urllib.request.urlopen(f"{url}/_nodes/_local/process", timeout=30) as answer:
+        pid = next(iter(json.load(answer)["nodes"].values()))["process"]["id"]
+    peak = 0.0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            peak = int(line.split()[1]) / 1024
+    heap = node["jvm"]["mem"]
+    return {"node_peak_rss_mib": round(peak), "heap_used_mib": round(heap["heap_used_in_bytes"] / 2**20),
+            "heap_max_mib": round(heap["heap_max_in_bytes"] / 2**20)}  # fmt: skip
+
+
+def index_side_by_side(
+    stores: dict[str, Store], total: int, seed: int, jobs: int
+) -> dict[str, Any]:
+    """The same prepared documents into every store; each store's own write time apart."""
+    from itertools import islice
+
+    progress = Progress()
+    spent = dict.fromkeys(stores, 0.0)
+    indexed = dict.fromkeys(stores, 0)
+    stream = prepared_stream(total, seed, jobs, progress)
+    started = time.perf_counter()
+    while batch := list(islice(stream, SIDE_BY_SIDE_BATCH)):
+        for name, store in stores.items():
+            began = time.perf_counter()
+            indexed[name] += store.index(batch).indexed
+            spent[name] += time.perf_counter() - began
+    wall = time.perf_counter() - started
+    return {"wall_seconds": round(wall, 1), "segmentation_workers": jobs,
+            **{name: {"documents": indexed[name], "write_seconds": round(spent[name], 1),
+                      "documents_per_second": round(indexed[name] / spent[name], 1)}
+               for name in stores}}  # fmt: skip
+
+
+def time_side_by_side(
+    stores: dict[str, Store], mix: list[tuple[str, SearchRequest]]
+) -> dict[str, Any]:
+    """Median of REPEATS runs per query on each store (after a warm-up pass), and whether the
+    stores agree: the same total, and the same top hits for selective queries (≤ 10 matches)."""
+    requests = [r for _, r in mix]
+    for store in stores.values():
+        for request in requests:
+            store.search(request)
+    latency: dict[str, list[float]] = {name: [] for name in stores}
+    results: dict[str, list[Any]] = {name: [] for name in stores}
+    for request in requests:
+        for name, store in stores.items():
+            runs = []
+            for _ in range(REPEATS):
+                began = time.perf_counter()
+                result = store.search(request)
+                runs.append((time.perf_counter() - began) * 1000)
+            latency[name].append(statistics.median(runs))
+            results[name].append(result)
+    first, *others = stores
+    same_total = same_top = selective = 0
+    for i in range(len(requests)):
+        a = results[first][i]
+        rest = [results[o][i] for o in others]
+        same_total += all(r.total == a.total for r in rest)
+        if a.total <= 10:
+            selective += 1
+            same_top += all({h.id for h in r.hits} == {h.id for h in a.hits} for r in rest)
+    return {
+        "queries": len(requests),
+        **{name: {"p50_ms": round(percentile(ms, 0.5), 2), "p95_ms": round(percentile(ms, 0.95), 2)}
+           for name, ms in latency.items()},
+        "same_total": same_total,
+        "selective_queries": selective,
+        "selective_same_hits": same_top,
+    }  # fmt: skip
+
+
+def side_by_side(args: argparse.Namespace) -> dict[str, Any]:
+    from cnpolicy.search.es.store import EsStore
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(args.store) + suffix).unlink(missing_ok=True)
+    prefix = f"cnpolicy-bench-{os.getpid()}"
+    stores: dict[str, Store] = {
+        "sqlite": SqliteStore(args.store),
+        "opensearch": EsStore.connect(
+            args.opensearch, product="opensearch", prefix=prefix, replicas=0
+        ),
+    }
+    figures: dict[str, Any] = {"documents": args.documents}
+    print(f"indexing {args.documents} documents into SQLite and OpenSearch", file=sys.stderr)
+    figures["indexing"] = index_side_by_side(stores, args.documents, args.seed, args.jobs)
+    figures["indexing"]["sqlite"]["writer_peak_rss_mib"] = round(peak_mib(resource.RUSAGE_SELF))
+    figures["indexing"]["opensearch"].update(node_memory(args.opensearch))
+    figures["sqlite_store_mib"] = round(sum(Path(str(args.store) + s).stat().st_size
+                                            for s in ("", "-wal") if Path(str(args.store) + s).exists()) / 2**20)  # fmt: skip
+    print(f"timing {args.queries} queries on both", file=sys.stderr)
+    figures["search"] = time_side_by_side(stores, query_mix(args.queries, args.seed))
+    figures["search"]["opensearch"].update(node_memory(args.opensearch))
+    cluster = stores["opensearch"]
+    assert isinstance(cluster, EsStore)
+    if not args.keep:
+        cluster.drop()
+    for store in stores.values():
+        store.close()
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=100_000)
@@ -294,7 +412,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="also run N synthetic files through the whole pipeline")  # fmt: skip
     parser.add_argument("--reuse", action="store_true", help="query an existing store only")
     parser.add_argument("--json", type=Path, help="write the figures here as well")
+    parser.add_argument("--opensearch", metavar="URL",
+                        help="index and query the same corpus on this OpenSearch node too")  # fmt: skip
+    parser.add_argument("--keep", action="store_true", help="keep the OpenSearch indices")
     args = parser.parse_args(argv)
+    if args.opensearch:
+        text = json.dumps(side_by_side(args), ensure_ascii=False, indent=1)
+        print(text)
+        if args.json:
+            args.json.write_text(text + "\n", "utf-8")
+        return 0
     figures: dict[str, Any] = {"documents": args.documents, "jobs": args.jobs}
     if not args.reuse:
         for suffix in ("", "-wal", "-shm"):
