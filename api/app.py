@@ -6,7 +6,6 @@ the app never opens or closes it.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -56,7 +55,6 @@ def create_app(store: Store, *, settings: Settings | None = None) -> FastAPI:
     )
     app.state.store = store
     app.state.settings = settings
-    app.state.pipeline_lock = threading.Lock()
     templates = Jinja2Templates(directory=str(package_dir("templates")))
     templates.env.globals.update(
         mention_url=mention_url, file_size=file_size, format_value=format_value

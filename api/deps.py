@@ -1,8 +1,6 @@
-"""What every route gets from the app: the injected store, the frozen settings, the pipeline lock."""
+"""What every route gets from the app: the injected store, the frozen settings."""
 
 from __future__ import annotations
-
-import threading
 
 from fastapi import Request
 
@@ -18,8 +16,3 @@ def get_store(request: Request) -> Store:
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
-
-
-def get_pipeline_lock(request: Request) -> threading.Lock:
-    lock: threading.Lock = request.app.state.pipeline_lock
-    return lock

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -10,15 +9,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from cnpolicy.api.auth import require_token
-from cnpolicy.api.deps import get_pipeline_lock, get_settings, get_store
+from cnpolicy.api.deps import get_settings, get_store
 from cnpolicy.api.downloads import source_headers, text_headers
+from cnpolicy.api.processing import process_within_budget
 from cnpolicy.api.settings import Settings
 from cnpolicy.api.uploads import (
     FILES_FIELD,
     UPLOAD_STATUS,
     already_indexed,
     index_atomically,
-    process_uploads,
     read_uploads,
 )
 from cnpolicy.search.backend import Store
@@ -31,7 +30,6 @@ MAX_ID_CHARS = 128
 DocId = Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS, description="Document id.")]
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-LockDep = Annotated[threading.Lock, Depends(get_pipeline_lock)]
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "Malformed body or query"},
@@ -91,7 +89,6 @@ async def create_documents(
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
-    lock: LockDep,
     replace: Annotated[bool, Query(description="re-index a document already in the store")] = False,
 ) -> JSONResponse:
     """Each document comes back with its `status`: `indexed` (new), `replaced` (was in the store
@@ -100,9 +97,10 @@ async def create_documents(
     uploads = await read_uploads(
         request, max_files=settings.max_files, max_bytes=settings.max_upload_bytes
     )
-    prepared = await run_in_threadpool(
-        process_uploads, uploads, settings.options, lock, keep_sources=settings.keep_sources
-    )
+    prepared = await process_within_budget(
+        uploads, settings.options, keep_sources=settings.keep_sources,
+        seconds=settings.upload_seconds,
+    )  # fmt: skip
     known = await run_in_threadpool(already_indexed, store, prepared)
     written = [p for p in prepared if replace or p.document.id not in known]
     await run_in_threadpool(index_atomically, store, written)

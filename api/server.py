@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from cnpolicy.api.settings import TOKEN_VARIABLE, Settings, settings_from_env
-from cnpolicy.config import MAX_INPUT_BYTES, default_store
+from cnpolicy.config import MAX_INPUT_BYTES, UPLOAD_SECONDS, default_store
 from cnpolicy.errors import ConfigError
 from cnpolicy.search.sources import MAX_SOURCE_BYTES
 
@@ -61,6 +61,11 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         f"{MAX_SOURCE_BYTES // (1024 * 1024)} MB each; the text is served in their place)",
     )
     parser.add_argument(
+        "--upload-seconds", type=positive_seconds, default=UPLOAD_SECONDS, metavar="S",
+        help=f"time one upload request may spend being processed (default {UPLOAD_SECONDS:g} s); "
+        "a slower one gets 413 and nothing is stored",
+    )  # fmt: skip
+    parser.add_argument(
         "--workers",
         type=worker_count,
         default=1,
@@ -82,6 +87,16 @@ def port_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"expected a port in 0..65535, got {value}")
+    return value
+
+
+def positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
     return value
 
 
@@ -133,6 +148,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         cors_origins=tuple(args.cors_origin),
         store_label=store_label(args),
         keep_sources=not getattr(args, "no_sources", False),
+        upload_seconds=getattr(args, "upload_seconds", UPLOAD_SECONDS),
     )
 
 
@@ -206,6 +222,7 @@ def worker_options(args: argparse.Namespace) -> dict[str, Any]:
         "opensearch": args.opensearch,
         "es_prefix": args.es_prefix,
         "max_upload_mb": args.max_upload_mb,
+        "upload_seconds": args.upload_seconds,
         "cors_origin": list(args.cors_origin),
         "no_sources": bool(args.no_sources),
     }

@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cnpolicy.config import MAX_INPUT_BYTES, Options
+from cnpolicy.config import MAX_INPUT_BYTES, UPLOAD_SECONDS, Options
 from cnpolicy.errors import ConfigError
 
 # The environment variable holding the bearer token that write endpoints require when set.
@@ -43,6 +43,8 @@ class Settings:
     # Keep each uploaded file (up to search.sources.MAX_SOURCE_BYTES) as the document's original,
     # served by GET /documents/{id}/source; `cnpolicy serve --no-sources` turns it off.
     keep_sources: bool = True
+    # Seconds one upload request may spend being processed (cnpolicy.config.UPLOAD_SECONDS).
+    upload_seconds: float = UPLOAD_SECONDS
 
     def __post_init__(self) -> None:
         if self.max_upload_bytes < 1:
@@ -53,6 +55,11 @@ class Settings:
         if not 1 <= self.page_size <= MAX_PAGE_SIZE:
             raise ConfigError(
                 f"expected 1 to {MAX_PAGE_SIZE}, got {self.page_size}", field="page_size"
+            )
+        if not self.upload_seconds > 0:
+            raise ConfigError(
+                f"expected a positive number of seconds, got {self.upload_seconds}",
+                field="upload_seconds",
             )
         if self.token is not None and not self.token.strip():
             raise ConfigError("the API token is blank; unset it or give a value", field="token")
@@ -72,6 +79,7 @@ def settings_from_env(
     options: Options | None = None,
     store_label: str = "",
     keep_sources: bool = True,
+    upload_seconds: float = UPLOAD_SECONDS,
 ) -> Settings:
     """Settings with the token read from CNPOLICY_API_TOKEN (an empty value means no token)."""
     env = os.environ if environ is None else environ
@@ -83,4 +91,5 @@ def settings_from_env(
         options=options or Options(),
         store_label=store_label,
         keep_sources=keep_sources,
+        upload_seconds=upload_seconds,
     )

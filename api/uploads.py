@@ -11,7 +11,6 @@ import contextlib
 import json
 import logging
 import re
-import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -206,17 +205,17 @@ def process_upload(upload: Upload, options: Options) -> Document:
 
 
 def process_uploads(
-    uploads: list[Upload], options: Options, lock: threading.Lock, *, keep_sources: bool = True
+    uploads: list[Upload], options: Options, *, keep_sources: bool = True
 ) -> list[Prepared]:
-    """Every upload processed (in order, one at a time), or the first failure raised; each
-    uploaded file (not a JSON text) kept as its document's original when `keep_sources`."""
+    """Every upload processed (in order, one at a time, in an upload worker: api/processing.py),
+    or the first failure raised; each uploaded file (not a JSON text) kept as its document's
+    original when `keep_sources`."""
     seen = DuplicateIndex()
     found: list[tuple[Document, Upload]] = []
-    with lock:
-        for upload in uploads:
-            document = link_duplicate(process_upload(upload, options), seen)
-            assert isinstance(document, Document)
-            found.append((document, upload))
+    for upload in uploads:
+        document = link_duplicate(process_upload(upload, options), seen)
+        assert isinstance(document, Document)
+        found.append((document, upload))
     return [
         prepare(document, source=kept_source(upload, document) if keep_sources else None)
         for document, upload in found

@@ -27,6 +27,14 @@ MAX_PDF_PAGES = 2000
 MAX_INFLATED_BYTES = 200 * 1024 * 1024
 # …and at most 100× its compressed size: Word's XML compresses 5–20×, zip bombs 1,000× and more.
 MAX_INFLATE_RATIO = 100
+# Seconds one upload request may spend being processed on the server (all its files): the largest
+# text the budgets admit (MAX_TEXT_CHARS) takes ~175 s here (114,000 characters/s measured on the
+# provincial work reports, machine shared), so any admitted file gets through on a loaded machine,
+# and no request holds a worker longer. `cnpolicy serve --upload-seconds` changes it.
+UPLOAD_SECONDS = 300.0
+# Processes that handle uploads beside the server's event loop: two, so one slow document holds
+# one of them while other uploads go through the other; each holds the pipeline (~300 MB).
+UPLOAD_WORKERS = 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,16 @@ class CnpolicyError(Exception):
         where = self.source or self.field
         return f"{where}: {self.message}" if where else self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled whole (message, source, field): errors cross from worker processes."""
+        return (_restore, (type(self), self.message, self.source, self.field))
+
+
+def _restore(
+    kind: type[CnpolicyError], message: str, source: str | None, field: str | None
+) -> CnpolicyError:
+    return kind(message, source=source, field=field)
+
 
 # --- reading input -------------------------------------------------------------------------
 
@@ -54,6 +64,10 @@ class CorruptFileError(IngestError):
 class TooLargeError(IngestError):
     """Input over a budget checked before the work (bytes, characters, PDF pages, a DOCX part's
     inflated size or ratio); the message names the limit and the option that raises it."""
+
+
+class TimeBudgetError(TooLargeError):
+    """Processing went over its time budget (an upload on the server); nothing was stored."""
 
 
 class FileTooLargeError(TooLargeError):

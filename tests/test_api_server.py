@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -139,6 +140,54 @@ def test_worker_processes_share_the_store(tmp_path: Path) -> None:
         for _ in range(6):
             assert httpx.get(f"{base}/documents/{doc_id}", timeout=10).status_code == 200
             assert httpx.get(f"{base}/health", timeout=10).json()["documents"] == before + 1
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+# The time budget of one upload in the head-of-line test: long enough for a short text on a
+# loaded machine (~0.1 s here), far shorter than the slow text's processing (~9 s here).
+UPLOAD_BUDGET = 3.0
+
+
+def post_text(base: str, name: str, text: str) -> httpx.Response:
+    files = {"files": (name, text.encode("utf-8"), "text/plain")}
+    return httpx.post(f"{base}/documents", files=files, timeout=START_TIMEOUT * 2)
+
+
+@pytest.mark.slow
+def test_a_slow_upload_never_holds_up_another_beyond_the_budget(tmp_path: Path) -> None:
+    """A slow document gets 413 at its budget and stores nothing; a small upload sent meanwhile
+    is answered within the budget (it is processed in the other upload worker)."""
+    from cnpolicy.search.synth import document_at
+
+    store_path = tmp_path / "s.db"
+    filled_store(store_path).close()
+    port = free_port()
+    server = serve(store_path, port, "--upload-seconds", str(UPLOAD_BUDGET))
+    base = f"http://127.0.0.1:{port}"
+    slow_text = "\n".join(document_at(i).text for i in range(400))  # ~1 M characters
+    try:
+        assert wait_for_health(port, server) is not None
+        warm = post_text(base, "warm.txt", "江州市机构改革综述\n江州市精简机构9个。")
+        assert warm.status_code == 201, warm.text  # both workers are up and warm now
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            started = time.monotonic()
+            slow = pool.submit(post_text, base, "slow.txt", slow_text)
+            time.sleep(0.5)
+            quick_started = time.monotonic()
+            quick = post_text(base, "quick.txt", "柳州市机构改革综述\n柳州市下划编制260名。")
+            quick_seconds = time.monotonic() - quick_started
+            slow_answer = slow.result()
+            slow_seconds = time.monotonic() - started
+        assert quick.status_code == 201, quick.text
+        assert quick_seconds < UPLOAD_BUDGET
+        assert slow_answer.status_code == 413, slow_answer.text
+        assert f"longer than the {UPLOAD_BUDGET:g} s" in slow_answer.text
+        assert "slow.txt" in slow_answer.text
+        assert UPLOAD_BUDGET <= slow_seconds < UPLOAD_BUDGET + START_TIMEOUT / 2
+        health = httpx.get(f"{base}/health", timeout=10).json()
+        assert health["documents"] == len(sample_documents()) + 2  # warm and quick, not slow
     finally:
         server.terminate()
         server.wait(timeout=30)
