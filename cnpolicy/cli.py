@@ -21,6 +21,7 @@ from cnpolicy.config import (
     MAX_INPUT_BYTES,
     MAX_PDF_PAGES,
     MAX_TEXT_CHARS,
+    MAX_WORKER_MB,
     ExtractOptions,
     IngestOptions,
     Options,
@@ -176,6 +177,7 @@ def add_extract_arguments(parser: argparse.ArgumentParser) -> None:
         "table: a summary table",
     )
     parser.add_argument("--jobs", type=positive_int, default=1, help="worker processes")
+    add_worker_memory_argument(parser)
     parser.add_argument("--no-entities", action="store_true", help="skip entity extraction")
     parser.add_argument("--no-metrics", action="store_true", help="skip metric extraction")
     parser.add_argument(
@@ -215,6 +217,14 @@ def add_budget_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def add_worker_memory_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-worker-mb", type=positive_int, default=MAX_WORKER_MB, metavar="MB",
+        help="replace a worker process whose memory passes this after a file "
+        f"(default {MAX_WORKER_MB}; with --jobs 2 or more)",
+    )  # fmt: skip
+
+
 def ingest_options_from(args: argparse.Namespace) -> IngestOptions:
     defaults = IngestOptions()
     max_mb = getattr(args, "max_mb", None)
@@ -238,6 +248,7 @@ def options_from(args: argparse.Namespace) -> Options:
             neural_model=getattr(args, "neural_model", None),
         ),
         jobs=getattr(args, "jobs", 1),
+        max_worker_mb=getattr(args, "max_worker_mb", None) or MAX_WORKER_MB,
     )
 
 

@@ -27,6 +27,11 @@ MAX_PDF_PAGES = 2000
 MAX_INFLATED_BYTES = 200 * 1024 * 1024
 # …and at most 100× its compressed size: Word's XML compresses 5–20×, zip bombs 1,000× and more.
 MAX_INFLATE_RATIO = 100
+# Resident memory (MiB) past which a batch's worker process is replaced by a fresh one: a worker
+# holds ~0.9 GB once the pipeline is loaded and ~1.2 GB after a 10 M-character text (README's
+# memory table), so 2 GB lets every file the budgets admit through while memory a long batch
+# leaves behind (allocator fragmentation, caches) can never grow past it. `--max-worker-mb`.
+MAX_WORKER_MB = 2048
 # Seconds one upload request may spend being processed on the server (all its files): the largest
 # text the budgets admit (MAX_TEXT_CHARS) takes ~175 s here (114,000 characters/s measured on the
 # provincial work reports, machine shared), so any admitted file gets through on a loaded machine,
@@ -62,6 +67,8 @@ class Options:
     ingest: IngestOptions = field(default_factory=IngestOptions)
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     jobs: int = 1
+    # A worker process whose resident memory passes this (MiB) after a file is replaced.
+    max_worker_mb: int = MAX_WORKER_MB
 
 
 def default_store() -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import resource
 import signal
 import sys
 from collections import deque
@@ -54,10 +55,13 @@ Result = Document | Failure
 
 @dataclass(frozen=True, slots=True)
 class Processed:
-    """A file's result and the bytes it was read from (None for a failure, or when not kept)."""
+    """A file's result and the bytes it was read from (None for a failure, or when not kept);
+    in a batch with workers, the worker's pid and resident memory (MiB) once it was done."""
 
     result: Result
     data: bytes | None = None
+    worker_pid: int = 0
+    worker_mb: float = 0.0
 
 
 def iter_sources(paths: Iterable[str | Path]) -> list[Path]:
@@ -145,9 +149,20 @@ def process_keeping(source: str, options: Options, *, keep_up_to: int) -> Proces
     return Processed(document, data if len(data) <= keep_up_to else None)
 
 
+def resident_mb() -> float:
+    """This process's resident memory now (MiB), from /proc; its peak where there is no /proc."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _process_job(job: tuple[str, Options, int]) -> Processed:
     source, options, keep_up_to = job
-    return process_keeping(source, options, keep_up_to=keep_up_to)
+    processed = process_keeping(source, options, keep_up_to=keep_up_to)
+    return replace(processed, worker_pid=os.getpid(), worker_mb=resident_mb())
 
 
 def link_duplicate(result: Result, index: DuplicateIndex) -> Result:
@@ -170,6 +185,28 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def run_in_workers(jobs: list[tuple[str, Options, int]], options: Options) -> Iterator[Processed]:
+    """Jobs run by `options.jobs` processes, results in input order with at most jobs × 4 in
+    flight. A worker whose memory passes `options.max_worker_mb` after a file gets the pool
+    replaced: nothing more is sent, what is in flight is collected, fresh workers take the rest."""
+    window = options.jobs * IN_FLIGHT_PER_WORKER
+    remaining = deque(jobs)
+    while remaining:
+        with ProcessPoolExecutor(
+            max_workers=options.jobs, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
+            pending: deque[Future[Processed]] = deque()
+            recycle = False
+            while remaining or pending:
+                while remaining and not recycle and len(pending) < window:
+                    pending.append(pool.submit(_process_job, remaining.popleft()))
+                if not pending:
+                    break
+                processed = pending.popleft().result()
+                recycle = recycle or processed.worker_mb > options.max_worker_mb
+                yield processed
+
+
 def run_batch(
     paths: Iterable[str | Path], options: Options, *, index: DuplicateIndex | None = None
 ) -> Iterator[Result]:
@@ -190,19 +227,8 @@ def run_batch_with_bytes(
     jobs = [(str(p), options, keep_up_to) for p in paths]
     seen = index if index is not None else DuplicateIndex()
     if options.jobs > 1 and len(jobs) > 1:
-        window = options.jobs * IN_FLIGHT_PER_WORKER
-        with ProcessPoolExecutor(
-            max_workers=options.jobs, initializer=die_with_parent, initargs=(os.getpid(),)
-        ) as pool:
-            pending: deque[Future[Processed]] = deque()
-            for job in jobs:
-                pending.append(pool.submit(_process_job, job))
-                if len(pending) >= window:
-                    processed = pending.popleft().result()
-                    yield replace(processed, result=link_duplicate(processed.result, seen))
-            while pending:
-                processed = pending.popleft().result()
-                yield replace(processed, result=link_duplicate(processed.result, seen))
+        for processed in run_in_workers(jobs, options):
+            yield replace(processed, result=link_duplicate(processed.result, seen))
     else:
         for job in jobs:
             processed = _process_job(job)

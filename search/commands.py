@@ -150,11 +150,12 @@ def format_argument(parser: argparse.ArgumentParser, choices: tuple[str, ...]) -
 
 
 def add_index_arguments(parser: argparse.ArgumentParser) -> None:
-    from cnpolicy.cli import MB, add_budget_arguments, positive_int
+    from cnpolicy.cli import MB, add_budget_arguments, add_worker_memory_argument, positive_int
 
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
     add_store_arguments(parser)
     parser.add_argument("--jobs", type=positive_int, default=1, help="worker processes")
+    add_worker_memory_argument(parser)
     parser.add_argument("--no-entities", action="store_true", help="skip entity extraction")
     parser.add_argument("--no-metrics", action="store_true", help="skip metric extraction")
     parser.add_argument(

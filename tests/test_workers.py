@@ -74,3 +74,53 @@ def test_killing_the_parent_ends_its_workers(tmp_path: Path) -> None:
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+# The ceiling a folder batch is held to in the test below: a worker with the pipeline loaded holds
+# ~0.9 GB (README's memory table); 30 files of ~100 KB add little to that.
+BATCH_CEILING_MB = 1500
+
+
+def write_folder(folder: Path, count: int, repeat: int) -> list[Path]:
+    from cnpolicy.search.synth import document_at
+
+    folder.mkdir()
+    paths = []
+    for i in range(count):
+        path = folder / f"{i:03d}.txt"
+        path.write_text(document_at(i, seed=5).text * repeat, "utf-8")
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.slow
+def test_a_folder_batch_stays_under_the_worker_ceiling(tmp_path: Path) -> None:
+    from cnpolicy.config import ExtractOptions, Options
+    from cnpolicy.pipeline import run_batch_with_bytes
+    from cnpolicy.records import Document
+
+    paths = write_folder(tmp_path / "batch", 30, repeat=40)  # ~100 KB of text each
+    options = Options(extract=ExtractOptions(entities=False), jobs=2,
+                      max_worker_mb=BATCH_CEILING_MB)  # fmt: skip
+    results = list(run_batch_with_bytes(paths, options, keep_up_to=0))
+    assert [Path(r.result.source).name for r in results] == [p.name for p in paths]
+    assert all(isinstance(r.result, Document) for r in results)
+    assert all(0 < r.worker_mb < BATCH_CEILING_MB for r in results)
+
+
+@pytest.mark.slow
+def test_a_worker_over_the_ceiling_is_replaced_and_the_batch_goes_on(tmp_path: Path) -> None:
+    from cnpolicy.config import ExtractOptions, Options
+    from cnpolicy.pipeline import IN_FLIGHT_PER_WORKER, run_batch_with_bytes
+    from cnpolicy.records import Document
+
+    paths = write_folder(tmp_path / "batch", 20, repeat=1)
+    # A ceiling every worker passes after its first file: each pool is replaced once what it
+    # has in flight (at most jobs × IN_FLIGHT_PER_WORKER files) is collected.
+    options = Options(extract=ExtractOptions(entities=False, metrics=False), jobs=2,
+                      max_worker_mb=1)  # fmt: skip
+    results = list(run_batch_with_bytes(paths, options, keep_up_to=0))
+    assert [Path(r.result.source).name for r in results] == [p.name for p in paths]
+    assert all(isinstance(r.result, Document) for r in results)
+    pools = -(-len(paths) // (options.jobs * IN_FLIGHT_PER_WORKER))
+    assert len({r.worker_pid for r in results}) > pools  # more workers than one pool's two
