@@ -341,3 +341,32 @@ def test_pages_run_under_the_content_security_policy(page: Page, base_url: str, 
     assert answer is not None and "script-src 'self'" in answer.headers["content-security-policy"]
     page.wait_for_load_state("networkidle")
     assert not violations, violations
+
+
+# Every page a researcher meets, with content (a search with hits, a document with figures and a
+# 三定 record, a comparison, the 三定 table), empty (no hits), and an error page.
+AXE_PAGES = (
+    "/", "/ui/search?q=机构改革", "/ui/search?q=不存在的词语组合", "/ui/compare",
+    "/ui/compare?indicator=" + SENT_DOWN, "/ui/upload", "/ui/sanding", "/docs",
+    "/ui/documents/" + sample_documents()[0].id, "/ui/documents/" + sample_documents()[-1].id,
+    "/ui/documents/0000000000000000",
+)  # fmt: skip
+# axe-core's impacts that fail the check; moderate and minor findings are reported, not failed.
+AXE_FAILING_IMPACTS = frozenset({"serious", "critical"})
+
+
+@pytest.mark.parametrize("path", AXE_PAGES)
+def test_pages_pass_the_axe_accessibility_check(page: Page, base_url: str, path: str) -> None:
+    """axe-core (bundled with axe-playwright-python, nothing fetched) on every page: no serious or
+    critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(f"{base_url}{path}")
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page)
+    failing = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in AXE_FAILING_IMPACTS
+    ]
+    assert not failing, failing
