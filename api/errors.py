@@ -1,6 +1,7 @@
 """Errors become HTTP responses here and only here: cnpolicy's exception tree → status codes.
 
-Every error answer is `{"error": {"status", "type", "message", "field", "source"}}` (JSON), or
+Every error answer is `{"error": {"status", "type", "message", "message_zh", "field", "source"}}`
+(JSON: `message` in English, naming what went wrong; `message_zh` the Chinese sentence for its type), or
 the error page for the web interface; nothing the client sends produces a 500.
 """
 
@@ -15,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cnpolicy.api.labels import chinese_message
 from cnpolicy.errors import (
     BackendUnavailableError,
     CnpolicyError,
@@ -103,6 +105,7 @@ def error_body(
         "status": status,
         "type": kind,
         "message": message,
+        "message_zh": chinese_message(kind, status),
         "field": field,
         "source": source,
     }

@@ -5,16 +5,14 @@ The routes in routes_web.py call these and hand the results to the Jinja templat
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
 
 from cnpolicy.api.highlight import APPROX_WORDS, Bar, mention_id, readable_amount, scale_bars
+from cnpolicy.api.labels import labels
 from cnpolicy.api.params import SearchParams
 from cnpolicy.search.backend import RELEVANCE
 from cnpolicy.search.compare import Comparison
@@ -26,13 +24,6 @@ PAGER_WINDOW = 2
 MAX_PAGE = 500
 # The search parameters a facet sets, by facet name.
 FACET_PARAMS = {"region": "region", "year": "year", "doc_type": "type", "publisher": "publisher"}
-
-
-@lru_cache(maxsize=1)
-def labels() -> dict[str, dict[str, str]]:
-    text = resources.files("cnpolicy.api").joinpath("templates").joinpath("labels.json")
-    data: dict[str, dict[str, str]] = json.loads(text.read_text("utf-8"))
-    return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
 def query_string(values: Mapping[str, Any]) -> str:

@@ -16,6 +16,7 @@ from cnpolicy.api.deps import get_settings, get_store
 from cnpolicy.api.docs_page import operations
 from cnpolicy.api.errors import status_for
 from cnpolicy.api.highlight import focus_mark, render_segments, safe_snippet, segment_text
+from cnpolicy.api.labels import labels
 from cnpolicy.api.pages import (
     MAX_PAGE,
     comparison_charts,
@@ -23,7 +24,6 @@ from cnpolicy.api.pages import (
     facet_groups,
     indicator_choices,
     indicator_suggestions,
-    labels,
     metric_lines,
     outline,
     pager,

@@ -52,6 +52,8 @@ def error_of(response: Response) -> dict[str, object]:
     error: dict[str, object] = body["error"]
     assert error["status"] == response.status_code
     assert error["message"]
+    # …and a Chinese sentence for its type (the upload page shows both).
+    assert any("\u4e00" <= c <= "\u9fff" for c in str(error["message_zh"]))
     return error
 
 

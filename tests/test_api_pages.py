@@ -402,3 +402,14 @@ def test_the_sanding_page_lists_departments_by_place(client: ApiClient) -> None:
     assert '<a href="/ui/sanding" aria-current="page">' in page.text
     empty = client.get("/ui/sanding", params={"region": "北京市"})
     assert 'id="no-sanding"' in empty.text and "try without them" in empty.text
+
+
+def test_error_pages_say_what_went_wrong_in_chinese_and_english(client: ApiClient) -> None:
+    """A 422 on a page is a readable Chinese sentence with the English message, not a regex."""
+    document = sample_documents()[0]
+    bad = client.get(f"/ui/documents/{document.id}", params={"start": -1})
+    assert bad.status_code == 422
+    assert "参数有误" in bad.text and 'lang="en"' in bad.text
+    assert "^" not in bad.text.split("<main", 1)[-1].split("</main>")[0]  # no raw pattern shown
+    missing = client.get("/ui/documents/0000000000000000")
+    assert missing.status_code == 404 and "找不到这篇文档" in missing.text

@@ -247,6 +247,10 @@ def test_upload_shows_progress_and_per_file_results(page: Page, tmp_path: Path) 
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
     with running_server(create_app(store)) as url:
         page.goto(f"{url}/ui/upload")
+        # Submitting with no file says so, and sends nothing.
+        page.click("#upload-button")
+        assert "请先选择文件" in page.inner_text("#upload-note")
+        assert page.locator(".upload-item").count() == 0
         page.set_input_files("#files", [str(good), str(bad)])
         page.click("#upload-button")
         page.wait_for_selector(".upload-item.ok a", timeout=UPLOAD_TIMEOUT_MS)
@@ -254,7 +258,10 @@ def test_upload_shows_progress_and_per_file_results(page: Page, tmp_path: Path) 
         items = page.locator(".upload-item")
         assert items.count() == 2
         assert "picture.txt" in page.inner_text(".upload-item.failed")
-        assert "(415)" in page.inner_text(".upload-item.failed .status")
+        failed = page.inner_text(".upload-item.failed .status")
+        assert "(415)" in failed
+        assert "不支持的文件格式" in failed and "picture.txt" not in failed.split("(415)")[1]
+        assert "expected" in failed or "format" in failed  # the English message too
         assert page.locator(".upload-item.ok progress").get_attribute("value") == "100"
         assert store.count() == before + 1
         # The same file again: reported as already in the library, nothing written twice.

@@ -9,6 +9,7 @@
   var zone = document.getElementById("dropzone");
   var list = document.getElementById("uploads");
   var button = document.getElementById("upload-button");
+  var note = document.getElementById("upload-note");
   var tokenInput = document.getElementById("token");
   if (!form || !input || !list) { return; }
 
@@ -92,7 +93,9 @@
         if (xhr.status >= 200 && xhr.status < 300 && payload) {
           succeed(view, payload);
         } else {
-          var message = payload && payload.error ? payload.error.message : "HTTP " + xhr.status;
+          var error = payload && payload.error;
+          var message = error ? (error.message_zh ? error.message_zh + " " : "") + error.message
+            : "HTTP " + xhr.status;
           fail(view, message + " (" + xhr.status + ")");
         }
         resolve();
@@ -103,7 +106,12 @@
   }
 
   function uploadAll(files) {
-    if (!files.length) { return; }
+    note.textContent = "";
+    if (!files || !files.length) {
+      note.textContent = "请先选择文件。Choose at least one file first.";
+      input.focus();
+      return;
+    }
     if (tokenInput) { sessionStorage.setItem("cnpolicy-token", tokenInput.value.trim()); }
     button.disabled = true;
     var views = Array.prototype.map.call(files, addRow);
