@@ -382,6 +382,23 @@ class OrgRules:
             self._normalized[key] = self._normalize(name, context)
         return self._normalized[key]
 
+    def query_forms(self, text: str) -> tuple[str, ...]:
+        """What a partial issuer name typed as a filter matches: the text as written, and with
+        an abbreviation at its end spelled out after what precedes it (编办 → 委机构编制委员会办公室,
+        市委编办 → 市委机构编制委员会办公室, 市政府 → 市人民政府, 中编办 → its full name)."""
+        if text in self.national:
+            return (text, self.national[text])
+        forms = [text]
+        for short, template in sorted(self.exact.items(), key=lambda kv: -len(kv[0])):
+            if text.endswith(short):
+                forms.append(text[: -len(short)] + template.split("{place}")[-1])
+                break
+        for short, template in self.prefix:
+            if text.endswith(short):
+                forms.append(text[: -len(short)] + template.split("{place}")[-1])
+                break
+        return tuple(dict.fromkeys(form for form in forms if form))
+
     def _normalize(self, name: str, context: PlaceContext) -> str | None:
         if name in self.national:
             return self.national[name]
@@ -466,6 +483,11 @@ def load_org_rules() -> OrgRules:
         read_json(ABBREVIATIONS_FILE),
         load_gazetteer(),
     )
+
+
+def issuer_query_forms(text: str) -> tuple[str, ...]:
+    """The strings a publisher filter looks for in names as written and in full (OrgRules)."""
+    return load_org_rules().query_forms(text.strip()) if text.strip() else ()
 
 
 def issuer_name(publisher: str | None, region: Region | None) -> str | None:

@@ -77,7 +77,7 @@ def test_filters_become_tag_groups() -> None:
     filters = build_filters(request, resolve_region("广东省"), (2015, 2020))
     assert filters == Filters(
         tag_groups=(("rc44",), ("y2018", "y2019", "y2020"), (text_tag("t", "notice"),)),
-        excluded_tags=("dup",), publisher="湛江日报",
+        excluded_tags=("dup",), publisher=("湛江日报",),
     )  # fmt: skip
     assert filters.needs_join
 
@@ -85,8 +85,10 @@ def test_filters_become_tag_groups() -> None:
 def test_publisher_is_a_contains_match_on_the_name_as_written_or_in_full() -> None:
     filters = build_filters(SearchRequest(publisher=" 编办 "), None, None)
     sql, params = candidates_sql("E", filters)
-    assert "(instr(d.publisher, ?) > 0 OR instr(d.publisher_name, ?) > 0)" in sql
-    assert params == ["E", "编办", "编办"]
+    either = "instr(d.publisher, ?) > 0 OR instr(d.publisher_name, ?) > 0"
+    assert f"({either} OR {either})" in sql
+    spelled = "委机构编制委员会办公室"  # the abbreviation spelled out, as full names hold it
+    assert params == ["E", "编办", "编办", spelled, spelled]
 
 
 def test_a_year_range_outside_the_store_selects_nothing() -> None:

@@ -544,3 +544,22 @@ def test_document_number_dates_and_address_are_kept_and_filter(empty_store: Stor
     assert ids(empty_store.search(in_2023)) == [first.id]
     later = empty_store.search(SearchRequest(text="通知", effective_from="2021-01-01", limit=5))
     assert sorted(ids(later)) == sorted([first.id, second.id])
+
+
+def test_a_publisher_filter_spells_out_abbreviations(empty_store: Store) -> None:
+    """编办, 市委编办 and 市政府 as typed find the bodies' full names (and the short ones)."""
+    office = document("关于调整机构编制的通知。", source="pub/office.txt", title="通知",
+                      publisher="中共江州市委机构编制委员会办公室")  # fmt: skip
+    county = document("关于调整县级机构编制的通知。", source="pub/county.txt", title="通知",
+                      publisher="中共江州县委机构编制委员会办公室")  # fmt: skip
+    government = document("关于调整机构的通知。", source="pub/gov.txt", title="通知",
+                          publisher="江州市人民政府")  # fmt: skip
+    empty_store.index([office, county, government])
+
+    def found(publisher: str) -> set[str]:
+        return set(ids(empty_store.search(SearchRequest(text="通知", publisher=publisher))))
+
+    assert found("编办") == {office.id, county.id}
+    assert found("市委编办") == {office.id}
+    assert found("市政府") == {government.id}
+    assert found("中编办") == set()

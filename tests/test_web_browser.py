@@ -377,3 +377,53 @@ def test_pages_pass_the_axe_accessibility_check(page: Page, base_url: str, path:
         if v["impact"] in AXE_FAILING_IMPACTS
     ]
     assert not failing, failing
+
+
+def test_a_researcher_finds_narrows_sorts_and_cites_without_the_docs(
+    page: Page, tmp_path: Path
+) -> None:
+    """Issue 14's path, by the page's own controls only: every document mentioning 机构改革
+    (compounds included), one issuer by a partial name, newest first, a province's 三定 table,
+    and a document cited by its number and dates."""
+    from cnpolicy.search.sqlite.store import SqliteStore
+    from tests.test_store_backend import document
+
+    notice = document(
+        "关于印发《江州市机构改革方案》的通知\n各区县：现将方案印发给你们，请认真贯彻执行。",
+        source="notices/jiangzhou-plan.txt", title="关于印发《江州市机构改革方案》的通知",
+        date="2022-03-01", publisher="中共江州市委机构编制委员会办公室", doc_type="notice",
+        doc_number="江编办发〔2022〕3号", dates={"written": "2022-02-20", "effective": "2022-03-01"},
+    )  # fmt: skip
+    store = SqliteStore(tmp_path / "path.db")
+    store.index([*sample_documents(), notice])
+    with running_server(create_app(store)) as url:
+        page.goto(f"{url}/ui/search")
+        page.fill("input[name=q]", "机构改革")
+        page.click("#search-form button[type=submit]")
+        titles = page.locator("article.hit h3 a").all_inner_texts()
+        assert "关于印发《江州市机构改革方案》的通知" in titles  # found inside the compound
+        everything = int(page.inner_text("#result-count strong"))
+        # One issuer by a partial, abbreviated name (its documents carry the full name).
+        page.fill("input[name=publisher]", "江州市委编办")
+        page.click("#search-form button[type=submit]")
+        narrowed = int(page.inner_text("#result-count strong"))
+        assert narrowed == 1 < everything
+        assert page.locator("article.hit h3 a").all_inner_texts() == [notice.title]
+        page.fill("input[name=publisher]", "编办")  # every establishment office
+        page.click("#search-form button[type=submit]")
+        page.select_option("#sort", "newest")
+        page.click("#search-form button[type=submit]")
+        dates = [d for d in page.locator("article.hit .meta").all_inner_texts()]
+        years = [int(m) for d in dates for m in re.findall(r"(\d{4})-\d\d-\d\d", d)[:1]]
+        assert years == sorted(years, reverse=True) and years
+        page.click("article.hit h3 a >> text=江州市机构改革方案")
+        assert page.inner_text("#doc-number") == "江编办发〔2022〕3号"
+        assert page.inner_text("#date-effective") == "2022-03-01"
+        assert page.inner_text("#date-written") == "2022-02-20"
+        page.click("nav >> text=三定")
+        page.fill("#region", "广东省")
+        page.click("#sanding-form button[type=submit]")
+        rows = page.locator("#sanding-table tbody tr")
+        assert rows.count() >= 1
+        assert "湛江" in page.inner_text("#sanding-table")
+    store.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from cnpolicy.extract.abbreviations import issuer_query_forms
 from cnpolicy.search.backend import (
     FACET_SIZE,
     OLDEST,
@@ -102,10 +103,12 @@ def search_filters(request: SearchRequest, region: RegionFilter | None) -> list[
     effective = range_query("effective_date", request.effective_from, request.effective_to)
     if effective is not None:
         filters.append(effective)
-    publisher = request.publisher.strip() if request.publisher else ""
-    if publisher:
+    forms = issuer_query_forms(request.publisher) if request.publisher else ()
+    if forms:
         filters.append(
-            any_of([contains("publisher", publisher), contains("publisher_name", publisher)])
+            any_of(
+                [contains(name, form) for form in forms for name in ("publisher", "publisher_name")]
+            )
         )
     return filters
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cnpolicy.extract.abbreviations import issuer_query_forms
 from cnpolicy.records import Document
 from cnpolicy.search.backend import (
     MetricRequest,
@@ -98,8 +99,9 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     excluded_tags: tuple[str, ...] = field(default_factory=tuple)
-    # A part of the publisher's name as written or in full (a contains match, on the join).
-    publisher: str | None = None
+    # Parts of the publisher's name, as typed and spelled out (extract.abbreviations
+    # issuer_query_forms); a contains match of any of them, as written or in full, on the join.
+    publisher: tuple[str, ...] = ()
     doc_number: str | None = None
     effective_from: str | None = None
     effective_to: str | None = None
@@ -108,7 +110,7 @@ class Filters:
     def needs_join(self) -> bool:
         return any(
             value is not None
-            for value in (self.date_from, self.date_to, self.publisher, self.doc_number,
+            for value in (self.date_from, self.date_to, self.publisher or None, self.doc_number,
                           self.effective_from, self.effective_to)
         )  # fmt: skip
 
@@ -148,10 +150,10 @@ def build_filters(
     if request.doc_type:
         groups.append((text_tag("t", request.doc_type),))
     excluded = (DUPLICATE_TAG,) if request.collapse_duplicates else ()
-    publisher = request.publisher.strip() if request.publisher else None
+    publisher = issuer_query_forms(request.publisher) if request.publisher else ()
     number = request.doc_number.strip() if request.doc_number else None
     return Filters(
-        tuple(groups), request.date_from, request.date_to, excluded, publisher or None,
+        tuple(groups), request.date_from, request.date_to, excluded, publisher,
         number or None, request.effective_from, request.effective_to,
     )  # fmt: skip
 
@@ -194,8 +196,9 @@ def _date_clause(filters: Filters) -> tuple[str, list[Any]]:
         clauses.append("d.date <= ?")
         params.append(filters.date_to)
     if filters.publisher:
-        clauses.append("(instr(d.publisher, ?) > 0 OR instr(d.publisher_name, ?) > 0)")
-        params.extend([filters.publisher, filters.publisher])
+        either = "instr(d.publisher, ?) > 0 OR instr(d.publisher_name, ?) > 0"
+        clauses.append("(" + " OR ".join([either] * len(filters.publisher)) + ")")
+        params.extend(form for form in filters.publisher for _ in range(2))
     if filters.doc_number:
         clauses.append("instr(d.doc_number, ?) > 0")
         params.append(filters.doc_number)
