@@ -64,7 +64,10 @@ start() {
       discovery=("discovery.seed_hosts=$(IFS=,; echo "${seeds[*]}")"
         "cluster.initial_cluster_manager_nodes=$(IFS=,; echo "${names[*]}")")
     fi
-    java -Xms"$heap" -Xmx"$heap" -XX:+UseSerialGC -Dlog4j2.disable.jmx=true \
+    # G1 (Java's default collector): OpenSearch's parent circuit breaker reads the heap's real
+    # use, which only a concurrent collector keeps near the live data; with SerialGC a 1 GB node
+    # tripped it (429) at ~55,000 documents in tools/bench_store.py.
+    java -Xms"$heap" -Xmx"$heap" -Dlog4j2.disable.jmx=true \
       -cp "$project/target/classes:$(cat "$project/target/classpath.txt")" \
       cnpolicy.cluster.LocalNode "$node/url" \
       "cluster.name=$cluster" "node.name=node-$i" \
