@@ -95,6 +95,49 @@ class FacetValue:
     active: bool
 
 
+# The filters a page without results offers to drop, by URL name, with their labels.
+DROPPABLE_FILTERS = {
+    "region": "地区 region", "year": "年份 year", "type": "类型 type",
+    "publisher": "发布机构 publisher", "date_from": "起始日期 from", "date_to": "截止日期 to",
+    "doc_number": "发文字号 number", "effective": "施行日期 effective",
+}  # fmt: skip
+# Places and types a page without results names from what the library holds (the most frequent).
+HOLDINGS_SHOWN = 8
+
+
+@dataclass(frozen=True, slots=True)
+class DroppedFilter:
+    """A link that repeats the search without one of its filters."""
+
+    label: str
+    value: str
+    url: str
+
+
+def dropped_filters(params: SearchParams) -> list[DroppedFilter]:
+    """For a search with no result: each active filter, with the search without it."""
+    current = search_values(params)
+    return [DroppedFilter(label, str(current[name]), search_url(params, **{name: None}))
+            for name, label in DROPPABLE_FILTERS.items() if current.get(name)]  # fmt: skip
+
+
+def library_holdings(facets: Mapping[str, Mapping[str, int]]) -> list[tuple[str, str]]:
+    """What the library holds, from an unfiltered search's facets: places, years, types."""
+    names = labels()
+    held: list[tuple[str, str]] = []
+    places = list(facets.get("region") or {})[:HOLDINGS_SHOWN]
+    if places:
+        held.append((names["facets"]["region"], "、".join(places)))
+    years = sorted(int(y) for y in (facets.get("year") or {}) if y.isdigit())
+    if years:
+        span = f"{years[0]}–{years[-1]}" if years[0] != years[-1] else str(years[0])
+        held.append((names["facets"]["year"], span))
+    types = [names["doc_types"].get(t, t) for t in (facets.get("doc_type") or {})]
+    if types:
+        held.append((names["facets"]["doc_type"], "、".join(types[:HOLDINGS_SHOWN])))
+    return held
+
+
 def facet_groups(
     facets: Mapping[str, Mapping[str, int]], params: SearchParams
 ) -> list[tuple[str, list[FacetValue]]]:

@@ -20,10 +20,12 @@ from cnpolicy.api.labels import labels
 from cnpolicy.api.pages import (
     MAX_PAGE,
     comparison_charts,
+    dropped_filters,
     export_url,
     facet_groups,
     indicator_choices,
     indicator_suggestions,
+    library_holdings,
     metric_lines,
     outline,
     pager,
@@ -41,7 +43,7 @@ from cnpolicy.api.params import (
 from cnpolicy.api.routes_documents import DocId
 from cnpolicy.api.settings import Settings
 from cnpolicy.errors import QueryError
-from cnpolicy.search.backend import Store
+from cnpolicy.search.backend import SearchRequest, Store
 from cnpolicy.search.compare import Comparison
 
 router = APIRouter(include_in_schema=False)
@@ -105,6 +107,10 @@ def search_page(
         export_csv=export_url("documents", "csv", _export_values(params)),
         clear_url=search_url(SearchParams(q=params.q)),
     )
+    if result.total == 0:
+        library = store.search(SearchRequest(limit=1))
+        context.update(dropped=dropped_filters(params), holdings=library_holdings(library.facets),
+                       library_total=library.total)  # fmt: skip
     return render(request, "search.html", context)
 
 

@@ -20,7 +20,9 @@ MAX_QUERY_CHARS = 500
 # Most terms in one query, for the same reason.
 MAX_TERMS = 32
 OPEN_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
-OR_WORDS = frozenset({"OR", "|"})
+# OR between terms: as search engines write it, and in lower case, which users type as often
+# (a search for the English word "or" in Chinese policy texts is not a real need).
+OR_WORDS = frozenset({"OR", "or", "|"})
 _TOKEN = re.compile(r"\s*(-?)(?:([\"“「『])(.*?)(?:[\"”」』]|$)|(\S+))")
 
 

@@ -413,3 +413,26 @@ def test_error_pages_say_what_went_wrong_in_chinese_and_english(client: ApiClien
     assert "^" not in bad.text.split("<main", 1)[-1].split("</main>")[0]  # no raw pattern shown
     missing = client.get("/ui/documents/0000000000000000")
     assert missing.status_code == 404 and "找不到这篇文档" in missing.text
+
+
+def test_a_search_without_results_says_what_the_library_holds(client: ApiClient) -> None:
+    page = client.get("/ui/search", params={"q": "机构改革", "region": "吉林", "type": "notice"})
+    assert page.status_code == 200 and 'id="no-results"' in page.text
+    drops = re.findall(r'<p id="drop-filters">(.*?)</p>', page.text, re.S)[0]
+    links = re.findall(r'href="([^"]+)"', drops)
+    assert len(links) == 2  # one per active filter: region, type
+    assert all("q=" in link for link in links)  # the words stay
+    held = re.findall(r'<div id="library-holdings">(.*?)</div>', page.text, re.S)[0]
+    years = sorted(int(d[:4]) for d in (doc.date for doc in sample_documents()) if d)
+    assert f"{years[0]}–{years[-1]}" in held
+    assert all(doc.region is None or doc.region.name in held for doc in sample_documents())
+    # Dropping both, one after the other, finds documents again.
+    without_region = client.get(html.unescape(links[0])).text
+    last = re.findall(r'<p id="drop-filters">.*?href="([^"]+)"', without_region, re.S)[0]
+    assert 'id="no-results"' not in client.get(html.unescape(last)).text
+
+
+def test_lowercase_or_is_or(client: ApiClient) -> None:
+    upper = client.get("/search", params={"q": "精简 OR 下沉"}).json()
+    lower = client.get("/search", params={"q": "精简 or 下沉"}).json()
+    assert lower["total"] == upper["total"] > 0
