@@ -121,6 +121,31 @@ def dropped_filters(params: SearchParams) -> list[DroppedFilter]:
             for name, label in DROPPABLE_FILTERS.items() if current.get(name)]  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class Examples:
+    """Placeholders taken from what the library holds, so every example finds something."""
+
+    region: str = "广东 / 440800"
+    regions: str = "湛江市,咸宁市"
+    year: str = "2018..2020"
+    publisher: str = "编办 / 人民政府"
+
+
+def library_examples(facets: Mapping[str, Mapping[str, int]]) -> Examples:
+    """The most frequent places, the span of years and the most frequent issuer, as examples;
+    the defaults where the library has none."""
+    defaults = Examples()
+    places = list(facets.get("region") or {})
+    years = sorted(int(y) for y in (facets.get("year") or {}) if y.isdigit())
+    publishers = list(facets.get("publisher") or {})
+    return Examples(
+        region=places[0] if places else defaults.region,
+        regions=",".join(places[:2]) if len(places) > 1 else defaults.regions,
+        year=f"{years[0]}..{years[-1]}" if len(years) > 1 else defaults.year,
+        publisher=publishers[0] if publishers else defaults.publisher,
+    )
+
+
 def library_holdings(facets: Mapping[str, Mapping[str, int]]) -> list[tuple[str, str]]:
     """What the library holds, from an unfiltered search's facets: places, years, types."""
     names = labels()

@@ -25,6 +25,7 @@ from cnpolicy.api.pages import (
     facet_groups,
     indicator_choices,
     indicator_suggestions,
+    library_examples,
     library_holdings,
     metric_lines,
     outline,
@@ -43,7 +44,7 @@ from cnpolicy.api.params import (
 from cnpolicy.api.routes_documents import DocId
 from cnpolicy.api.settings import Settings
 from cnpolicy.errors import QueryError
-from cnpolicy.search.backend import SearchRequest, Store
+from cnpolicy.search.backend import SearchRequest, SearchResult, Store
 from cnpolicy.search.compare import Comparison
 
 router = APIRouter(include_in_schema=False)
@@ -61,6 +62,17 @@ Offset = Annotated[int | None, Query(ge=0, le=1_000_000_000)]
 def templates(request: Request) -> Jinja2Templates:
     found: Jinja2Templates = request.app.state.templates
     return found
+
+
+def library_overview(request: Request, store: Store) -> SearchResult:
+    """An unfiltered search's total and facets (what the library holds), kept on the app until
+    the number of documents changes."""
+    count = store.count()
+    cached: tuple[int, SearchResult] | None = getattr(request.app.state, "library", None)
+    if cached is None or cached[0] != count:
+        cached = (count, store.search(SearchRequest(limit=1)))
+        request.app.state.library = cached
+    return cached[1]
 
 
 def render(
@@ -90,7 +102,9 @@ def search_page(
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     per_page = settings.page_size
-    context: dict[str, Any] = {"page": "search", "params": params, "result": None, "error": None}
+    library = library_overview(request, store)
+    context: dict[str, Any] = {"page": "search", "params": params, "result": None, "error": None,
+                               "examples": library_examples(library.facets)}  # fmt: skip
     try:
         result = store.search(params.request(limit=per_page, offset=(page - 1) * per_page))
     except QueryError as error:
@@ -108,7 +122,6 @@ def search_page(
         clear_url=search_url(SearchParams(q=params.q)),
     )
     if result.total == 0:
-        library = store.search(SearchRequest(limit=1))
         context.update(dropped=dropped_filters(params), holdings=library_holdings(library.facets),
                        library_total=library.total)  # fmt: skip
     return render(request, "search.html", context)
@@ -165,6 +178,7 @@ def compare_page(
 ) -> Response:
     choices = indicator_choices()
     context: dict[str, Any] = {
+        "examples": library_examples(library_overview(request, store).facets),
         "page": "compare",
         "choices": choices,
         "suggestions": indicator_suggestions(),

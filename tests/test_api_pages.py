@@ -436,3 +436,13 @@ def test_lowercase_or_is_or(client: ApiClient) -> None:
     upper = client.get("/search", params={"q": "精简 OR 下沉"}).json()
     lower = client.get("/search", params={"q": "精简 or 下沉"}).json()
     assert lower["total"] == upper["total"] > 0
+
+
+def test_placeholders_are_examples_the_library_holds(client: ApiClient) -> None:
+    page = client.get("/ui/search").text
+    region = re.findall(r'name="region" value="" size="10" placeholder="([^"]+)"', page)[0]
+    year = re.findall(r'name="year" value="" size="9" placeholder="([^"]+)"', page)[0]
+    assert client.get("/search", params={"region": region}).json()["total"] > 0
+    assert client.get("/search", params={"year": year}).json()["total"] > 0
+    publisher = re.findall(r'name="publisher" value="" size="12" placeholder="([^"]+)"', page)[0]
+    assert client.get("/search", params={"publisher": publisher}).json()["total"] > 0
