@@ -19,7 +19,7 @@ from pebble import ProcessExpired, ProcessPool
 from cnpolicy.api.uploads import Upload, process_uploads
 from cnpolicy.config import UPLOAD_WORKERS, Options
 from cnpolicy.errors import CorruptFileError, TimeBudgetError
-from cnpolicy.pipeline import die_with_parent, process_bytes
+from cnpolicy.flows import die_with_parent, process_bytes
 from cnpolicy.search.backend import Prepared
 
 __all__ = ["process_within_budget", "shut_down"]

@@ -24,19 +24,17 @@ from cnpolicy.api.errors import BadRequestError
 from cnpolicy.config import Options
 from cnpolicy.errors import (
     CnpolicyError,
-    CorruptFileError,
     FileTooLargeError,
     NotFoundError,
     QueryError,
     StoreError,
     UnsupportedFormatError,
 )
-from cnpolicy.ingest.dedup import DuplicateIndex
+from cnpolicy.flows import InMemoryFile, prepare_in_memory
 from cnpolicy.ingest.sniff import detect_format
-from cnpolicy.pipeline import link_duplicate, process_bytes
 from cnpolicy.records import Document
 from cnpolicy.search.backend import Prepared, Store, prepare
-from cnpolicy.search.sources import SourceFile, source_file
+from cnpolicy.search.sources import SourceFile
 
 LOG = logging.getLogger("cnpolicy.api")
 
@@ -184,47 +182,16 @@ def check_declared_type(upload: Upload) -> None:
         )
 
 
-def process_upload(upload: Upload, options: Options) -> Document:
-    """Ingest and extract one upload; a reader crash on odd bytes is a bad file, not a 500."""
-    if len(upload.data) > options.ingest.max_bytes:
-        raise FileTooLargeError(
-            f"{len(upload.data)} bytes is over the limit of {options.ingest.max_bytes} bytes",
-            source=upload.name,
-        )
-    try:
-        check_declared_type(upload)
-        document = process_bytes(upload.data, source=upload.name, options=options)
-    except CnpolicyError:
-        raise
-    except Exception as error:
-        LOG.warning("reader failed on %s", upload.name, exc_info=True)
-        raise CorruptFileError(
-            f"could not be read ({type(error).__name__}: {error})", source=upload.name
-        ) from None
-    return replace(document, title=upload.title) if upload.title else document
-
-
 def process_uploads(
     uploads: list[Upload], options: Options, *, keep_sources: bool = True
 ) -> list[Prepared]:
-    """Every upload processed (in order, one at a time, in an upload worker: api/processing.py),
+    """Every upload processed (in order, in an upload worker: api/processing.py) by the flow,
     or the first failure raised; each uploaded file (not a JSON text) kept as its document's
-    original when `keep_sources`."""
-    seen = DuplicateIndex()
-    found: list[tuple[Document, Upload]] = []
+    original when `keep_sources`. A declared type the bytes contradict fails first."""
     for upload in uploads:
-        document = link_duplicate(process_upload(upload, options), seen)
-        assert isinstance(document, Document)
-        found.append((document, upload))
-    return [
-        prepare(document, source=kept_source(upload, document) if keep_sources else None)
-        for document, upload in found
-    ]
-
-
-def kept_source(upload: Upload, document: Document) -> SourceFile | None:
-    """The original to keep for an uploaded file; None for a JSON text or an oversized file."""
-    return source_file(upload.data, document) if upload.original else None
+        check_declared_type(upload)
+    files = [InMemoryFile(u.name, u.data, title=u.title, original=u.original) for u in uploads]
+    return prepare_in_memory(files, options, keep_sources=keep_sources)
 
 
 Previous = tuple[Document, SourceFile | None] | None

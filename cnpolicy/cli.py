@@ -267,7 +267,7 @@ def with_progress(items: Iterator[Any], total: int, label: str) -> Iterator[Any]
 
 
 def run_extract(args: argparse.Namespace) -> int:
-    from cnpolicy.pipeline import Failure, iter_sources, run_batch
+    from cnpolicy.flows import Failure, iter_sources, run_batch
 
     options = options_from(args)
     sources = iter_sources(args.paths)
@@ -303,7 +303,7 @@ def print_summary(results: Sequence[Any], out: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from cnpolicy.pipeline import Failure
+    from cnpolicy.flows import Failure
 
     table = Table(title=f"{len(results)} documents", show_lines=False)
     for column in ("file", "format", "type", "title", "date", "region", "metrics", "entities"):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cnpolicy.config import Options
 from cnpolicy.extract.indicators import load_taxonomy
-from cnpolicy.pipeline import iter_sources, run_batch
+from cnpolicy.flows import iter_sources, run_batch
 from cnpolicy.records import Document
 
 

@@ -370,7 +370,7 @@ def gold_files(gold_dir: Path) -> list[Path]:
 
 def find_document(stem: str, docs_dir: Path, *, exclude: Path) -> Path:
     """The document named `stem` (any extension) under docs_dir, gold files left aside."""
-    from cnpolicy.pipeline import DOCUMENT_SUFFIXES
+    from cnpolicy.flows import DOCUMENT_SUFFIXES
 
     found = sorted(
         p
@@ -392,7 +392,7 @@ def evaluate(
     gold_dir: Path, docs_dir: Path | None = None, options: Options | None = None
 ) -> Report:
     """Run the full pipeline on each gold file's document and score it."""
-    from cnpolicy.pipeline import process_path
+    from cnpolicy.flows import process_path
 
     options = options or Options()
     gold_root = gold_dir if gold_dir.is_dir() else gold_dir.parent

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from cnpolicy.config import ExtractOptions, Options
 from cnpolicy.errors import ConfigError
-from cnpolicy.pipeline import Failure, iter_sources, run_batch
+from cnpolicy.flows import Failure, iter_sources, run_batch
 
 # 2,000 documents: the floor the ingest issue sets for a meaningful throughput figure.
 DEFAULT_DOCUMENTS = 2000

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,13 +20,11 @@ from cnpolicy.search.backend import (
     RELEVANCE,
     SORTS,
     MetricRequest,
-    Prepared,
     SandingRequest,
     SearchRequest,
     Store,
     parse_date_range,
     parse_years,
-    prepare,
 )
 from cnpolicy.search.es.mapping import DEFAULT_PREFIX
 from cnpolicy.search.export import (
@@ -42,10 +39,9 @@ from cnpolicy.search.export import (
     sanding_records,
     write_records,
 )
-from cnpolicy.search.sources import MAX_SOURCE_BYTES, source_file
+from cnpolicy.search.sources import MAX_SOURCE_BYTES
 
 if TYPE_CHECKING:
-    from cnpolicy.pipeline import Processed
     from cnpolicy.search.es.store import Product
 
 EXPORT_KINDS = ("documents", "metrics", "compare", "sanding")
@@ -178,24 +174,10 @@ def add_index_arguments(parser: argparse.ArgumentParser) -> None:
     add_budget_arguments(parser)
 
 
-def _documents(results: Iterable[Processed], failures: list[Any]) -> Iterator[Prepared]:
-    """The documents ready for the store, each with its original file when it was kept."""
-    from cnpolicy.pipeline import Failure
-
-    for processed in results:
-        result = processed.result
-        if isinstance(result, Failure):
-            failures.append(result)
-            print(f"cnpolicy: skipped {result.error}", file=sys.stderr)
-            continue
-        kept = source_file(processed.data, result) if processed.data else None
-        yield prepare(result, source=kept)
-
-
 def run_index(args: argparse.Namespace) -> int:
     from cnpolicy.cli import options_from, with_progress
+    from cnpolicy.flows import Failure, index_files, iter_sources
     from cnpolicy.ingest.dedup import DuplicateIndex
-    from cnpolicy.pipeline import iter_sources, run_batch_with_bytes
     from cnpolicy.search.sqlite.store import SqliteStore
 
     if args.rebuild and cluster_of(args) is None:
@@ -205,18 +187,22 @@ def run_index(args: argparse.Namespace) -> int:
     sources = iter_sources(args.paths)
     if not sources:
         raise ConfigError("no documents found (looked for .txt, .html, .pdf, .docx)", field="PATH")
-    failures: list[Any] = []
+
+    def skipped(failure: Failure) -> None:
+        print(f"cnpolicy: skipped {failure.error}", file=sys.stderr)
+
     with open_store(args, create=True) as store:
         seen = DuplicateIndex()
         if isinstance(store, SqliteStore):
             for doc_id, fingerprint in store.fingerprints():
                 seen.first_of(doc_id, fingerprint)
-        keep_up_to = 0 if args.no_sources else MAX_SOURCE_BYTES
-        batch = run_batch_with_bytes(sources, options_from(args), index=seen, keep_up_to=keep_up_to)
-        results = with_progress(batch, len(sources), "indexing")
-        documents = _documents(results, failures)
-        rebuild = getattr(store, "rebuild", None)
-        report = rebuild(documents) if args.rebuild and rebuild else store.index(documents)
+        outcome = index_files(
+            sources, store, options_from(args), seen=seen, rebuild=args.rebuild,
+            keep_up_to=0 if args.no_sources else MAX_SOURCE_BYTES,
+            progress=lambda batch: with_progress(batch, len(sources), "indexing"),
+            on_failure=skipped,
+        )  # fmt: skip
+        report, failures = outcome.report, outcome.failures
         if args.optimize and isinstance(store, SqliteStore):
             store.optimize()
         where = getattr(store, "url", None) or str(getattr(store, "path", ""))

@@ -17,7 +17,7 @@ from cnpolicy.api.settings import Settings
 from cnpolicy.api.uploads import index_atomically
 from cnpolicy.config import Options
 from cnpolicy.errors import StoreError
-from cnpolicy.pipeline import process_bytes
+from cnpolicy.flows import process_bytes
 from cnpolicy.records import Document, Section
 from cnpolicy.search.sqlite.store import SqliteStore
 from tests.conftest import CORPORA

@@ -20,8 +20,10 @@ from hypothesis import strategies as st
 from cnpolicy.api.downloads import ascii_fallback, content_disposition
 from cnpolicy.api.pages import file_size
 from cnpolicy.api.settings import Settings
-from cnpolicy.api.uploads import Upload, index_atomically, kept_source
+from cnpolicy.api.uploads import index_atomically
+from cnpolicy.config import Options
 from cnpolicy.errors import StoreError
+from cnpolicy.flows import InMemoryFile, prepare_in_memory
 from cnpolicy.records import Section
 from cnpolicy.search.backend import prepare
 from cnpolicy.search.sources import MEDIA_TYPES, SourceFile, file_name
@@ -134,12 +136,16 @@ def test_originals_are_not_kept_when_the_setting_says_so(store: SqliteStore) -> 
     assert client.get(f"/documents/{doc_id}/source").headers["x-cnpolicy-source"] == "text"
 
 
-def test_kept_source_skips_json_text_and_oversized_files() -> None:
-    document = sample_documents()[0]
-    file = Upload("a.txt", document.text.encode("utf-8"))
-    kept = kept_source(file, document)
-    assert kept is not None and kept.data == file.data and kept.name == file_name(document.source)
-    assert kept_source(replace(file, original=False), document) is None
+def test_the_flow_keeps_uploaded_files_not_json_text() -> None:
+    data = REPORT_TEXT.encode("utf-8")
+    file = InMemoryFile("a.txt", data)
+    (kept,) = prepare_in_memory([file], Options())
+    assert kept.source is not None and kept.source.data == data
+    assert kept.source.name == file_name("a.txt")
+    (text,) = prepare_in_memory([replace(file, original=False)], Options())
+    assert text.source is None
+    (unkept,) = prepare_in_memory([file], Options(), keep_sources=False)
+    assert unkept.source is None
 
 
 def test_the_document_page_links_to_the_original_or_says_there_is_none(

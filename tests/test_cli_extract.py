@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cnpolicy.cli import build_parser, main
-from cnpolicy.pipeline import iter_sources
+from cnpolicy.flows import iter_sources
 
 CONTRACT = (
     "id",

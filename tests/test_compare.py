@@ -22,8 +22,8 @@ from cnpolicy.search.sqlite.store import SqliteStore
 def corpus_store(
     bundled_documents: dict[str, list[Document]], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SqliteStore]:
+    from cnpolicy.flows import link_duplicate
     from cnpolicy.ingest.dedup import DuplicateIndex
-    from cnpolicy.pipeline import link_duplicate
 
     seen = DuplicateIndex()
     store = SqliteStore(tmp_path_factory.mktemp("compare") / "corpus.db")

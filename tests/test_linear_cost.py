@@ -10,7 +10,7 @@ import pytest
 
 from cnpolicy.config import Options
 from cnpolicy.extract.numbers import NumeralTooLongError, parse_number, parse_quantity
-from cnpolicy.pipeline import process_bytes
+from cnpolicy.flows import process_bytes
 
 SIZES = (10_000, 20_000, 40_000, 80_000)
 # Output may grow a little faster than the input at small sizes (fixed overheads shrink);

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from cnpolicy.cli import main
 from cnpolicy.config import ExtractOptions, Options
-from cnpolicy.pipeline import Failure, run_batch_with_bytes
+from cnpolicy.flows import Failure, run_batch_with_bytes
 from cnpolicy.records import Document, Section
 from cnpolicy.search.backend import SearchRequest, Store, StoreCounts, prepare
 from cnpolicy.search.sources import (

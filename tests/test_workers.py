@@ -96,7 +96,7 @@ def write_folder(folder: Path, count: int, repeat: int) -> list[Path]:
 @pytest.mark.slow
 def test_a_folder_batch_stays_under_the_worker_ceiling(tmp_path: Path) -> None:
     from cnpolicy.config import ExtractOptions, Options
-    from cnpolicy.pipeline import run_batch_with_bytes
+    from cnpolicy.flows import run_batch_with_bytes
     from cnpolicy.records import Document
 
     paths = write_folder(tmp_path / "batch", 30, repeat=40)  # ~100 KB of text each
@@ -111,7 +111,7 @@ def test_a_folder_batch_stays_under_the_worker_ceiling(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_worker_over_the_ceiling_is_replaced_and_the_batch_goes_on(tmp_path: Path) -> None:
     from cnpolicy.config import ExtractOptions, Options
-    from cnpolicy.pipeline import IN_FLIGHT_PER_WORKER, run_batch_with_bytes
+    from cnpolicy.flows import IN_FLIGHT_PER_WORKER, run_batch_with_bytes
     from cnpolicy.records import Document
 
     paths = write_folder(tmp_path / "batch", 20, repeat=1)

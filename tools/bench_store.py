@@ -262,7 +262,7 @@ def time_queries(store: SqliteStore, mix: list[tuple[str, SearchRequest]]) -> di
 def end_to_end(count: int, jobs: int, seed: int) -> dict[str, Any]:
     """Files → read, ingest, extract → index, through the real pipeline (a smaller sample)."""
     from cnpolicy.config import Options
-    from cnpolicy.pipeline import Failure, iter_sources, run_batch
+    from cnpolicy.flows import Failure, iter_sources, run_batch
 
     with tempfile.TemporaryDirectory() as folder:
         paths = list(write_corpus(Path(folder) / "files", count, seed=seed + 1))

@@ -1,8 +1,9 @@
-"""Run the stages over files: read → ingest → extract, in input order, in parallel when asked.
+"""The one module that chains the stages: read → ingest → extract → prepare → store.
 
-Files and folders are expanded here (the edge); everything below works on bytes and records.
-A file that fails becomes a `Failure` in its place; the batch goes on. When indexing keeps
-original files, `run_batch_with_bytes` hands each document's bytes back beside it.
+`cnpolicy extract` (run_batch), `cnpolicy index` (index_files) and uploads (prepare_in_memory)
+all come here. Files and folders are expanded here (the edge); everything below works on bytes
+and records. A file that fails becomes a `Failure` in its place; the batch goes on. Documents
+for the index are segmented for it in the worker that extracted them, never again in the parent.
 """
 
 from __future__ import annotations
@@ -14,17 +15,19 @@ import resource
 import signal
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cnpolicy.config import Options
-from cnpolicy.errors import CnpolicyError, FileTooLargeError, IngestError
+from cnpolicy.errors import CnpolicyError, CorruptFileError, FileTooLargeError, IngestError
 from cnpolicy.extract import extract_document
 from cnpolicy.ingest import ingest_bytes
 from cnpolicy.ingest.dedup import DuplicateIndex
 from cnpolicy.records import Document
+from cnpolicy.search.backend import IndexReport, Prepared, Store, prepare
+from cnpolicy.search.sources import source_file
 
 # Extensions picked up when walking a folder; a file named explicitly is read whatever its name.
 DOCUMENT_SUFFIXES = frozenset(
@@ -62,6 +65,9 @@ class Processed:
     data: bytes | None = None
     worker_pid: int = 0
     worker_mb: float = 0.0
+    # For the index: the document segmented, with its original file when kept (then `data` is
+    # None: the bytes travel once, inside it).
+    prepared: Prepared | None = None
 
 
 def iter_sources(paths: Iterable[str | Path]) -> list[Path]:
@@ -159,10 +165,29 @@ def resident_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _process_job(job: tuple[str, Options, int]) -> Processed:
-    source, options, keep_up_to = job
+# A batch's unit of work: the file, the options, the most bytes of it to keep, whether to segment
+# the document for the index as well.
+Job = tuple[str, Options, int, bool]
+
+
+def _process_job(job: Job) -> Processed:
+    source, options, keep_up_to, for_index = job
     processed = process_keeping(source, options, keep_up_to=keep_up_to)
+    if for_index and isinstance(processed.result, Document):
+        kept = source_file(processed.data, processed.result) if processed.data else None
+        processed = replace(processed, data=None, prepared=prepare(processed.result, source=kept))
     return replace(processed, worker_pid=os.getpid(), worker_mb=resident_mb())
+
+
+def link_processed(processed: Processed, index: DuplicateIndex) -> Processed:
+    """A result with near-duplicates linked to the first seen (its prepared form too)."""
+    result = link_duplicate(processed.result, index)
+    if result is processed.result:
+        return processed
+    prepared = processed.prepared
+    if prepared is not None and isinstance(result, Document):
+        prepared = replace(prepared, document=result)
+    return replace(processed, result=result, prepared=prepared)
 
 
 def link_duplicate(result: Result, index: DuplicateIndex) -> Result:
@@ -185,7 +210,7 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def run_in_workers(jobs: list[tuple[str, Options, int]], options: Options) -> Iterator[Processed]:
+def run_in_workers(jobs: list[Job], options: Options) -> Iterator[Processed]:
     """Jobs run by `options.jobs` processes, results in input order with at most jobs × 4 in
     flight. A worker whose memory passes `options.max_worker_mb` after a file gets the pool
     replaced: nothing more is sent, what is in flight is collected, fresh workers take the rest."""
@@ -221,15 +246,104 @@ def run_batch_with_bytes(
     *,
     keep_up_to: int,
     index: DuplicateIndex | None = None,
+    for_index: bool = False,
 ) -> Iterator[Processed]:
     """Like run_batch, each result with its file's bytes when they are at most `keep_up_to`
-    (0 keeps none: no bytes cross from the worker processes)."""
-    jobs = [(str(p), options, keep_up_to) for p in paths]
+    (0 keeps none: no bytes cross from the worker processes); `for_index` has each document
+    segmented for the index where it was extracted (`Processed.prepared`)."""
+    jobs = [(str(p), options, keep_up_to, for_index) for p in paths]
     seen = index if index is not None else DuplicateIndex()
     if options.jobs > 1 and len(jobs) > 1:
         for processed in run_in_workers(jobs, options):
-            yield replace(processed, result=link_duplicate(processed.result, seen))
+            yield link_processed(processed, seen)
     else:
         for job in jobs:
-            processed = _process_job(job)
-            yield replace(processed, result=link_duplicate(processed.result, seen))
+            yield link_processed(_process_job(job), seen)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexOutcome:
+    """What indexing files did: the store's report, and the files that could not be read."""
+
+    report: IndexReport
+    failures: tuple[Failure, ...]
+
+
+def index_files(
+    sources: list[Path],
+    store: Store,
+    options: Options,
+    *,
+    keep_up_to: int,
+    seen: DuplicateIndex | None = None,
+    rebuild: bool = False,
+    progress: Callable[[Iterator[Processed]], Iterator[Processed]] = lambda items: items,
+    on_failure: Callable[[Failure], None] = lambda failure: None,
+) -> IndexOutcome:
+    """Files → documents segmented in the workers → the store (a rebuild swaps in new indices
+    where the store can); each failure reported through `on_failure` as it comes."""
+    failures: list[Failure] = []
+
+    def prepared() -> Iterator[Prepared]:
+        batch = run_batch_with_bytes(sources, options, keep_up_to=keep_up_to, index=seen,
+                                     for_index=True)  # fmt: skip
+        for processed in progress(batch):
+            if isinstance(processed.result, Failure):
+                failures.append(processed.result)
+                on_failure(processed.result)
+            elif processed.prepared is not None:
+                yield processed.prepared
+
+    rebuilding = getattr(store, "rebuild", None) if rebuild else None
+    report = rebuilding(prepared()) if rebuilding else store.index(prepared())
+    return IndexOutcome(report, tuple(failures))
+
+
+@dataclass(frozen=True, slots=True)
+class InMemoryFile:
+    """A file held in memory (an upload): its name, bytes, a title to use, and whether its bytes
+    are an original worth keeping (not the text of a JSON request)."""
+
+    name: str
+    data: bytes
+    title: str | None = None
+    original: bool = True
+
+
+def prepare_in_memory(
+    files: Iterable[InMemoryFile],
+    options: Options,
+    *,
+    keep_sources: bool = True,
+    check: Callable[[InMemoryFile], None] = lambda file: None,
+) -> list[Prepared]:
+    """Every file ingested, extracted and segmented for the index (in order), or the first
+    failure raised; `check` runs on each file first (the API's declared-type check)."""
+    seen = DuplicateIndex()
+    found: list[Prepared] = []
+    for file in files:
+        check(file)
+        document = process_in_memory(file, options)
+        linked = link_duplicate(document, seen)
+        assert isinstance(linked, Document)
+        kept = source_file(file.data, linked) if keep_sources and file.original else None
+        found.append(prepare(linked, source=kept))
+    return found
+
+
+def process_in_memory(file: InMemoryFile, options: Options) -> Document:
+    """Ingest and extract one file in memory; a reader crash on odd bytes is a bad file."""
+    if len(file.data) > options.ingest.max_bytes:
+        raise FileTooLargeError(
+            f"{len(file.data)} bytes is over the limit of {options.ingest.max_bytes} bytes",
+            source=file.name,
+        )
+    try:
+        document = process_bytes(file.data, source=file.name, options=options)
+    except CnpolicyError:
+        raise
+    except Exception as error:
+        raise CorruptFileError(
+            f"could not be read ({type(error).__name__}: {error})", source=file.name
+        ) from None
+    return replace(document, title=file.title) if file.title else document
