@@ -1,6 +1,6 @@
 """The HTTP API and the web interface over the store (FastAPI, server-rendered Jinja2 pages).
 
-`create_app(store, settings=...)` builds the app; `cnpolicy serve` (api/server.py) runs it.
+`create_app(store, settings=...)` builds the app; `cnpolicy serve` (cnpolicy/cli/serve.py) runs it.
 Imported lazily, so `cnpolicy --help` does not load FastAPI and the extraction pipeline.
 """
 

@@ -1,6 +1,6 @@
 """The FastAPI application factory: `create_app(store, settings=...)` wires routes, errors, limits.
 
-The store is injected (SQLite or Elasticsearch, opened at the edge by api/server.py or a test);
+The store is injected (SQLite or Elasticsearch, opened at the edge by cnpolicy/cli/serve.py or a test);
 the app never opens or closes it.
 """
 

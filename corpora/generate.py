@@ -4,7 +4,7 @@
     python -m corpora.generate --count 1000 --format jsonl --output x.jsonl  # extracted records
 
 Documents stream one at a time (memory stays flat at any size); document i of a seed is always
-the same. The texts are synthetic: see search/synth.py and search/data/synth.json.
+the same. The texts are synthetic: see cnpolicy/quality/synth.py and search/data/synth.json.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from cnpolicy.search.synth import generate, write_corpus
+from cnpolicy.quality.synth import generate, write_corpus
 
 
 def positive(text: str) -> int:

@@ -6,6 +6,13 @@ bash scripts/setup-venv.sh test,neural
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/python tools/typecheck.py
+# The import contract (pyproject.toml, import-linter) on a built copy of the package: the stages'
+# folders are mapped into `cnpolicy` only when installed, so the graph is read from a real install.
+layers="$(mktemp -d)"
+.venv/bin/python -m pip install --quiet --no-deps --target "$layers" . >/dev/null
+rm -rf build
+(cd "$layers" && PYTHONPATH="$layers" "$OLDPWD/.venv/bin/lint-imports" "$OLDPWD/pyproject.toml")
+rm -rf "$layers"
 # The browser tests drive Debian's Chromium: install it, quietly, when it is missing and apt-get
 # is there; when it cannot be installed they skip and say why.
 install_chromium() {

@@ -35,7 +35,7 @@ BUNDLED_FOLDERS = tuple(
 @pytest.fixture(scope="session")
 def bundled_documents() -> dict[str, list[Document]]:
     """Every bundled corpus (corpora/*) and the shared reform set, extracted once, by folder."""
-    from cnpolicy.extract.coverage import documents_of
+    from cnpolicy.quality.coverage import documents_of
 
     folders = [*BUNDLED_FOLDERS, *([SHARED / "reform"] if SHARED.is_dir() else [])]
     return {"/".join(f.parts[-2:]): list(documents_of(f)) for f in folders}

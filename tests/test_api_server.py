@@ -14,14 +14,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cnpolicy.api.server import (
+from cnpolicy.cli import build_parser
+from cnpolicy.cli.serve import (
     WORKER_OPTIONS,
     is_loopback,
     settings_from_args,
     worker_app,
     worker_options,
 )
-from cnpolicy.cli import build_parser
 from tests.test_api_support import ApiClient, filled_store, free_port, sample_documents
 
 # Seconds the command may take to import, open the store and listen.
@@ -159,7 +159,7 @@ def post_text(base: str, name: str, text: str) -> httpx.Response:
 def test_a_slow_upload_never_holds_up_another_beyond_the_budget(tmp_path: Path) -> None:
     """A slow document gets 413 at its budget and stores nothing; a small upload sent meanwhile
     is answered within the budget (it is processed in the other upload worker)."""
-    from cnpolicy.search.synth import document_at
+    from cnpolicy.quality.synth import document_at
 
     store_path = tmp_path / "s.db"
     filled_store(store_path).close()

@@ -1,4 +1,4 @@
-"""The extraction benchmark (extract/bench.py) runs and reports numbers (it is not a timed test)."""
+"""The extraction benchmark (cnpolicy/quality/bench_extract.py) runs and reports numbers (it is not a timed test)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from cnpolicy.errors import ConfigError
-from cnpolicy.extract.bench import add_arguments, build_documents, load_samples, measure, run
+from cnpolicy.quality.bench_extract import (
+    add_arguments,
+    build_documents,
+    load_samples,
+    measure,
+    run,
+)
 
 SAMPLE = "某市机构改革情况\n改革后,市级设党政机构49个,精简内设机构20个,编制精简率14.8%。\n" * 5
 

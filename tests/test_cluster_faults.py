@@ -25,10 +25,10 @@ import pytest
 
 from cnpolicy.cli import main
 from cnpolicy.errors import CnpolicyError, NotFoundError
+from cnpolicy.quality.synth import generate, write_corpus
 from cnpolicy.search.backend import SearchRequest
 from cnpolicy.search.es.store import EsStore
 from cnpolicy.search.sqlite.store import SqliteStore
-from cnpolicy.search.synth import generate, write_corpus
 from tests.conftest import REPO
 from tests.test_store_backend import sample_documents
 

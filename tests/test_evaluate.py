@@ -1,4 +1,4 @@
-"""The evaluator (extract/evaluate.py): gold parsing, pairing rules, scores and the report."""
+"""The evaluator (cnpolicy/quality/evaluate.py): gold parsing, pairing rules, scores and the report."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cnpolicy.errors import GoldFormatError
-from cnpolicy.extract.evaluate import (
+from cnpolicy.quality.evaluate import (
     GoldMetric,
     QuoteLocator,
     Scores,

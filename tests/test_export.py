@@ -176,7 +176,7 @@ def test_cells_that_look_like_formulas_are_neutralised(tmp_path: Path, fmt: str)
 
 
 def test_csv_printed_by_the_cli_is_neutralised() -> None:
-    from cnpolicy.search.render import write_csv
+    from cnpolicy.cli.render import write_csv
 
     out = io.StringIO()
     write_csv(hostile_records(), METRIC_COLUMNS, out)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cnpolicy.extract.evaluate import Scores, evaluate
+from cnpolicy.quality.evaluate import Scores, evaluate
 
 # Shared set (3 real reform reports, 96 gold metrics), measured: F1 1.000, subject 0.917
 # (exact match), region 1.000, every change's before right. The floors are F1 0.95,

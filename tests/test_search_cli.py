@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from cnpolicy.cli import main
+from cnpolicy.quality.synth import write_corpus
 from cnpolicy.search.export import METRIC_COLUMNS
 from cnpolicy.search.sqlite.store import SqliteStore
-from cnpolicy.search.synth import write_corpus
 from tests.test_store_backend import sample_documents
 
 

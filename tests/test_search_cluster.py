@@ -117,7 +117,7 @@ def test_elasticsearch_options_refuse_an_opensearch_server(
 def test_the_web_app_serves_the_cluster(
     stores: tuple[list[str], list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cnpolicy.api import server
+    from cnpolicy.cli import serve as server
 
     _sqlite, cluster = stores
     options: dict[str, object] = {"store": None, "es": None, "opensearch": URL, "es_prefix": cluster[3],

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnpolicy.ingest.dedup import content_id
+from cnpolicy.quality.synth import generate
 from cnpolicy.records import Document
 from cnpolicy.search.backend import SearchRequest
 from cnpolicy.search.query import compile_text
@@ -30,7 +31,6 @@ from cnpolicy.search.sqlite.rank import (
 )
 from cnpolicy.search.sqlite.schema import MIGRATIONS, column_sizes, migrate
 from cnpolicy.search.sqlite.store import SqliteStore
-from cnpolicy.search.synth import generate
 
 
 def doc(text: str, title: str, *, date: str = "2020-01-01") -> Document:

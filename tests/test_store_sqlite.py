@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 
 from cnpolicy.errors import SchemaVersionError, StoreError
 from cnpolicy.ingest.dedup import content_id
+from cnpolicy.quality.synth import generate
 from cnpolicy.records import Document, Entity, Metric, Region, Section
 from cnpolicy.search.backend import SearchRequest
 from cnpolicy.search.sqlite.schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 from cnpolicy.search.sqlite.store import SqliteStore
-from cnpolicy.search.synth import generate
 from tests.test_store_backend import sample_documents
 
 
@@ -142,7 +142,7 @@ KILLED_WRITER = textwrap.dedent(
     """
     import sys
     from cnpolicy.search.sqlite.store import SqliteStore
-    from cnpolicy.search.synth import generate
+    from cnpolicy.quality.synth import generate
 
     def documents():
         for n, document in enumerate(generate(100000, seed=7)):

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from cnpolicy.ingest import ingest_bytes
+from cnpolicy.quality.synth import document_at, file_text, generate, write_corpus
 from cnpolicy.records import Document
-from cnpolicy.search.synth import document_at, file_text, generate, write_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -82,7 +82,7 @@ BATCH_CEILING_MB = 1500
 
 
 def write_folder(folder: Path, count: int, repeat: int) -> list[Path]:
-    from cnpolicy.search.synth import document_at
+    from cnpolicy.quality.synth import document_at
 
     folder.mkdir()
     paths = []

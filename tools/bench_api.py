@@ -74,9 +74,9 @@ def free_port() -> int:
 
 
 def build_store(path: Path, documents: int, seed: int) -> None:
-    """A synthetic store of `documents` extracted records (search/synth.py)."""
+    """A synthetic store of `documents` extracted records (cnpolicy/quality/synth.py)."""
+    from cnpolicy.quality.synth import generate
     from cnpolicy.search.sqlite.store import SqliteStore
-    from cnpolicy.search.synth import generate
 
     with SqliteStore(path) as store:
         report = store.index(generate(documents, seed=seed))
@@ -135,7 +135,7 @@ def search_params(request: Any) -> dict[str, str]:
 def requests(count: int, seed: int) -> list[Work]:
     """`count` requests, the same for the same seed."""
     from cnpolicy.extract.indicators import load_taxonomy
-    from cnpolicy.search.synth import places
+    from cnpolicy.quality.synth import places
 
     rng = random.Random(f"bench-api:{seed}")
     searches = iter(store_bench().query_mix(count, seed))

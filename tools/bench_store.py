@@ -2,7 +2,7 @@
 
     .venv/bin/python tools/bench_store.py --documents 100000 --jobs 2 --store /tmp/bench.db
 
-Indexes synthetic documents given as extracted records (search/synth.py; segmentation included,
+Indexes synthetic documents given as extracted records (cnpolicy/quality/synth.py; segmentation included,
 in --jobs worker processes), then times a mixed set of searches with filters, facets and snippets
 next to a bare FTS5 MATCH of the same words, on the same database in the same run. With
 --end-to-end N it also indexes N synthetic files through the whole pipeline (read, ingest,
@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cnpolicy.quality.synth import document_at, places, write_corpus
 from cnpolicy.search.backend import Prepared, SearchRequest, Store, prepare
 from cnpolicy.search.query import compile_text
 from cnpolicy.search.sqlite.query import bare_expression
 from cnpolicy.search.sqlite.store import SqliteStore
-from cnpolicy.search.synth import document_at, places, write_corpus
 
 # Documents per worker task: large enough that pickling overhead is small, small enough that
 # the in-flight window (below) holds little memory.

@@ -72,67 +72,67 @@ def _extract_command() -> tuple[AddArguments, Run]:
 
 
 def _eval_command() -> tuple[AddArguments, Run]:
-    from cnpolicy.extract.evaluate import add_arguments, run
+    from cnpolicy.quality.evaluate import add_arguments, run
 
     return add_arguments, run
 
 
 def _index_command() -> tuple[AddArguments, Run]:
-    from cnpolicy.search.commands import add_index_arguments, run_index
+    from cnpolicy.cli.store import add_index_arguments, run_index
 
     return add_index_arguments, run_index
 
 
 def _search_command() -> tuple[AddArguments, Run]:
-    from cnpolicy.search.commands import add_search_arguments, run_search
+    from cnpolicy.cli.store import add_search_arguments, run_search
 
     return add_search_arguments, run_search
 
 
 def _metrics_command() -> tuple[AddArguments, Run]:
-    from cnpolicy.search.commands import add_metrics_arguments, run_metrics
+    from cnpolicy.cli.store import add_metrics_arguments, run_metrics
 
     return add_metrics_arguments, run_metrics
 
 
 def _compare_command() -> tuple[AddArguments, Run]:
-    from cnpolicy.search.commands import add_compare_arguments, run_compare
+    from cnpolicy.cli.store import add_compare_arguments, run_compare
 
     return add_compare_arguments, run_compare
 
 
 def _sanding_command() -> tuple[AddArguments, Run]:
-    from cnpolicy.search.commands import add_sanding_arguments, run_sanding
+    from cnpolicy.cli.store import add_sanding_arguments, run_sanding
 
     return add_sanding_arguments, run_sanding
 
 
 def _export_command() -> tuple[AddArguments, Run]:
-    from cnpolicy.search.commands import add_export_arguments, run_export
+    from cnpolicy.cli.store import add_export_arguments, run_export
 
     return add_export_arguments, run_export
 
 
 def _vacuum_command() -> tuple[AddArguments, Run]:
-    from cnpolicy.search.commands import add_vacuum_arguments, run_vacuum
+    from cnpolicy.cli.store import add_vacuum_arguments, run_vacuum
 
     return add_vacuum_arguments, run_vacuum
 
 
 def _serve_command() -> tuple[AddArguments, Run]:
-    from cnpolicy.api.server import add_serve_arguments, run_serve
+    from cnpolicy.cli.serve import add_serve_arguments, run_serve
 
     return add_serve_arguments, run_serve
 
 
 def _ingest_bench() -> tuple[AddArguments, Run]:
-    from cnpolicy.ingest.bench import add_ingest_arguments, run_ingest
+    from cnpolicy.quality.bench_ingest import add_ingest_arguments, run_ingest
 
     return add_ingest_arguments, run_ingest
 
 
 def _extract_bench() -> tuple[AddArguments, Run]:
-    from cnpolicy.extract.bench import add_arguments, run
+    from cnpolicy.quality.bench_extract import add_arguments, run
 
     return add_arguments, run
 

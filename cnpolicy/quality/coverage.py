@@ -1,7 +1,7 @@
 """Taxonomy coverage: the share of extracted metrics that get an indicator, per corpus, and the
 units each indicator's figures come in (one each, or the taxonomy has a defect).
 
-`python -m cnpolicy.extract.coverage FOLDER...` prints the README's coverage table.
+`python -m cnpolicy.quality.coverage FOLDER...` prints the README's coverage table.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ MAX_UPLOAD_MB = 1024
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     from cnpolicy.cli import add_budget_arguments
-    from cnpolicy.search.commands import add_store_arguments
+    from cnpolicy.cli.store import add_store_arguments
 
     add_store_arguments(parser)
     parser.add_argument(
@@ -130,7 +130,7 @@ def is_loopback(host: str) -> bool:
 
 
 def store_label(args: argparse.Namespace) -> str:
-    from cnpolicy.search.commands import cluster_of
+    from cnpolicy.cli.store import cluster_of
 
     cluster = cluster_of(args)
     if cluster is not None:
@@ -170,7 +170,7 @@ def run_single(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from cnpolicy.api.app import create_app
-    from cnpolicy.search.commands import open_store
+    from cnpolicy.cli.store import open_store
 
     store = open_store(args, create=True)
     try:
@@ -198,7 +198,7 @@ def run_workers(args: argparse.Namespace) -> int:
     parallel), so searches use every core; the options reach them through the environment."""
     import uvicorn
 
-    from cnpolicy.search.commands import open_store
+    from cnpolicy.cli.store import open_store
 
     with open_store(args, create=True) as store:  # create or migrate it once, here
         documents = store.count()
@@ -233,7 +233,7 @@ def worker_app() -> Any:
     from pathlib import Path
 
     from cnpolicy.api.app import create_app
-    from cnpolicy.search.commands import open_store
+    from cnpolicy.cli.store import open_store
 
     options = json.loads(os.environ[WORKER_OPTIONS])
     args = argparse.Namespace(**options)

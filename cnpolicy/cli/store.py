@@ -1,6 +1,6 @@
 """The store's subcommands: index, search, metrics, compare, sanding, export.
 
-cnpolicy/cli.py wires each by name (`add_<name>_arguments`, `run_<name>`); failures are raised as
+The command table in cnpolicy/cli/__init__.py wires each by name (`add_<name>_arguments`, `run_<name>`); failures are raised as
 cnpolicy errors, which the CLI turns into messages and exit codes.
 """
 
@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cnpolicy.cli import render
 from cnpolicy.config import MAX_INPUT_BYTES, default_opensearch, default_store
 from cnpolicy.errors import ConfigError, QueryError
 from cnpolicy.extract.indicators import resolve_indicators
 from cnpolicy.records import DOC_TYPES
-from cnpolicy.search import render
 from cnpolicy.search.backend import (
     RELEVANCE,
     SORTS,
