@@ -12,18 +12,14 @@ from typing import Annotated
 from fastapi import Query
 
 from cnpolicy.errors import QueryError
-from cnpolicy.extract.indicators import resolve_indicators
 from cnpolicy.search.backend import (
     MAX_LIMIT,
     RELEVANCE,
     SORTS,
-    MetricRequest,
-    SandingRequest,
     SearchRequest,
-    parse_date_range,
-    parse_years,
 )
 from cnpolicy.search.compare import MAX_INDICATORS
+from cnpolicy.search.requests import search_request, split_list, year_range
 
 # Longest value accepted for a name-like filter (region, publisher, department …): the longest
 # official names (autonomous prefectures, 三定 department names) run to ~40 characters.
@@ -114,6 +110,18 @@ Level = Annotated[
     str | None,
     Query(max_length=32, description="Administrative level of the metric (province, city …)."),
 ]
+Scope = Annotated[
+    str | None,
+    Query(max_length=32, description="What the figure covers, as extracted: 市级, 全市, 乡镇 …"),
+]
+Recipient = Annotated[
+    str | None,
+    Query(max_length=32, description="Who receives a transfer, as extracted: 乡镇, 开发区 …"),
+]
+Subject = Annotated[
+    str | None,
+    Query(max_length=MAX_NAME_CHARS, description="Part of the figure's subject: 综合执法队伍."),
+]
 MinValue = Annotated[float | None, Query(alias="min", description="Smallest value.")]
 MaxValue = Annotated[float | None, Query(alias="max", description="Largest value.")]
 Name = Annotated[
@@ -133,33 +141,6 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Results to skip.
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Results per page (1..{MAX_LIMIT}).")]
 
 
-def blank_to_none(value: str | None) -> str | None:
-    """An empty form field means "no filter" (HTML forms send `region=` for an empty box)."""
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
-
-
-def split_list(value: str | None) -> tuple[str, ...]:
-    """`a, b，c` → ("a", "b", "c"): commas ASCII or full-width, blanks dropped, order kept."""
-    if not value:
-        return ()
-    parts = value.replace("，", ",").replace("、", ",").split(",")
-    return tuple(dict.fromkeys(p.strip() for p in parts if p.strip()))
-
-
-def years(value: str | None) -> tuple[int | None, int | None]:
-    value = blank_to_none(value)
-    return parse_years(value) if value else (None, None)
-
-
-def _finite(value: float | None, name: str) -> float | None:
-    if value is not None and (value != value or value in (float("inf"), float("-inf"))):
-        raise QueryError(f"{value} is not a finite number", field=name)
-    return value
-
-
 @dataclass(frozen=True, slots=True)
 class SearchParams:
     """The /search parameters as given (the web page keeps them to build its links)."""
@@ -177,28 +158,12 @@ class SearchParams:
     effective: str | None = None
 
     def request(self, *, limit: int | None, offset: int) -> SearchRequest:
-        year_from, year_to = years(self.year)
-        effective = blank_to_none(self.effective)
-        effective_from, effective_to = (
-            parse_date_range(effective, "effective") if effective else (None, None)
-        )
-        return SearchRequest(
-            text=self.q.strip(),
-            region=blank_to_none(self.region),
-            year_from=year_from,
-            year_to=year_to,
-            date_from=blank_to_none(self.date_from),
-            date_to=blank_to_none(self.date_to),
-            doc_type=blank_to_none(self.doc_type),
-            publisher=blank_to_none(self.publisher),
-            limit=limit,
-            offset=offset,
-            collapse_duplicates=self.collapse,
-            sort=self.sort,
-            doc_number=blank_to_none(self.doc_number),
-            effective_from=effective_from,
-            effective_to=effective_to,
-        )
+        return search_request(
+            text=self.q, region=self.region, year=self.year, date_from=self.date_from,
+            date_to=self.date_to, doc_type=self.doc_type, publisher=self.publisher,
+            collapse_duplicates=self.collapse, sort=self.sort, doc_number=self.doc_number,
+            effective=self.effective, limit=limit, offset=offset,
+        )  # fmt: skip
 
 
 def search_params(
@@ -220,50 +185,6 @@ def search_params(
     )  # fmt: skip
 
 
-def metric_request(
-    indicator: str | None,
-    region: str | None,
-    level: str | None,
-    min_value: float | None,
-    max_value: float | None,
-    year: str | None,
-    *,
-    limit: int | None,
-    offset: int,
-) -> MetricRequest:
-    year_from, year_to = years(year)
-    return MetricRequest(
-        indicators=resolve_indicators(split_list(indicator)),
-        regions=split_list(region),
-        level=blank_to_none(level),
-        min_value=_finite(min_value, "min"),
-        max_value=_finite(max_value, "max"),
-        year_from=year_from,
-        year_to=year_to,
-        limit=limit,
-        offset=offset,
-    )
-
-
-def sanding_request(
-    region: str | None,
-    name: str | None,
-    kind: str | None,
-    body: str | None,
-    *,
-    limit: int | None,
-    offset: int,
-) -> SandingRequest:
-    return SandingRequest(
-        region=blank_to_none(region),
-        name=blank_to_none(name),
-        kind=blank_to_none(kind),
-        body=blank_to_none(body),
-        limit=limit,
-        offset=offset,
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class CompareParams:
     indicators: tuple[str, ...]
@@ -276,5 +197,5 @@ def compare_params(indicator: str | None, regions: str | None, year: str | None)
     wanted = split_list(indicator)
     if not wanted:
         raise QueryError("expected one or more indicator ids (indicator=a,b)", field="indicator")
-    year_from, year_to = years(year)
+    year_from, year_to = year_range(year)
     return CompareParams(wanted, split_list(regions), year_from, year_to)

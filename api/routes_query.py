@@ -34,19 +34,21 @@ from cnpolicy.api.params import (
     Offset,
     Publisher,
     Q,
+    Recipient,
     Region,
     Regions,
+    Scope,
     SearchParams,
+    Subject,
     Year,
     compare_params,
-    metric_request,
-    sanding_request,
     search_params,
 )
 from cnpolicy.api.settings import Settings
 from cnpolicy.errors import CnpolicyError, QueryError, StoreError
 from cnpolicy.search import export
 from cnpolicy.search.backend import MetricRequest, SandingRequest, Store
+from cnpolicy.search.requests import metric_request, sanding_request
 
 router = APIRouter(tags=["queries"])
 
@@ -77,7 +79,9 @@ EXPORT_FILTERS: dict[ExportKind, frozenset[str]] = {
     ExportKind.documents: frozenset(
         {"q", "region", "year", "date_from", "date_to", "type", "publisher", "collapse_duplicates"}
     ),
-    ExportKind.metrics: frozenset({"indicator", "region", "level", "min", "max", "year"}),
+    ExportKind.metrics: frozenset(
+        {"indicator", "region", "level", "scope", "recipient", "subject", "min", "max", "year"}
+    ),
     ExportKind.compare: frozenset({"indicator", "regions", "year"}),
     ExportKind.sanding: frozenset({"region", "name", "kind", "body"}),
 }
@@ -103,6 +107,9 @@ def metrics(
     indicator: Indicators = None,
     region: Regions = None,
     level: Level = None,
+    scope: Scope = None,
+    recipient: Recipient = None,
+    subject: Subject = None,
     min_value: MinValue = None,
     max_value: MaxValue = None,
     year: Year = None,
@@ -110,8 +117,10 @@ def metrics(
     offset: Offset = 0,
 ) -> JSONResponse:
     request = metric_request(
-        indicator, region, level, min_value, max_value, year, limit=limit, offset=offset
-    )
+        indicator=indicator, region=region, level=level, scope=scope, recipient=recipient,
+        subject=subject, min_value=min_value, max_value=max_value, year=year, limit=limit,
+        offset=offset,
+    )  # fmt: skip
     return JSONResponse(store.metrics(request).to_dict())
 
 
@@ -144,7 +153,8 @@ def sanding(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> JSONResponse:
-    request = sanding_request(region, name, kind, body, limit=limit, offset=offset)
+    request = sanding_request(region=region, name=name, kind=kind, body=body, limit=limit,
+                              offset=offset)  # fmt: skip
     return JSONResponse(store.sanding(request).to_dict())
 
 
@@ -172,6 +182,9 @@ async def export_file(
     collapse_duplicates: Collapse = False,
     indicator: Indicators = None,
     level: Level = None,
+    scope: Scope = None,
+    recipient: Recipient = None,
+    subject: Subject = None,
     min_value: MinValue = None,
     max_value: MaxValue = None,
     name: Name = None,
@@ -182,7 +195,8 @@ async def export_file(
         "q": q, "region": region, "regions": regions, "year": year, "date_from": date_from,
         "date_to": date_to, "type": doc_type, "publisher": publisher,
         "collapse_duplicates": collapse_duplicates,
-        "indicator": indicator, "level": level, "min": min_value, "max": max_value,
+        "indicator": indicator, "level": level, "scope": scope, "recipient": recipient,
+        "subject": subject, "min": min_value, "max": max_value,
         "name": name, "kind": kind, "body": body,
     }  # fmt: skip
     check_export_filters(what, given)
@@ -193,12 +207,15 @@ async def export_file(
         selection: Any = params.request(limit=None, offset=0)
     elif what is ExportKind.metrics:
         selection = metric_request(
-            indicator, region, level, min_value, max_value, year, limit=None, offset=0
-        )
+            indicator=indicator, region=region, level=level, scope=scope, recipient=recipient,
+            subject=subject, min_value=min_value, max_value=max_value, year=year, limit=None,
+            offset=0,
+        )  # fmt: skip
     elif what is ExportKind.compare:
         selection = compare_params(indicator, regions, year)
     else:
-        selection = sanding_request(region, name, kind, body, limit=None, offset=0)
+        selection = sanding_request(region=region, name=name, kind=kind, body=body, limit=None,
+                                    offset=0)  # fmt: skip
     path = await run_in_threadpool(write_export, store, what, selection, format.value)
     return FileResponse(
         path,

@@ -38,7 +38,6 @@ from cnpolicy.api.params import (
     SearchParams,
     Year,
     compare_params,
-    sanding_request,
     search_params,
 )
 from cnpolicy.api.routes_documents import DocId
@@ -46,6 +45,7 @@ from cnpolicy.api.settings import Settings
 from cnpolicy.errors import QueryError
 from cnpolicy.search.backend import SearchRequest, SearchResult, Store
 from cnpolicy.search.compare import Comparison
+from cnpolicy.search.requests import sanding_request
 
 router = APIRouter(include_in_schema=False)
 # The dates a document states, as a citation names them.
@@ -230,7 +230,7 @@ def sanding_page(
         "api_url": "/sanding?" + query_string(values),
     }  # fmt: skip
     try:
-        request_ = sanding_request(region, name, None, None, limit=SANDING_PAGE_ROWS, offset=0)
+        request_ = sanding_request(region=region, name=name, limit=SANDING_PAGE_ROWS, offset=0)
         context["result"] = store.sanding(request_)
     except QueryError as error:
         context["error"] = error

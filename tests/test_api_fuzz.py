@@ -15,24 +15,30 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 
 from cnpolicy.api.app import create_app
-from tests.test_api_support import filled_store
+from tests.test_api_support import ApiClient, filled_store
 
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed")
 
 # Examples per operation and mode: 10 operations × 2 modes × 25 examples (uploads run the
 # extraction pipeline) take ~20 s on two cores; enough to hit every parameter's edge cases.
 EXAMPLES_PER_OPERATION = 25
+# Seconds one fuzzed request may take: an upload runs in an upload worker, whose first start
+# loads the pipeline (~5 s here, longer on a loaded machine); the fixture starts them first.
+REQUEST_TIMEOUT = 120
 
 
 @pytest.fixture(scope="module")
 def operations(tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
     store = filled_store(Path(tmp_path_factory.mktemp("fuzz")) / "store.db")
-    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(store))
+    app = create_app(store)
+    warm = ApiClient(app).post("/documents", json={"text": "江州市精简机构9个。"})
+    assert warm.status_code == 201, warm.text  # the upload workers are up and warm
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     return [result.ok() for result in schema.get_all_operations()]
 
 
 def check_response(case: Any) -> None:
-    response = case.call()
+    response = case.call(timeout=REQUEST_TIMEOUT)
     where = f"{case.method} {case.formatted_path}"
     assert response.status_code < 500, (where, response.text[:500])
     content_type = response.headers.get("content-type", [""])

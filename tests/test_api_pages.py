@@ -27,11 +27,11 @@ from cnpolicy.api.highlight import (
     segment_text,
 )
 from cnpolicy.api.pages import file_size, mention_url, pager, query_string
-from cnpolicy.api.params import split_list
 from cnpolicy.api.settings import Settings, settings_from_env
 from cnpolicy.api.uploads import safe_name
 from cnpolicy.errors import ConfigError, NotFoundError, QueryError, UnsupportedFormatError
 from cnpolicy.records import Entity, Metric
+from cnpolicy.search.requests import split_list
 from cnpolicy.search.sqlite.store import SqliteStore
 from tests.test_api_support import (
     REPORTS,

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from cnpolicy.cli import render
 from cnpolicy.config import MAX_INPUT_BYTES, default_opensearch, default_store
 from cnpolicy.errors import ConfigError, QueryError
-from cnpolicy.extract.indicators import resolve_indicators
 from cnpolicy.records import DOC_TYPES
+from cnpolicy.search import requests
 from cnpolicy.search.backend import (
     RELEVANCE,
     SORTS,
@@ -23,8 +23,6 @@ from cnpolicy.search.backend import (
     SandingRequest,
     SearchRequest,
     Store,
-    parse_date_range,
-    parse_years,
 )
 from cnpolicy.search.es.mapping import DEFAULT_PREFIX
 from cnpolicy.search.export import (
@@ -122,20 +120,6 @@ def page_arguments(parser: argparse.ArgumentParser, limit: int) -> None:
 
     parser.add_argument("--limit", type=positive_int, default=limit, help=f"rows (default {limit})")
     parser.add_argument("--offset", type=non_negative_int, default=0, help="rows to skip")
-
-
-def split_list(text: str | None) -> tuple[str, ...]:
-    """`A,B`, `A，B` or `A、B` → (A, B)."""
-    if not text:
-        return ()
-    for comma in ("，", "、"):
-        text = text.replace(comma, ",")
-    return tuple(p.strip() for p in text.split(",") if p.strip())
-
-
-def years(args: argparse.Namespace) -> tuple[int | None, int | None]:
-    value = getattr(args, "year", None)
-    return parse_years(value) if value else (None, None)
 
 
 def format_argument(parser: argparse.ArgumentParser, choices: tuple[str, ...]) -> None:
@@ -251,17 +235,12 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def search_request(args: argparse.Namespace, *, limit: int | None, offset: int) -> SearchRequest:
-    first, last = years(args)
-    effective = getattr(args, "effective", None)
-    effective_from, effective_to = (
-        parse_date_range(effective, "effective") if effective else (None, None)
-    )
-    return SearchRequest(
-        text=getattr(args, "query", None) or "", region=args.region, year_from=first,
-        year_to=last, doc_type=args.type, publisher=args.publisher, limit=limit, offset=offset,
+    return requests.search_request(
+        text=getattr(args, "query", None) or "", region=args.region, year=args.year,
+        doc_type=args.type, publisher=args.publisher,
         collapse_duplicates=args.collapse_duplicates, sort=getattr(args, "sort", RELEVANCE),
-        doc_number=getattr(args, "doc_number", None), effective_from=effective_from,
-        effective_to=effective_to,
+        doc_number=getattr(args, "doc_number", None), effective=getattr(args, "effective", None),
+        limit=limit, offset=offset,
     )  # fmt: skip
 
 
@@ -299,13 +278,11 @@ def add_metrics_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def metric_request(args: argparse.Namespace, *, limit: int | None, offset: int) -> MetricRequest:
-    first, last = years(args)
-    return MetricRequest(
-        indicators=resolve_indicators(split_list(args.indicator)), regions=split_list(args.region),
-        level=args.level, scope=getattr(args, "scope", None),
-        recipient=getattr(args, "recipient", None), subject=getattr(args, "subject", None),
-        min_value=args.min, max_value=args.max, year_from=first, year_to=last, limit=limit,
-        offset=offset,
+    return requests.metric_request(
+        indicator=args.indicator, region=args.region, level=args.level,
+        scope=getattr(args, "scope", None), recipient=getattr(args, "recipient", None),
+        subject=getattr(args, "subject", None), min_value=args.min, max_value=args.max,
+        year=args.year, limit=limit, offset=offset,
     )  # fmt: skip
 
 
@@ -332,9 +309,9 @@ def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    first, last = years(args)
+    first, last = requests.year_range(args.year)
     with open_store(args) as store:
-        comparison = store.compare(split_list(args.indicator), regions=split_list(args.regions),
+        comparison = store.compare(requests.split_list(args.indicator), regions=requests.split_list(args.regions),
                                    year_from=first, year_to=last, subject=args.subject)  # fmt: skip
     render.print_comparison(comparison, sys.stdout, args.format)
     return 0
@@ -354,8 +331,8 @@ def add_sanding_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def sanding_request(args: argparse.Namespace, *, limit: int | None, offset: int) -> SandingRequest:
-    return SandingRequest(region=args.region, name=args.name, kind=args.kind, body=args.body,
-                          limit=limit, offset=offset)  # fmt: skip
+    return requests.sanding_request(region=args.region, name=args.name, kind=args.kind,
+                                    body=args.body, limit=limit, offset=offset)  # fmt: skip
 
 
 def run_sanding(args: argparse.Namespace) -> int:
@@ -414,8 +391,8 @@ def export_records(
     if args.kind == "compare":
         if not args.indicator:
             raise QueryError("an export of compare needs --indicator", field="indicator")
-        first, last = years(args)
-        comparison = store.compare(split_list(args.indicator), regions=split_list(args.regions),
+        first, last = requests.year_range(args.year)
+        comparison = store.compare(requests.split_list(args.indicator), regions=requests.split_list(args.regions),
                                    year_from=first, year_to=last, subject=args.subject)  # fmt: skip
         return comparison_records(comparison), COMPARE_COLUMNS
     request = SandingRequest(region=args.region, name=args.name, kind=args.sanding_kind,
