@@ -52,8 +52,11 @@ class Dialect(ABC):
     def errors(self) -> AbstractContextManager[None]:
         """Turn the client's exceptions into cnpolicy errors naming the server."""
 
-    @abstractmethod
-    def close(self) -> None: ...
+    # The official clients of both products share these calls (and their keyword names).
+    client: Any
+
+    def close(self) -> None:
+        self.client.close()
 
     @abstractmethod
     def plugins(self) -> list[dict[str, Any]]:
@@ -67,15 +70,18 @@ class Dialect(ABC):
     def put_template(self, template: dict[str, Any]) -> None:
         """Put a composable index template (`mapping.index_template`)."""
 
-    @abstractmethod
     def delete_template(self, name: str) -> None:
         """Delete an index template if it exists."""
+        with self.errors():
+            if self.client.indices.exists_index_template(name=name):
+                self.client.indices.delete_index_template(name=name)
 
     @abstractmethod
     def create_index(self, index: str, aliases: dict[str, Any] | None = None) -> None: ...
 
-    @abstractmethod
-    def delete_index(self, index: str) -> None: ...
+    def delete_index(self, index: str) -> None:
+        with self.errors():
+            self.client.indices.delete(index=index)
 
     @abstractmethod
     def refresh(self, indices: list[str]) -> None: ...
@@ -101,8 +107,9 @@ class Dialect(ABC):
     ) -> dict[str, Any] | None:
         """A document's _source, or None when there is none."""
 
-    @abstractmethod
-    def exists(self, index: str, doc_id: str) -> bool: ...
+    def exists(self, index: str, doc_id: str) -> bool:
+        with self.errors():
+            return bool(self.client.exists(index=index, id=doc_id))
 
     @abstractmethod
     def count(self, index: str, query: dict[str, Any] | None = None) -> int: ...

@@ -74,9 +74,6 @@ class ElasticDialect(Dialect):
                 f"Elasticsearch transport error ({error})", source=self.url
             ) from None
 
-    def close(self) -> None:
-        self.client.close()
-
     def plugins(self) -> list[dict[str, Any]]:
         with self.errors():
             return cast(list[dict[str, Any]], self.client.cat.plugins(format="json").body)
@@ -91,18 +88,9 @@ class ElasticDialect(Dialect):
         with self.errors():
             self.client.indices.put_index_template(**template)
 
-    def delete_template(self, name: str) -> None:
-        with self.errors():
-            if self.client.indices.exists_index_template(name=name):
-                self.client.indices.delete_index_template(name=name)
-
     def create_index(self, index: str, aliases: dict[str, Any] | None = None) -> None:
         with self.errors():
             self.client.indices.create(index=index, aliases=aliases)
-
-    def delete_index(self, index: str) -> None:
-        with self.errors():
-            self.client.indices.delete(index=index)
 
     def refresh(self, indices: list[str]) -> None:
         with self.errors():
@@ -141,10 +129,6 @@ class ElasticDialect(Dialect):
             except elasticsearch.NotFoundError:
                 return None
         return cast(dict[str, Any], found["_source"])
-
-    def exists(self, index: str, doc_id: str) -> bool:
-        with self.errors():
-            return bool(self.client.exists(index=index, id=doc_id))
 
     def count(self, index: str, query: dict[str, Any] | None = None) -> int:
         with self.errors():

@@ -79,9 +79,6 @@ class OpenSearchDialect(Dialect):
                 ) from None
             raise StoreError(f"OpenSearch error ({error})", source=self.url) from None
 
-    def close(self) -> None:
-        self.client.close()
-
     def plugins(self) -> list[dict[str, Any]]:
         with self.errors():
             return cast(list[dict[str, Any]], self.client.cat.plugins(format="json"))
@@ -99,18 +96,9 @@ class OpenSearchDialect(Dialect):
         with self.errors():
             self.client.indices.put_index_template(name=template["name"], body=body)
 
-    def delete_template(self, name: str) -> None:
-        with self.errors():
-            if self.client.indices.exists_index_template(name=name):
-                self.client.indices.delete_index_template(name=name)
-
     def create_index(self, index: str, aliases: dict[str, Any] | None = None) -> None:
         with self.errors():
             self.client.indices.create(index=index, body={"aliases": aliases} if aliases else None)
-
-    def delete_index(self, index: str) -> None:
-        with self.errors():
-            self.client.indices.delete(index=index)
 
     def refresh(self, indices: list[str]) -> None:
         with self.errors():
@@ -153,10 +141,6 @@ class OpenSearchDialect(Dialect):
             except opensearchpy.NotFoundError:
                 return None
         return cast(dict[str, Any], found["_source"])
-
-    def exists(self, index: str, doc_id: str) -> bool:
-        with self.errors():
-            return bool(self.client.exists(index=index, id=doc_id))
 
     def count(self, index: str, query: dict[str, Any] | None = None) -> int:
         with self.errors():
