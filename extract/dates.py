@@ -10,9 +10,8 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import cn2an
-
 from cnpolicy.gazetteer import char_class
+from cnpolicy.numerals import small_number
 from cnpolicy.records import Entity
 
 ISO_DATE = re.compile(
@@ -23,11 +22,6 @@ CN_DAY = r"三十一?|二十[一二三四五六七八九]?|十[一二三四五�
 YEAR_STARTS = "12〇零一二三四五六七八九"
 # The characters a month written in digits can start with (3月, 03月, 12月).
 MONTH_STARTS = "0123456789"
-
-
-def small_number(text: str) -> int:
-    """A month, day or year written in digits or Chinese numerals (十二 → 12, 二〇一九 → 2019)."""
-    return int(text) if text.isdigit() else int(cn2an.cn2an(text, "normal"))
 
 
 def parse_iso(value: str | None) -> tuple[int, int | None, int | None] | None:

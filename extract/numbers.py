@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-import cn2an
-
 from cnpolicy.errors import ExtractError
+from cnpolicy.numerals import chinese_value
 from cnpolicy.records import Number, as_number
 
 # Chinese digits (including the financial forms) and the multipliers that may follow them.
@@ -134,10 +133,10 @@ def parse_number(text: str) -> Number:
 
 def _parse_chinese(text: str) -> Number:
     try:
-        value = cn2an.cn2an(text, "smart")
-    except (ValueError, KeyError, IndexError) as error:
+        value = chinese_value(text)
+    except ValueError as error:
         raise NumberFormatError(f"{text!r} is not a well-formed Chinese numeral") from error
-    return as_number(float(value))
+    return as_number(value)
 
 
 @lru_cache(maxsize=4096)

@@ -28,6 +28,7 @@ from cnpolicy.extract.sanding_layout import (
 )
 from cnpolicy.gazetteer import UNKNOWN_PLACE, load_gazetteer
 from cnpolicy.ingest.describe import NOT_PLACES, parse_date
+from cnpolicy.numerals import TO_TEN_CLASS
 from cnpolicy.records import Document, Duty, InternalBody, Sanding
 
 __all__ = ["parse_sanding", "parse_sanding_text"]
@@ -83,9 +84,7 @@ def department_from_text(text: str) -> str | None:
     match = re.search(r"规范(.{2,40}?)的?(?:主要)?职能配置", text)
     if match is None:
         nature = patterns().nature.pattern
-        match = re.search(
-            rf"^(?:第[一二三四五六七八九十]+条)?\s*([^,。;:]{{2,40}}?){nature}", text, re.M
-        )
+        match = re.search(rf"^(?:第{TO_TEN_CLASS}+条)?\s*([^,。;:]{{2,40}}?){nature}", text, re.M)
     return clean_name(match.group(1)) if match else None
 
 

@@ -11,10 +11,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import cn2an
-
 from cnpolicy.errors import ExtractError
 from cnpolicy.ingest.describe import SIGNATURE_DATE, parse_date
+from cnpolicy.numerals import DIGIT_CLASS, TO_TEN_CLASS, chinese_value
 
 PATTERNS_FILE = "sanding_patterns.json"
 CN_DIGITS = "零〇一二两三四五六七八九十百"
@@ -33,7 +32,7 @@ MAX_HEADING = 12
 
 # Markers that open a line, by kind; group 1 is the number.
 ARTICLE = re.compile(rf"^第([{CN_DIGITS}\d]+)条\s*")
-CN_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})[、.]\s*")
+CN_HEADING = re.compile(r"^(" + TO_TEN_CLASS + r"{1,3})[、.]\s*")
 ITEM_MARKERS: dict[str, re.Pattern[str]] = {
     "paren": re.compile(rf"^\(([{CN_DIGITS}]{{1,4}})\)\s*"),
     "arabic": re.compile(r"^(\d{1,2})\s?[.、](?!\d)\s*"),
@@ -43,13 +42,13 @@ ITEM_MARKERS: dict[str, re.Pattern[str]] = {
 # Items run into one line after 。;: (主要职责是:(一)…;(二)…, …。2.…), and articles or 一、
 # headings run together after 。, are split back into lines (only numbers in sequence count).
 INLINE_ITEM = re.compile(
-    r"(?<=[。;:])\s*(?=\((?:[一二三四五六七八九十]{1,3}|\d{1,2})\))"
+    r"(?<=[。;:])\s*(?=\((?:" + TO_TEN_CLASS + r"{1,3}|\d{1,2})\))"
     r"|(?<=[。;])\s*(?=\d{1,2}[.、](?!\d))"
-    r"|(?<=。)\s*(?=第[一二三四五六七八九十]{1,3}条|[一二三四五六七八九十]{1,2}、)"
+    r"|(?<=。)\s*(?=第" + TO_TEN_CLASS + r"{1,3}条|" + TO_TEN_CLASS + r"{1,2}、)"
 )
 # The line under a rules title that dates them: (2019年3月18日区委机构编制委员会审定).
 DATE_UNDER_TITLE = re.compile(
-    r"^\(.{0,20}?(?:\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年).{0,30}\)$"
+    r"^\(.{0,20}?(?:\d{4}年\d{1,2}月\d{1,2}日|" + DIGIT_CLASS + r"{4}年).{0,30}\)$"
 )
 # A heading line on its own (主要职责, 内设机构, 人员编制): short, no sentence punctuation.
 BARE_HEADING = re.compile(r"^[^。,;:]{2,12}$")
@@ -160,10 +159,10 @@ def to_int(text: str) -> int | None:
     if text.isdigit():
         return int(text)
     try:
-        value = cn2an.cn2an(text, "smart")
-    except (ValueError, KeyError, TypeError):
+        value = chinese_value(text)
+    except ValueError:
         return None
-    return int(value) if float(value).is_integer() else None
+    return int(value) if value.is_integer() else None
 
 
 def clean_name(text: str) -> str:

@@ -28,6 +28,7 @@ from cnpolicy.ingest.info import clean_publisher, labelled_address
 from cnpolicy.ingest.normalize import DATA_DIR
 from cnpolicy.ingest.raw import RawText
 from cnpolicy.ingest.sections import find_sections, marker_of
+from cnpolicy.numerals import DIGIT_CLASS, TO_TEN_CLASS, small_number
 from cnpolicy.records import Document, Region
 
 # How far into the text the title and info line are looked for: scrapes put a few furniture
@@ -50,11 +51,11 @@ SOURCE_FIELD = re.compile(
 )
 ISO_DATE = re.compile(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)")
 CN_DATE = re.compile(
-    r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+    r"(" + DIGIT_CLASS + r"{4})年(" + TO_TEN_CLASS + r"{1,3})月(" + TO_TEN_CLASS + r"{1,3})日"
 )
 SIGNATURE_DATE = re.compile(
-    r"^\(?\s*(?:\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月"
-    r"[一二三四五六七八九十]{1,3}日)\s*\)?$"
+    r"^\(?\s*(?:\d{4}年\d{1,2}月\d{1,2}日|" + DIGIT_CLASS + r"{4}年" + TO_TEN_CLASS + r"{1,3}月"
+    r"" + TO_TEN_CLASS + r"{1,3}日)\s*\)?$"
 )
 ORG_SUFFIX = re.compile(
     r"(办公室|委员会|人民政府|人民代表大会常务委员会|政府|局|厅|委|部|编办|中心|院|领导小组|党组|委员会办公室)$"
@@ -79,8 +80,8 @@ DATED_NOTE = re.compile(r"^\(\s*\d{4}年\d{1,2}月\d{1,2}日[^()]{0,30}\)$")
 # A speech's delivery line: `——2026年1月27日在某省第十四届人民代表大会第四次会议上`, in
 # brackets, with Chinese numerals, or followed by the speaker (`某省省长 某某`).
 DELIVERY_LINE = re.compile(
-    r"^[—\-(]*\s*(?:\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月"
-    r"[一二三四五六七八九十]{1,3}日)\s*在.{2,60}上\)?(?:\s+\S.{0,30})?$"
+    r"^[—\-(]*\s*(?:\d{4}年\d{1,2}月\d{1,2}日|" + DIGIT_CLASS + r"{4}年" + TO_TEN_CLASS + r"{1,3}月"
+    r"" + TO_TEN_CLASS + r"{1,3}日)\s*在.{2,60}上\)?(?:\s+\S.{0,30})?$"
 )
 # Lines shaped like a title that are not one: a salutation (各位代表!), prose with several
 # commas, a bare date and time (2026-02-09 09:45:30).
@@ -99,19 +100,6 @@ REGION_WORDS = "region_words.json"
 # An organisation name is hanzi, brackets for a second name, and quotes around a slogan
 # ("放管服"改革协调小组); a colon, comma or full stop makes the line an addressee or prose.
 ORG_NAME_CHARS = re.compile(r"[\u4e00-\u9fff()（）“”]+")
-_CN_DIGIT = {
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,20 +138,6 @@ def _issuer_words() -> IssuerWords:
 # --- dates ---------------------------------------------------------------------------------
 
 
-def _cn_number(text: str) -> int:
-    if len(text) == 4 and all(c in _CN_DIGIT for c in text):
-        return int("".join(str(_CN_DIGIT[c]) for c in text))
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + _CN_DIGIT[text[1]]
-    if text.endswith("十"):
-        return _CN_DIGIT[text[0]] * 10
-    if "十" in text:
-        return _CN_DIGIT[text[0]] * 10 + _CN_DIGIT[text[-1]]
-    return _CN_DIGIT[text]
-
-
 def _iso(year: int, month: int, day: int) -> str | None:
     if not (1949 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31):
         return None
@@ -177,7 +151,7 @@ def parse_date(text: str) -> str | None:
         return _iso(int(match[1]), int(match[2]), int(match[3]))
     match = CN_DATE.search(text)
     if match:
-        return _iso(_cn_number(match[1]), _cn_number(match[2]), _cn_number(match[3]))
+        return _iso(small_number(match[1]), small_number(match[2]), small_number(match[3]))
     return None
 
 

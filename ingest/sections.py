@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from cnpolicy.numerals import TO_TEN_CLASS
 from cnpolicy.records import Section
 
 CN_DIGITS = "一二三四五六七八九十百零〇两"
@@ -80,7 +81,7 @@ def find_sections(text: str, *, first_line: int = 0) -> tuple[Section, ...]:
     return _nest(found, len(text))
 
 
-_INLINE_CN = re.compile(r"(?:(?<=[。!?;])|(?<=\s))\s*([一二三四五六七八九十]{1,2})、")
+_INLINE_CN = re.compile(r"(?:(?<=[。!?;])|(?<=\s))\s*(" + TO_TEN_CLASS + r"{1,2})、")
 _CN_ORDINALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
 
 
