@@ -130,7 +130,7 @@ class Gazetteer:
     def outwards(self, code: str) -> list[Division]:
         """The division with this code, then the city and the province around it (each once)."""
         found: list[Division] = []
-        for outer in (code, code[:4] + "00", code[:2] + "0000"):
+        for outer in enclosing_codes(code):
             division = self.by_code.get(outer)
             if division is not None and division not in found:
                 found.append(division)
@@ -187,6 +187,12 @@ def char_class(chars: Iterable[str]) -> str:
     matches."""
     found = sorted(set(chars))
     return "[" + "".join(re.escape(c) for c in found) + "]" if found else "(?!x)x"
+
+
+def enclosing_codes(code: str) -> list[str]:
+    """A division code and the codes of the city and province around it, narrowest first, each
+    once (440803 → 440803, 440800, 440000)."""
+    return list(dict.fromkeys([code, code[:4] + "00", code[:2] + "0000"]))
 
 
 def code_prefix(code: str) -> str:

@@ -36,6 +36,7 @@ from cnpolicy.gazetteer import (
     Gazetteer,
     PlaceMention,
     code_prefix,
+    enclosing_codes,
     load_gazetteer,
 )
 from cnpolicy.records import Entity, Region
@@ -390,9 +391,7 @@ def outside(entities: list[Entity], policies: list[Entity]) -> list[Entity]:
 
 def scopes(code: str | None) -> list[str]:
     """A region code and the city and province around it, narrowest first."""
-    if not code:
-        return []
-    return list(dict.fromkeys([code, code[:4] + "00", code[:2] + "0000"]))
+    return enclosing_codes(code) if code else []
 
 
 def top_level(candidates: Sequence[Division]) -> Division | None:
