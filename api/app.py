@@ -24,6 +24,14 @@ from cnpolicy.api.security import SecurityHeadersMiddleware
 from cnpolicy.api.settings import Settings
 from cnpolicy.search.backend import Store
 
+__all__ = [
+    "DESCRIPTION",
+    "TITLE",
+    "create_app",
+    "effective_settings",
+    "package_dir",
+]
+
 TITLE = "cnpolicy"
 DESCRIPTION = (
     "Chinese government policy texts as structured, searchable data: upload documents, search "

@@ -12,6 +12,13 @@ from fastapi import Request
 from cnpolicy.api.errors import AuthError
 from cnpolicy.api.settings import Settings
 
+__all__ = [
+    "SCHEME",
+    "check_token",
+    "require_token",
+    "token_matches",
+]
+
 SCHEME = "bearer"
 
 

@@ -7,6 +7,11 @@ from fastapi import Request
 from cnpolicy.api.settings import Settings
 from cnpolicy.search.backend import Store
 
+__all__ = [
+    "get_settings",
+    "get_store",
+]
+
 
 def get_store(request: Request) -> Store:
     store: Store = request.app.state.store

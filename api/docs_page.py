@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = [
+    "METHODS",
+    "operations",
+    "type_name",
+]
+
 METHODS = ("get", "post", "put", "patch", "delete")
 
 

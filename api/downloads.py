@@ -11,6 +11,18 @@ from urllib.parse import quote
 
 from cnpolicy.search.sources import SourceFile, file_name
 
+__all__ = [
+    "ATTR_CHARS",
+    "INLINE_TYPES",
+    "ORIGINAL",
+    "TEXT",
+    "ascii_fallback",
+    "base_type",
+    "content_disposition",
+    "source_headers",
+    "text_headers",
+]
+
 # Media types a browser may show in place: PDF (its own viewer) and plain text. Anything else,
 # HTML above all, is sent as an attachment: an uploaded page rendered on our origin could run
 # its scripts with the reader's access to the API.

@@ -38,6 +38,26 @@ from cnpolicy.errors import (
     UnsupportedFormatError,
 )
 
+__all__ = [
+    "LOG",
+    "QUERY_FIELDS",
+    "STATUS_CODES",
+    "WEB_PREFIXES",
+    "AuthError",
+    "BadRequestError",
+    "UploadTooLargeError",
+    "describe_validation",
+    "error_body",
+    "handle_cnpolicy_error",
+    "handle_http_error",
+    "handle_unexpected",
+    "handle_validation_error",
+    "install_error_handlers",
+    "render_error",
+    "status_for",
+    "wants_html",
+]
+
 LOG = logging.getLogger("cnpolicy.api")
 
 # First match wins, so subclasses come before their bases.

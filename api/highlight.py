@@ -13,6 +13,28 @@ from markupsafe import Markup, escape
 
 from cnpolicy.records import Entity, Metric
 
+__all__ = [
+    "APPROX_WORDS",
+    "CLOSE_MARK",
+    "OPEN_MARK",
+    "SCALES",
+    "SIGNIFICANT_DIGITS",
+    "Bar",
+    "Segment",
+    "choose_spans",
+    "describe_entity",
+    "describe_metric",
+    "focus_mark",
+    "highlight_document",
+    "mention_id",
+    "readable_amount",
+    "render_segments",
+    "safe_snippet",
+    "scale_bars",
+    "section_id",
+    "segment_text",
+]
+
 # The only tag the store puts in snippets; everything else in a snippet is escaped text.
 OPEN_MARK, CLOSE_MARK = "<mark>", "</mark>"
 _MARK_TAG = re.compile(r"(</?mark>)")

@@ -12,6 +12,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cnpolicy.api.errors import UploadTooLargeError, error_body
 
+__all__ = [
+    "BODY_METHODS",
+    "MULTIPART_OVERHEAD",
+    "BodyLimitMiddleware",
+    "too_large_message",
+]
+
 # Room for the multipart framing around the files (boundaries, part headers: ~200 bytes a part
 # for up to MAX_FILES_PER_UPLOAD parts), so a file of exactly the limit still fits.
 MULTIPART_OVERHEAD = 64 * 1024

@@ -18,6 +18,43 @@ from cnpolicy.search.backend import RELEVANCE
 from cnpolicy.search.compare import Comparison
 from cnpolicy.search.export import mention_link
 
+__all__ = [
+    "DROPPABLE_FILTERS",
+    "FACET_PARAMS",
+    "HOLDINGS_SHOWN",
+    "LEVEL_NAMES",
+    "MAX_PAGE",
+    "PAGER_WINDOW",
+    "UNSTATED_SCOPE",
+    "Chart",
+    "ChartRow",
+    "DroppedFilter",
+    "Examples",
+    "FacetValue",
+    "MentionLine",
+    "MetricLine",
+    "OutlineItem",
+    "PageLink",
+    "comparison_charts",
+    "dropped_filters",
+    "export_url",
+    "facet_groups",
+    "file_size",
+    "format_value",
+    "indicator_choices",
+    "indicator_suggestions",
+    "library_examples",
+    "library_holdings",
+    "mention_url",
+    "metric_lines",
+    "outline",
+    "pager",
+    "query_string",
+    "sanding_pairs",
+    "search_url",
+    "search_values",
+]
+
 # Page links shown either side of the current page: 1 … 4 5 [6] 7 8 … 40 fits a phone's width.
 PAGER_WINDOW = 2
 # Deepest page the search page links to (offset = (page - 1) × page size stays bounded).

@@ -21,6 +21,42 @@ from cnpolicy.search.backend import (
 from cnpolicy.search.compare import MAX_INDICATORS
 from cnpolicy.search.requests import search_request, split_list, year_range
 
+__all__ = [
+    "DATE_PATTERN",
+    "MAX_LIST_CHARS",
+    "MAX_NAME_CHARS",
+    "MAX_QUERY_CHARS",
+    "YEAR_PATTERN",
+    "Body",
+    "Collapse",
+    "CompareParams",
+    "DateFrom",
+    "DateTo",
+    "DocNumber",
+    "DocType",
+    "Effective",
+    "Indicators",
+    "Kind",
+    "Level",
+    "Limit",
+    "MaxValue",
+    "MinValue",
+    "Name",
+    "Offset",
+    "Publisher",
+    "Q",
+    "Recipient",
+    "Region",
+    "Regions",
+    "Scope",
+    "SearchParams",
+    "Sort",
+    "Subject",
+    "Year",
+    "compare_params",
+    "search_params",
+]
+
 # Longest value accepted for a name-like filter (region, publisher, department …): the longest
 # official names (autonomous prefectures, 三定 department names) run to ~40 characters.
 MAX_NAME_CHARS = 100

@@ -23,6 +23,21 @@ from cnpolicy.api.uploads import (
 from cnpolicy.search.backend import Store
 from cnpolicy.search.sources import MEDIA_TYPES
 
+__all__ = [
+    "ERROR_RESPONSES",
+    "MAX_ID_CHARS",
+    "UPLOAD_BODY",
+    "DocId",
+    "SettingsDep",
+    "StoreDep",
+    "create_documents",
+    "delete_document",
+    "read_document",
+    "read_source",
+    "read_text",
+    "router",
+]
+
 router = APIRouter(tags=["documents"])
 
 # Longest id accepted in a path: ids are 16 hex digits; anything much longer is not one of ours.

@@ -50,6 +50,27 @@ from cnpolicy.search import export
 from cnpolicy.search.backend import MetricRequest, SandingRequest, Store
 from cnpolicy.search.requests import metric_request, sanding_request
 
+__all__ = [
+    "ERRORS",
+    "EXPORT_FILTERS",
+    "MEDIA_TYPES",
+    "ExportFormat",
+    "ExportKind",
+    "SearchDep",
+    "SettingsDep",
+    "StoreDep",
+    "check_export_filters",
+    "compare",
+    "export_file",
+    "export_records",
+    "health",
+    "metrics",
+    "router",
+    "sanding",
+    "search",
+    "write_export",
+]
+
 router = APIRouter(tags=["queries"])
 
 StoreDep = Annotated[Store, Depends(get_store)]

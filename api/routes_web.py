@@ -47,6 +47,27 @@ from cnpolicy.search.backend import SearchRequest, SearchResult, Store
 from cnpolicy.search.compare import Comparison
 from cnpolicy.search.requests import sanding_request
 
+__all__ = [
+    "DATE_LABELS",
+    "SANDING_PAGE_ROWS",
+    "Offset",
+    "SearchDep",
+    "SettingsDep",
+    "StoreDep",
+    "compare_page",
+    "docs_page",
+    "document_page",
+    "home",
+    "library_overview",
+    "render",
+    "router",
+    "sanding_page",
+    "search_page",
+    "templates",
+    "ui_home",
+    "upload_page",
+]
+
 router = APIRouter(include_in_schema=False)
 # The dates a document states, as a citation names them.
 DATE_LABELS = {"written": "成文日期 Written", "published": "发布日期 Published",

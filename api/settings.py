@@ -12,6 +12,15 @@ from dataclasses import dataclass, field
 from cnpolicy.config import MAX_INPUT_BYTES, UPLOAD_SECONDS, Options
 from cnpolicy.errors import ConfigError
 
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "MAX_FILES_PER_UPLOAD",
+    "MAX_PAGE_SIZE",
+    "TOKEN_VARIABLE",
+    "Settings",
+    "settings_from_env",
+]
+
 # The environment variable holding the bearer token that write endpoints require when set.
 TOKEN_VARIABLE = "CNPOLICY_API_TOKEN"
 # Results per page on the search page and the default `limit` of the list endpoints: one screen

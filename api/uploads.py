@@ -36,6 +36,31 @@ from cnpolicy.records import Document
 from cnpolicy.search.backend import Prepared, Store, prepare
 from cnpolicy.search.sources import SourceFile
 
+__all__ = [
+    "DECLARED_FORMATS",
+    "DEFAULT_TEXT_SOURCE",
+    "FILES_FIELD",
+    "LOG",
+    "MAX_FIELD_BYTES",
+    "MAX_LABEL_CHARS",
+    "MAX_NAME_CHARS",
+    "UPLOAD_STATUS",
+    "Previous",
+    "TextUpload",
+    "Upload",
+    "already_indexed",
+    "check_declared_type",
+    "existing",
+    "index_atomically",
+    "media_type",
+    "parse_text_upload",
+    "process_uploads",
+    "read_multipart",
+    "read_uploads",
+    "restore",
+    "safe_name",
+]
+
 LOG = logging.getLogger("cnpolicy.api")
 
 # Longest file name kept as a document's source label; longer names are cut (keeping the suffix).

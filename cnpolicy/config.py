@@ -9,6 +9,24 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+__all__ = [
+    "DEFAULT_STORE",
+    "MAX_INFLATED_BYTES",
+    "MAX_INFLATE_RATIO",
+    "MAX_INPUT_BYTES",
+    "MAX_PDF_PAGES",
+    "MAX_TEXT_CHARS",
+    "MAX_WORKER_MB",
+    "OPENSEARCH_URL_VARIABLE",
+    "UPLOAD_SECONDS",
+    "UPLOAD_WORKERS",
+    "ExtractOptions",
+    "IngestOptions",
+    "Options",
+    "default_opensearch",
+    "default_store",
+]
+
 # 50 MB: the largest real policy PDFs we have seen (scanned-and-OCRed yearbooks) are ~30 MB;
 # anything larger is almost always an archive or a mistake, and reading it costs seconds.
 MAX_INPUT_BYTES = 50 * 1024 * 1024

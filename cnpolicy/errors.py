@@ -5,6 +5,29 @@ Every error names what it is about (a file, a field, a query) and what was expec
 
 from __future__ import annotations
 
+__all__ = [
+    "BackendUnavailableError",
+    "CnpolicyError",
+    "ConfigError",
+    "CorruptFileError",
+    "DecodeError",
+    "EmptyDocumentError",
+    "EncryptedFileError",
+    "ExtractError",
+    "FileTooLargeError",
+    "GoldFormatError",
+    "IngestError",
+    "ModelLoadError",
+    "NoTextLayerError",
+    "NotFoundError",
+    "QueryError",
+    "SchemaVersionError",
+    "StoreError",
+    "TimeBudgetError",
+    "TooLargeError",
+    "UnsupportedFormatError",
+]
+
 
 class CnpolicyError(Exception):
     """Base of every error cnpolicy raises on purpose."""

@@ -29,6 +29,36 @@ from cnpolicy.records import Document
 from cnpolicy.search.backend import IndexReport, Prepared, Store, prepare
 from cnpolicy.search.sources import source_file
 
+__all__ = [
+    "DOCUMENT_SUFFIXES",
+    "IN_FLIGHT_PER_WORKER",
+    "PR_SET_PDEATHSIG",
+    "SOURCE_NAME_ENCODINGS",
+    "Failure",
+    "InMemoryFile",
+    "IndexOutcome",
+    "Job",
+    "Processed",
+    "Result",
+    "die_with_parent",
+    "index_files",
+    "iter_sources",
+    "link_duplicate",
+    "link_processed",
+    "prepare_in_memory",
+    "process_bytes",
+    "process_in_memory",
+    "process_keeping",
+    "process_path",
+    "process_safely",
+    "read_file",
+    "resident_mb",
+    "run_batch",
+    "run_batch_with_bytes",
+    "run_in_workers",
+    "source_name",
+]
+
 # Extensions picked up when walking a folder; a file named explicitly is read whatever its name.
 DOCUMENT_SUFFIXES = frozenset(
     {".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".pdf", ".docx"}

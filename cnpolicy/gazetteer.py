@@ -15,6 +15,30 @@ from importlib import resources
 
 from cnpolicy.records import Region, RegionLevel
 
+__all__ = [
+    "DIVISION_SUFFIX",
+    "LEVEL_RANK",
+    "MIN_FORMER_NAME",
+    "MIN_SHORT_NAME",
+    "NATION",
+    "NATION_CODE",
+    "NATION_NAME",
+    "NATION_NAMES",
+    "PLACEHOLDER_NAMES",
+    "SHORT_NAME_LEVELS",
+    "SHORT_NAME_STOPLIST",
+    "UNKNOWN_PLACE",
+    "Division",
+    "Gazetteer",
+    "PlaceMention",
+    "char_class",
+    "code_prefix",
+    "contains",
+    "enclosing_codes",
+    "load_gazetteer",
+    "nation_region",
+]
+
 # Placeholder rows in the source data that are not places anyone writes about.
 PLACEHOLDER_NAMES = frozenset(
     {"市辖区", "市直辖行政区划", "省直辖县级行政区划", "自治区直辖县级行政区划"}

@@ -8,6 +8,25 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Literal, TypeAlias
 
+__all__ = [
+    "DOC_TYPES",
+    "FORMATS",
+    "Approx",
+    "DocType",
+    "Document",
+    "Duty",
+    "Entity",
+    "InternalBody",
+    "Metric",
+    "MetricKind",
+    "Number",
+    "Region",
+    "RegionLevel",
+    "Sanding",
+    "Section",
+    "as_number",
+]
+
 Number: TypeAlias = int | float
 DocType = Literal["reform_report", "work_report", "sanding", "notice", "news", "other"]
 DOC_TYPES: tuple[str, ...] = ("reform_report", "work_report", "sanding", "notice", "news", "other")

@@ -20,6 +20,32 @@ from cnpolicy.gazetteer import Gazetteer, PlaceMention, load_gazetteer
 from cnpolicy.records import Region
 from cnpolicy.segmenter import dictionary_tags
 
+__all__ = [
+    "ABBREVIATIONS_FILE",
+    "CONTEXT_FILE",
+    "MAX_ORG_BODY",
+    "NAME_TAGS",
+    "NORMALIZE_CACHE",
+    "PLACE_SCANS_CACHED",
+    "SUFFIXES_FILE",
+    "UNKNOWN_PLACE",
+    "OrgRules",
+    "PlaceContext",
+    "Suffix",
+    "alternation",
+    "chains",
+    "is_cjk",
+    "is_common_word",
+    "issuer_name",
+    "issuer_query_forms",
+    "load_org_rules",
+    "parse_suffixes",
+    "place_context",
+    "places_in",
+    "read_data",
+    "read_json",
+]
+
 SUFFIXES_FILE = "org_suffixes.txt"
 CONTEXT_FILE = "org_context.json"
 ABBREVIATIONS_FILE = "abbreviations.json"

@@ -10,6 +10,13 @@ from cnpolicy.extract.entities import DOC_NUMBER
 from cnpolicy.extract.sanding import find_effective
 from cnpolicy.records import Document
 
+__all__ = [
+    "HEAD_LINES",
+    "MAX_ISSUER_CHARS",
+    "own_number",
+    "with_citation",
+]
+
 # Lines at the top where a document's own number stands (the red header: issuer, number,
 # 签发人, title); a number further down is one the text cites.
 HEAD_LINES = 12

@@ -14,6 +14,18 @@ from cnpolicy.gazetteer import char_class
 from cnpolicy.numerals import small_number
 from cnpolicy.records import Entity
 
+__all__ = [
+    "CN_DAY",
+    "ISO_DATE",
+    "MONTH_STARTS",
+    "YEAR_STARTS",
+    "DateRules",
+    "finditer_at",
+    "iso",
+    "parse_iso",
+    "starts_of",
+]
+
 ISO_DATE = re.compile(
     r"(?<![\d.])((?:19|20)\d{2})[-/.](1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])(?![\d.])"
 )

@@ -41,6 +41,30 @@ from cnpolicy.gazetteer import (
 )
 from cnpolicy.records import Entity, Region
 
+__all__ = [
+    "DOC_NUMBER",
+    "LABELS",
+    "LABEL_PRIORITY",
+    "NESTING_LABELS",
+    "ORG_DOC_NUMBER",
+    "TITLE_BRACKETS",
+    "TITLE_MARKS",
+    "TOWN",
+    "EntityRecognizer",
+    "EntityRules",
+    "compatible",
+    "entity_spans",
+    "free_option",
+    "load_entity_rules",
+    "make_entities",
+    "outside",
+    "policy_key",
+    "recognize",
+    "resolve_overlaps",
+    "scopes",
+    "top_level",
+]
+
 LABELS = ("DOC", "ORG", "GPE", "DATE", "PERSON", "POLICY")
 # When two entities cross (overlap without one containing the other) the one whose label comes
 # first here stays: a title or a body name is the larger unit the other was cut from.

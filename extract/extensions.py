@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+__all__ = [
+    "ENTITIES_KEY",
+    "METRICS_KEY",
+    "register_extensions",
+]
+
 METRICS_KEY = "metrics"
 ENTITIES_KEY = "entities"
 

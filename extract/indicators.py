@@ -14,6 +14,18 @@ from typing import Any
 from cnpolicy.errors import ExtractError, QueryError
 from cnpolicy.extract.mentions import read_data
 
+__all__ = [
+    "ACTION_JOINERS",
+    "MAX_HINTS",
+    "RULE_KEYS",
+    "TAXONOMY_FILE",
+    "Indicator",
+    "Rule",
+    "Taxonomy",
+    "load_taxonomy",
+    "resolve_indicators",
+]
+
 RULE_KEYS = frozenset(
     {
         "subject_any",

@@ -39,6 +39,30 @@ from cnpolicy.extract.numbers import (
 from cnpolicy.records import Approx, Number, as_number
 from cnpolicy.segmenter import dictionary_tags
 
+__all__ = [
+    "APPROX_KINDS",
+    "CATEGORY_NOUN_WINDOW",
+    "CLAUSE_WINDOW",
+    "CODE_DIGITS",
+    "DECIMAL_POINT",
+    "MAX_SHARE",
+    "PHONE_WINDOW",
+    "QUOTE_WINDOW",
+    "SHARE_BLOCKERS",
+    "SLOGAN_LOOKAHEAD",
+    "SLOGAN_TAGS",
+    "WRAP",
+    "Boundaries",
+    "Mention",
+    "NotMetrics",
+    "Rules",
+    "is_excluded",
+    "load_rules",
+    "qualifier_of",
+    "read_data",
+    "scan_mentions",
+]
+
 # A share in 成 is a tenth; 十成 is the whole, so anything above 10 成 is not a share.
 MAX_SHARE = 10
 # How far back (characters) to look for an unclosed quote or book-title mark: longer quoted

@@ -23,6 +23,25 @@ from cnpolicy.extract.extensions import ENTITIES_KEY, register_extensions
 from cnpolicy.gazetteer import load_gazetteer
 from cnpolicy.records import Entity, Region
 
+__all__ = [
+    "BATCH_SIZE",
+    "CHUNK_CHARS",
+    "CONTINUE",
+    "EXTRA",
+    "LABELS_FILE",
+    "LAST",
+    "SENTENCE_END",
+    "TAG",
+    "NeuralEntityRecognizer",
+    "Prediction",
+    "chunks",
+    "decode",
+    "load_label_map",
+    "load_model",
+    "make_neural_ner",
+    "overlaps",
+]
+
 EXTRA = "pip install 'cnpolicy[neural]'"
 LABELS_FILE = "neural_labels.json"
 # Characters per model input. Chinese BERT-style tokenizers give one token per Chinese character

@@ -15,6 +15,42 @@ from cnpolicy.errors import ExtractError
 from cnpolicy.numerals import chinese_value
 from cnpolicy.records import Number, as_number
 
+__all__ = [
+    "ARABIC",
+    "ARABIC_BIG",
+    "BIG_MULTIPLIERS",
+    "CHINESE",
+    "CN_DIGITS",
+    "CN_MULTIPLIERS",
+    "EVERYDAY_DIGITS",
+    "EVERYDAY_MULTIPLIERS",
+    "FINANCIAL_DIGITS",
+    "FINANCIAL_MULTIPLIERS",
+    "FRACTION",
+    "FRACTION_PLACES",
+    "MAX_FRACTION_DIGITS",
+    "MAX_INTEGER_DIGITS",
+    "MAX_NUMERAL_CHARS",
+    "MAX_THOUSANDS_GROUPS",
+    "NUMERAL",
+    "RANGE",
+    "RANGE_SEPARATORS",
+    "RANGE_SPACES",
+    "ROUND",
+    "NumberFormatError",
+    "NumeralTooLongError",
+    "Quantity",
+    "check_length",
+    "is_chinese_numeral",
+    "is_round",
+    "parse_fraction",
+    "parse_number",
+    "parse_percent_words",
+    "parse_quantity",
+    "parse_round",
+    "scale_tail",
+]
+
 # Chinese digits (including the financial forms) and the multipliers that may follow them.
 CN_DIGITS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 CN_MULTIPLIERS = "十百千万亿拾佰仟"

@@ -9,6 +9,10 @@ import bisect
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
+__all__ = [
+    "TokenOffsets",
+]
+
 
 class TokenOffsets:
     """The Doc's token character offsets, to turn character spans into token ranges by bisection

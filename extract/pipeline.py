@@ -15,6 +15,14 @@ from cnpolicy.extract.blocks import MAX_LENGTH
 from cnpolicy.extract.extensions import register_extensions
 from cnpolicy.segmenter import Segmenter, read_word_list
 
+__all__ = [
+    "TOKENIZER",
+    "USER_DICT",
+    "build_nlp",
+    "get_nlp",
+    "segmenter",
+]
+
 USER_DICT = "userdict.txt"
 TOKENIZER = "cnpolicy.jieba_tokenizer.v1"
 

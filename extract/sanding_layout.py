@@ -15,6 +15,45 @@ from cnpolicy.errors import ExtractError
 from cnpolicy.ingest.describe import SIGNATURE_DATE, parse_date
 from cnpolicy.numerals import DIGIT_CLASS, TO_TEN_CLASS, chinese_value
 
+__all__ = [
+    "ARTICLE",
+    "BARE_HEADING",
+    "CN_DIGITS",
+    "CN_HEADING",
+    "DATE_UNDER_TITLE",
+    "INLINE_ITEM",
+    "ITEM_MARKERS",
+    "MAX_HEADING",
+    "MAX_TITLE",
+    "MAX_TITLE_HALF",
+    "MIN_KEYWORD_HEADINGS",
+    "NUMBER",
+    "PATTERNS_FILE",
+    "QUOTES",
+    "Item",
+    "Part",
+    "Patterns",
+    "Rules",
+    "body_after_label",
+    "clean_name",
+    "compile_patterns",
+    "find_rules",
+    "first_clause",
+    "headed",
+    "is_keyed_heading",
+    "item_marker",
+    "opens_part",
+    "patterns",
+    "read_patterns",
+    "sequential",
+    "split_items",
+    "split_lines",
+    "split_parts",
+    "title_at",
+    "title_department",
+    "to_int",
+]
+
 PATTERNS_FILE = "sanding_patterns.json"
 CN_DIGITS = "零〇一二两三四五六七八九十百"
 NUMBER = rf"(?:\d+|[{CN_DIGITS}]+)"

@@ -13,6 +13,19 @@ from functools import lru_cache
 from cnpolicy.extract.mentions import read_data
 from cnpolicy.extract.words import Lexicon, Word, Words, join
 
+__all__ = [
+    "ORDINAL",
+    "PhraseWords",
+    "beneficiary",
+    "complete_rate",
+    "distribute",
+    "is_bare_rate",
+    "load_phrase_words",
+    "meeting_of",
+    "meeting_subject",
+    "with_level",
+]
+
 
 def beneficiary(words: Words) -> tuple[str, int] | None:
     """`为基层卫生院增加`: the receiver of an allocation, and the index just past its verb.

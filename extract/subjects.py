@@ -19,6 +19,23 @@ from cnpolicy.extract.words import Category, Lexicon, Word, Words, join
 from cnpolicy.gazetteer import load_gazetteer
 from cnpolicy.segmenter import dictionary_tags
 
+__all__ = [
+    "BARE_OBJECTS",
+    "DATE_WORDS",
+    "LIST_CLOSERS",
+    "MARKS",
+    "MAX_COMPARISON_WORDS",
+    "MAX_RELATIVE_WORDS",
+    "MEASURE_LEAD_REACH",
+    "Before",
+    "balance",
+    "is_generic",
+    "is_noun_phrase",
+    "shed_stray_verb",
+    "subject_after",
+    "subject_before",
+]
+
 # A preposition opens a relative clause (以市委领导为组长的…) only if its 的 comes within
 # this many words; farther away it is the predicate's adverbial, not part of the phrase.
 MAX_RELATIVE_WORDS = 10

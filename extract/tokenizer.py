@@ -18,6 +18,12 @@ from spacy.vocab import Vocab
 
 from cnpolicy.extract.pipeline import segmenter
 
+__all__ = [
+    "MAX_KNOWN_WORDS",
+    "JiebaTokenizer",
+    "create_jieba_tokenizer",
+]
+
 # Words whose string-store ids the tokenizer keeps. A Doc built from ids skips hashing every
 # word's text twice (spaCy's Vocab.get), which is three quarters of building it; policy prose
 # repeats a vocabulary of tens of thousands of words, and past this many the table starts

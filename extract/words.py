@@ -14,6 +14,24 @@ from functools import lru_cache
 from cnpolicy.extract.mentions import read_data
 from cnpolicy.segmenter import dictionary_tags
 
+__all__ = [
+    "CELL_BREAK",
+    "CLOSING_QUOTES",
+    "FUNCTION_CHARS",
+    "MAX_BRACKETED_WORDS",
+    "MAX_CACHED_WORDS",
+    "MAX_QUOTED_WORDS",
+    "OPENING_QUOTES",
+    "TAG_CATEGORIES",
+    "Category",
+    "Lexicon",
+    "Word",
+    "Words",
+    "category_of",
+    "join",
+    "load_lexicon",
+]
+
 Word = str
 # n noun, v verb, a modifier, d adverb, p preposition, c conjunction, u particle, f locative,
 # r pronoun, m numeral, q quoted or bracketed name, w punctuation

@@ -9,15 +9,24 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from cnpolicy.ingest.info import holds_only_credits
+from cnpolicy.ingest.info import INFO_LINE_MAX_CHARS, holds_only_credits
 from cnpolicy.ingest.normalize import read_data_lines
+
+__all__ = [
+    "FURNITURE_FILE",
+    "SECTIONS",
+    "TAIL_LINE_MAX_CHARS",
+    "Furniture",
+    "furniture",
+    "is_edge_furniture",
+    "is_furniture_line",
+    "is_info_line",
+    "strip_fragments",
+    "strip_furniture",
+]
 
 FURNITURE_FILE = "furniture.txt"
 SECTIONS = ("anywhere", "edge", "tail_start", "trailing", "leading", "info")
-# An info line ("来源:XX 发布时间:2020-12-14") is a short line; a long line that merely holds
-# a date is body text. 120 characters fit every info line we have seen (the longest carry
-# source, editor, date, time and a view counter) with room to spare.
-INFO_LINE_MAX_CHARS = 120
 # Lines after a [tail_start] line ("相关新闻") are dropped only when all are this short and
 # none ends a sentence: link lists are article titles (rarely over 40 characters).
 TAIL_LINE_MAX_CHARS = 60

@@ -13,6 +13,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+__all__ = [
+    "BANDS",
+    "BITS",
+    "ID_LENGTH",
+    "NEAR_DUPLICATE_BITS",
+    "SHINGLE",
+    "DuplicateIndex",
+    "body_characters",
+    "content_id",
+    "distance",
+    "fingerprint",
+    "simhash",
+]
+
 # Characters that carry the body: CJK, letters, digits. Punctuation and spaces differ between
 # sites (full/half width, line breaks) and are left out of both the id and the fingerprint.
 _BODY_CHARS = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbfA-Za-z0-9]+")

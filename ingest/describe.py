@@ -31,6 +31,52 @@ from cnpolicy.ingest.sections import find_sections, marker_of
 from cnpolicy.numerals import DIGIT_CLASS, TO_TEN_CLASS, small_number
 from cnpolicy.records import Document, Region
 
+__all__ = [
+    "BYLINE",
+    "BYLINE_LINES",
+    "CN_DATE",
+    "DATED_NOTE",
+    "DELIVERY_LINE",
+    "DOC_NUMBER_LINE",
+    "HEAD_LINES",
+    "INFO_LINE",
+    "ISO_DATE",
+    "ISSUER_FILE",
+    "ISSUE_LINE",
+    "MASTHEAD",
+    "MAX_INFO_LINE",
+    "MAX_ORG_NAME",
+    "MAX_TITLE",
+    "MAX_TITLE_COMMAS",
+    "MIN_TITLE",
+    "MIN_TITLE_HANZI",
+    "NOT_PLACES",
+    "ORG_DATE",
+    "ORG_NAME_CHARS",
+    "ORG_SUFFIX",
+    "RED_HEAD",
+    "REGION_WORDS",
+    "SELF_WORDS",
+    "SIGNATURE_DATE",
+    "SOURCE_FIELD",
+    "TAIL_LINES",
+    "Head",
+    "IssuerWords",
+    "RegionWords",
+    "classify",
+    "clean_title",
+    "describe",
+    "drop_lines",
+    "find_region",
+    "is_info_line",
+    "is_issuer_line",
+    "parse_date",
+    "read_head",
+    "read_signature",
+    "source_stem",
+    "stated_dates",
+]
+
 # How far into the text the title and info line are looked for: scrapes put a few furniture
 # lines, the title and the info line first; 12 lines covers every layout we have seen.
 HEAD_LINES = 12

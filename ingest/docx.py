@@ -27,6 +27,20 @@ from cnpolicy.errors import (
 from cnpolicy.ingest.normalize import read_data_lines
 from cnpolicy.ingest.raw import RawText
 
+__all__ = [
+    "CELL_PARAGRAPH_SEPARATOR",
+    "CELL_SEPARATOR",
+    "ENCRYPTED_PACKAGE",
+    "MIN_RATIO_CHECK_BYTES",
+    "OLE2_HEADER",
+    "W_NS",
+    "check_inflated_size",
+    "core_title",
+    "default_titles",
+    "read_docx",
+    "table_lines",
+]
+
 # Cells of a table row are joined by a TAB: normalize() keeps tabs (a run of spaces holding a
 # tab becomes one tab) while NFKC would turn an ideographic space "　" into an ordinary space,
 # indistinguishable from a space inside a cell. Paragraphs inside one cell are joined by a space.

@@ -20,6 +20,7 @@ from cnpolicy.config import IngestOptions
 from cnpolicy.errors import CorruptFileError, EmptyDocumentError
 from cnpolicy.ingest.clean import is_furniture_line, strip_fragments, strip_furniture
 from cnpolicy.ingest.info import (
+    INFO_LINE_MAX_CHARS,
     clean_publisher,
     holds_only_info,
     labelled_address,
@@ -30,14 +31,43 @@ from cnpolicy.ingest.info import (
 from cnpolicy.ingest.raw import RawText
 from cnpolicy.ingest.text import decode_text
 
+__all__ = [
+    "BREAK",
+    "CHARSET_WINDOW",
+    "FALLBACK_SKIP_TAGS",
+    "FALLBACK_SKIP_WORDS",
+    "HEAD_LINES",
+    "HEAD_LINE_MAX_CHARS",
+    "HTML_BLOCKS",
+    "HTML_SKIP",
+    "INFO_WINDOW_LINES",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "NOISY_LOGGERS",
+    "TRAFILATURA_BLOCKS",
+    "TRAFILATURA_SKIP",
+    "declared_charset",
+    "fallback_text",
+    "find_date",
+    "find_info_line",
+    "find_publisher",
+    "find_title",
+    "find_url",
+    "main_text",
+    "meta_tags",
+    "parse_date",
+    "read_html",
+    "restore_breaks",
+    "strip_site_suffix",
+    "visible_lines",
+]
+
 # <meta charset> must sit in the first 1024 bytes (HTML5 §13.2.3.2); old CMS pages put it
 # after long <script> blocks, so we look four times as far.
 CHARSET_WINDOW = 4096
 # The info line ("来源:… 发布时间:…") follows the title within a few lines: title, subtitle,
 # info line, sometimes a summary box. Six lines cover every layout we have seen.
 INFO_WINDOW_LINES = 6
-# A line longer than this is body text, not an info line (same bound as clean.py's).
-INFO_LINE_MAX_CHARS = 120
 # Lines of extracted text above the article heading are banners and menus when each is this
 # short and none ends a sentence; we look for the heading among this many leading lines.
 HEAD_LINES = 10

@@ -13,9 +13,27 @@ from typing import Any
 
 from cnpolicy.ingest.normalize import DATA_DIR
 
+__all__ = [
+    "FIELD_MAX_CHARS",
+    "INFO_FILE",
+    "INFO_LINE_MAX_CHARS",
+    "InfoLexicon",
+    "clean_publisher",
+    "holds_only_credits",
+    "holds_only_info",
+    "label_pattern",
+    "labelled_address",
+    "lexicon",
+    "source_value",
+    "value_end",
+    "web_address",
+]
+
 INFO_FILE = "html_info.json"
-# A line longer than this is body text, not an info line (same bound as clean.py's): the
-# longest info lines we have seen carry source, author, editor, date, time and two counters.
+# An info line ("来源:XX 发布时间:2020-12-14") is a short line; a longer one that merely holds
+# a date is body text. 120 characters fit every info line we have seen (the longest carry
+# source, author, editor, date, time and two counters) with room to spare. clean.py and
+# html.py use this bound too.
 INFO_LINE_MAX_CHARS = 120
 # A publisher name ("湛江日报", "中共XX市委机构编制委员会办公室") is at most ~30 characters;
 # a longer value means the label was followed by prose. The same bound holds for every other

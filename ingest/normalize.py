@@ -14,6 +14,28 @@ from pathlib import Path
 
 import regex
 
+__all__ = [
+    "CLOSERS",
+    "CONTINUES_AFTER",
+    "CONTINUES_BEFORE",
+    "DATA_DIR",
+    "MAX_PASSES",
+    "MIN_REPEATED_SENTENCE_CHARS",
+    "MIN_WRAPPED_LINES",
+    "MIN_WRAPPED_SHARE",
+    "MIN_WRAP_COLUMNS",
+    "SENTENCE_END",
+    "WRAP_TOLERANCE_COLUMNS",
+    "display_width",
+    "ends_sentence",
+    "join_wrapped",
+    "load_patterns",
+    "normalize",
+    "paragraph_starts",
+    "read_data_lines",
+    "starts_paragraph",
+]
+
 # Character classes by Unicode property, matched in C by the `regex` module (its Unicode tables
 # are newer than unicodedata's; they differ only on characters assigned since). They replace
 # per-character Python loops that took a tenth of ingest time on the real reports.

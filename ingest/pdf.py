@@ -30,6 +30,36 @@ from cnpolicy.errors import (
 from cnpolicy.ingest.normalize import ends_sentence, join_wrapped, load_patterns, starts_paragraph
 from cnpolicy.ingest.raw import RawText
 
+__all__ = [
+    "CENTRED_WRAP_EMS",
+    "CENTRE_TOLERANCE_EMS",
+    "EDGE_LINES",
+    "HEADING_GAP_EMS",
+    "HEADING_PUNCTUATION",
+    "HEADING_SIZE_RATIO",
+    "INDENT_EMS",
+    "MAX_CID_SHARE",
+    "MAX_HEADING_CHARS",
+    "MAX_INDENT_EMS",
+    "MIN_INDENTED_LINES",
+    "MIN_INDENTED_SHARE",
+    "MIN_REPEAT_SHARE",
+    "PARAGRAPH_GAP_RATIO",
+    "POSITION_TOLERANCE",
+    "RIGHT_MARGIN_EMS",
+    "RIGHT_MARGIN_PERCENTILE",
+    "Geometry",
+    "Line",
+    "continues",
+    "is_heading_line",
+    "is_page_number",
+    "join_paragraphs",
+    "measure",
+    "page_number_patterns",
+    "read_pdf",
+    "remove_page_furniture",
+]
+
 # Running headers and footers are looked for among this many lines at the top and the bottom
 # of each page: a header may have a rule or a second line (document title + chapter).
 EDGE_LINES = 2

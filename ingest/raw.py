@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = [
+    "RawText",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class RawText:

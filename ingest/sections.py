@@ -11,6 +11,17 @@ import re
 from cnpolicy.numerals import TO_TEN_CLASS
 from cnpolicy.records import Section
 
+__all__ = [
+    "CN_DIGITS",
+    "MARKERS",
+    "MAX_STANDALONE",
+    "MAX_TITLE",
+    "find_sections",
+    "inline_headings",
+    "is_standalone_heading",
+    "marker_of",
+]
+
 CN_DIGITS = "一二三四五六七八九十百零〇两"
 # Marker kinds and the pattern of a line that starts with one. Parentheses are ASCII after NFKC.
 MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (

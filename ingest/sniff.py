@@ -16,6 +16,18 @@ from cnpolicy.errors import DecodeError, EmptyDocumentError, UnsupportedFormatEr
 from cnpolicy.ingest.normalize import DATA_DIR
 from cnpolicy.ingest.text import decode_text
 
+__all__ = [
+    "DOCX_MAIN_PART",
+    "ENCRYPTED_PACKAGE",
+    "EXTENSIONS",
+    "MARKUP_WINDOW",
+    "MIN_MARKUP_TAGS",
+    "OLE2_HEADER",
+    "PDF_HEADER_WINDOW",
+    "ZIP_HEADERS",
+    "detect_format",
+]
+
 # PDF readers accept the %PDF- header anywhere in the first 1024 bytes (PDF 1.7, annex H.3),
 # and files with a few bytes of junk before it exist in the wild.
 PDF_HEADER_WINDOW = 1024

@@ -15,6 +15,19 @@ from cnpolicy.config import IngestOptions
 from cnpolicy.errors import DecodeError, UnsupportedFormatError
 from cnpolicy.ingest.raw import RawText
 
+__all__ = [
+    "BOMS",
+    "GB_FAMILY",
+    "MAX_BAD_CHAR_SHARE",
+    "MAX_CONTROL_BYTE_SHARE",
+    "MIN_GB2312_SHARE",
+    "MIN_HANZI_FOR_BIG5_TEST",
+    "MIN_PLAUSIBLE_SHARE",
+    "WEAK_DECLARATIONS",
+    "decode_text",
+    "read_text",
+]
+
 # BOMs, longest first (the UTF-32 LE BOM starts with the UTF-16 LE one).
 BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

@@ -2,3 +2,5 @@
 
 `backend.Store` is the interface; `sqlite.store.SqliteStore` and `es.store.EsStore` implement it.
 """
+
+__all__: list[str] = []

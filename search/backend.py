@@ -24,6 +24,46 @@ from cnpolicy.search.sources import SourceFile, SourceInfo
 if TYPE_CHECKING:
     from cnpolicy.search.compare import Comparison
 
+__all__ = [
+    "FACET_SIZE",
+    "MAX_LIMIT",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "NEWEST",
+    "OLDEST",
+    "RELEVANCE",
+    "SORTS",
+    "Hit",
+    "IndexFailure",
+    "IndexReport",
+    "MetricRequest",
+    "MetricResult",
+    "MetricRow",
+    "Prepared",
+    "RegionFilter",
+    "SandingRequest",
+    "SandingResult",
+    "SandingRow",
+    "SearchRequest",
+    "SearchResult",
+    "Store",
+    "StoreCounts",
+    "check_date",
+    "check_page",
+    "check_years",
+    "document_year",
+    "is_duplicate",
+    "metric_region",
+    "parse_date_range",
+    "parse_years",
+    "prepare",
+    "region_dict",
+    "region_paths",
+    "resolve_region",
+    "sanding_region_code",
+    "short_names",
+]
+
 # Most hits one request may ask for: more is an export (which streams), not a page.
 MAX_LIMIT = 1000
 # Values kept per facet, most frequent first: enough for every prefecture of a province

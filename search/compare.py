@@ -18,6 +18,22 @@ from cnpolicy.ingest.dedup import NEAR_DUPLICATE_BITS, distance
 from cnpolicy.records import Number, Region
 from cnpolicy.search.backend import MetricRow, region_dict
 
+__all__ = [
+    "CHOICE_RULE",
+    "MAX_INDICATORS",
+    "Cell",
+    "Comparison",
+    "ComparisonRow",
+    "Group",
+    "Observation",
+    "build_comparison",
+    "check_indicators",
+    "collapse_reposts",
+    "originals",
+    "subject_key",
+    "unit_of",
+]
+
 # Most indicators in one comparison: a place × indicator table wider than this is unreadable
 # on a screen and in a spreadsheet alike.
 MAX_INDICATORS = 20

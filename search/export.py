@@ -24,6 +24,41 @@ from cnpolicy.search.backend import Hit, MetricRow, SandingRow
 from cnpolicy.search.compare import Comparison
 from cnpolicy.search.snippets import plain
 
+__all__ = [
+    "COMPARE_COLUMNS",
+    "CSV_ENCODING",
+    "DOCUMENT_COLUMNS",
+    "EXPORT_FORMATS",
+    "FORMULA_PREFIXES",
+    "HEADERS_ZH",
+    "LIST_SEPARATOR",
+    "MAX_WIDTH",
+    "METRIC_COLUMNS",
+    "MIN_WIDTH",
+    "NUMBER_COLUMNS",
+    "SANDING_COLUMNS",
+    "SANDING_TAIL",
+    "SHEET_BY",
+    "SHEET_NAME_CHARS",
+    "SHEET_NAME_FORBIDDEN",
+    "as_written",
+    "check_format",
+    "column_names",
+    "comparison_records",
+    "document_records",
+    "format_sheet",
+    "mention_link",
+    "metric_records",
+    "neutralise_cell",
+    "sanding_columns",
+    "sanding_records",
+    "sheet_name",
+    "spreadsheet_safe",
+    "to_frame",
+    "write_records",
+    "write_xlsx",
+]
+
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "xlsx", "parquet", "json")
 # CSV encoding: UTF-8 with a byte-order mark, which Excel needs to show Chinese and which
 # pandas, R and Stata (import delimited, encoding utf-8) read without complaint.

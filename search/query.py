@@ -14,6 +14,23 @@ from dataclasses import dataclass
 from cnpolicy.errors import QueryError
 from cnpolicy.search.segment import is_indexable, tokens
 
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "MAX_TERMS",
+    "OPEN_QUOTES",
+    "OR_WORDS",
+    "Clause",
+    "CompiledQuery",
+    "ParsedQuery",
+    "Term",
+    "Variants",
+    "compile_query",
+    "compile_text",
+    "normalize_query",
+    "parse_query",
+    "term_variants",
+]
+
 # Longest query accepted (characters): a pasted paragraph is not a search, and segmenting and
 # matching hundreds of terms would make one request slow for everybody sharing the store.
 MAX_QUERY_CHARS = 500

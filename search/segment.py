@@ -16,6 +16,31 @@ from itertools import pairwise
 from cnpolicy.gazetteer import load_gazetteer
 from cnpolicy.segmenter import Segmenter, read_word_list
 
+__all__ = [
+    "GRAM_SIZE",
+    "MAX_MERGED",
+    "MIN_PLACE_WORD",
+    "SUBWORD_LENGTHS",
+    "USER_DICT",
+    "ZWSP",
+    "Segmented",
+    "bigrams",
+    "fts_tokens",
+    "gram_phrase",
+    "grams",
+    "is_indexable",
+    "is_token_char",
+    "join_tokens",
+    "merged_words",
+    "segment",
+    "segment_title",
+    "strip_separators",
+    "subwords",
+    "tokenizer",
+    "tokens",
+    "unicode61_token_char",
+]
+
 ZWSP = "\u200b"
 # jieba's hidden-Markov new-word guessing is off (cnpolicy.segmenter): it merges unknown characters
 # differently in different contexts (市编办 → 市/编办 in one sentence, 市编/办 in another), so a

@@ -15,6 +15,21 @@ from collections.abc import Sequence
 
 from cnpolicy.search.segment import strip_separators
 
+__all__ = [
+    "CLOSE_TAG",
+    "CONTEXT_CHARS",
+    "ELLIPSIS",
+    "MARK_CLOSE",
+    "MARK_OPEN",
+    "MAX_CANDIDATES",
+    "OPEN_TAG",
+    "best",
+    "from_text",
+    "has_mark",
+    "plain",
+    "render",
+]
+
 # Markers the backends put around matches in snippets (FTS5 snippet(), the highlighter): private-use characters that no text contains,
 # turned into <mark>…</mark> once the snippet is HTML-escaped (see snippets.py).
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"

@@ -12,6 +12,20 @@ from pathlib import PurePath, PureWindowsPath
 
 from cnpolicy.records import Document
 
+__all__ = [
+    "CHARSET_NAMES",
+    "FALLBACK_NAME",
+    "MAX_NAME_CHARS",
+    "MAX_SOURCE_BYTES",
+    "MEDIA_TYPES",
+    "SourceFile",
+    "SourceInfo",
+    "charset_name",
+    "file_name",
+    "media_type_of",
+    "source_file",
+]
+
 # Originals larger than this are not kept (the document is still indexed, its text served in
 # their place). Policy texts with a text layer are well under 5 MB (our largest sample PDF is
 # ~0.1 MB, a 200-page yearbook chapter ~4 MB); files above 20 MB are scans or archives that

@@ -38,6 +38,31 @@ from cnpolicy.errors import (
     StoreError,
 )
 
+__all__ = [
+    "BENCHMARKS",
+    "COMMANDS",
+    "EXIT_CODES",
+    "EXIT_INTERNAL",
+    "MB",
+    "AddArguments",
+    "Command",
+    "Run",
+    "add_budget_arguments",
+    "add_extract_arguments",
+    "add_worker_memory_argument",
+    "build_parser",
+    "exit_code_for",
+    "ingest_options_from",
+    "main",
+    "non_negative_int",
+    "options_from",
+    "positive_int",
+    "print_summary",
+    "run_extract",
+    "whole_number",
+    "with_progress",
+]
+
 # Exit codes: 0 success; 1 some inputs could not be processed (the rest were); 2 bad usage,
 # option or query; 3 not found; 4 store error; 5 search backend unreachable; 6 extraction
 # pipeline or model error; 70 an internal error (a bug: please report it).

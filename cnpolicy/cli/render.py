@@ -25,6 +25,18 @@ from cnpolicy.search.export import (
 )
 from cnpolicy.search.snippets import plain
 
+__all__ = [
+    "TABLE_WIDTH",
+    "console",
+    "print_comparison",
+    "print_metrics",
+    "print_sanding",
+    "print_search",
+    "rich_snippet",
+    "write_csv",
+    "write_json",
+]
+
 # Width of tables when the output is not a terminal (files, pipes): wide enough for a title,
 # a snippet and the numbers without folding every row.
 TABLE_WIDTH = 160

@@ -17,6 +17,29 @@ from cnpolicy.config import MAX_INPUT_BYTES, UPLOAD_SECONDS, default_store
 from cnpolicy.errors import ConfigError
 from cnpolicy.search.sources import MAX_SOURCE_BYTES
 
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "MAX_UPLOAD_MB",
+    "MAX_WORKERS",
+    "WORKER_OPTIONS",
+    "add_serve_arguments",
+    "announce",
+    "cannot_listen",
+    "is_loopback",
+    "port_number",
+    "positive_seconds",
+    "run_serve",
+    "run_single",
+    "run_workers",
+    "settings_from_args",
+    "store_label",
+    "upload_megabytes",
+    "worker_app",
+    "worker_count",
+    "worker_options",
+]
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 # Where `cnpolicy serve --workers N` leaves its options for the worker processes.

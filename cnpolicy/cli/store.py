@@ -42,6 +42,36 @@ from cnpolicy.search.sources import MAX_SOURCE_BYTES
 if TYPE_CHECKING:
     from cnpolicy.search.es.store import Product
 
+__all__ = [
+    "EXPORT_FILTERS",
+    "EXPORT_KINDS",
+    "add_compare_arguments",
+    "add_export_arguments",
+    "add_filter_arguments",
+    "add_index_arguments",
+    "add_metrics_arguments",
+    "add_sanding_arguments",
+    "add_search_arguments",
+    "add_store_arguments",
+    "add_vacuum_arguments",
+    "check_export_filters",
+    "cluster_of",
+    "export_records",
+    "format_argument",
+    "metric_request",
+    "open_store",
+    "page_arguments",
+    "run_compare",
+    "run_export",
+    "run_index",
+    "run_metrics",
+    "run_sanding",
+    "run_search",
+    "run_vacuum",
+    "sanding_request",
+    "search_request",
+]
+
 EXPORT_KINDS = ("documents", "metrics", "compare", "sanding")
 # Filters each export kind understands; any other filter given is an error, not silently ignored.
 EXPORT_FILTERS: dict[str, frozenset[str]] = {

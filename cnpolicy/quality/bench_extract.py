@@ -25,6 +25,23 @@ from cnpolicy.extract.pipeline import get_nlp
 from cnpolicy.ingest import ingest_bytes
 from cnpolicy.records import Document
 
+__all__ = [
+    "DEFAULT_CHARS_PER_DOC",
+    "DEFAULT_CORPUS",
+    "DEFAULT_DOCUMENTS",
+    "MEMORY_SAMPLES",
+    "RATIO_FLOOR",
+    "SAMPLE_SUFFIXES",
+    "ExtractBench",
+    "add_arguments",
+    "build_documents",
+    "current_rss_mb",
+    "load_samples",
+    "measure",
+    "peak_rss_mb",
+    "run",
+]
+
 # 1,000 documents of 3,000 characters: three million characters, enough for the timing to
 # settle (a few seconds per side); `--docs 10000` is the memory run the issue asks for.
 DEFAULT_DOCUMENTS = 1000

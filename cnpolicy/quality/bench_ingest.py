@@ -20,6 +20,17 @@ from cnpolicy.config import ExtractOptions, Options
 from cnpolicy.errors import ConfigError
 from cnpolicy.flows import Failure, iter_sources, run_batch
 
+__all__ = [
+    "DEFAULT_CORPUS",
+    "DEFAULT_DOCUMENTS",
+    "IngestRun",
+    "add_ingest_arguments",
+    "build_corpus",
+    "measure",
+    "peak_rss_mb",
+    "run_ingest",
+]
+
 # 2,000 documents: the floor the ingest issue sets for a meaningful throughput figure.
 DEFAULT_DOCUMENTS = 2000
 DEFAULT_CORPUS = Path("corpora")

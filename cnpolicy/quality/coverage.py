@@ -17,6 +17,14 @@ from cnpolicy.extract.indicators import load_taxonomy
 from cnpolicy.flows import iter_sources, run_batch
 from cnpolicy.records import Document
 
+__all__ = [
+    "Coverage",
+    "documents_of",
+    "main",
+    "measure",
+    "mixed_units",
+]
+
 
 @dataclass
 class Coverage:

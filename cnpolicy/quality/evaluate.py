@@ -19,6 +19,35 @@ from cnpolicy.config import Options
 from cnpolicy.errors import GoldFormatError
 from cnpolicy.records import Metric, Number
 
+__all__ = [
+    "APPROX",
+    "COUNT_FIELDS",
+    "GOLD_FIELDS",
+    "KINDS",
+    "OPTIONAL_FIELDS",
+    "QUOTE_MARKS",
+    "RATE_FIELDS",
+    "DocumentResult",
+    "GoldMetric",
+    "QuoteLocator",
+    "Report",
+    "Scores",
+    "T",
+    "add_arguments",
+    "detail_lines",
+    "evaluate",
+    "find_document",
+    "gold_files",
+    "parse_gold_line",
+    "print_plain",
+    "print_rich",
+    "read_gold",
+    "run",
+    "score",
+    "subject_lines",
+    "summary_lines",
+]
+
 GOLD_FIELDS = ("doc", "quote", "value", "unit", "kind")
 OPTIONAL_FIELDS = ("value_max", "before", "approx", "subject", "region")
 KINDS = frozenset({"count", "percent", "change", "amount"})

@@ -32,6 +32,35 @@ from cnpolicy.records import (
     as_number,
 )
 
+__all__ = [
+    "CN_NUMERALS",
+    "COUNTY_SHARE",
+    "DUPLICATE_SHARE",
+    "DUPLICATE_WINDOW",
+    "FIRST_DAY",
+    "LAST_DAY",
+    "METRIC_SHARE",
+    "PARAGRAPHS",
+    "QUOTE_CLOSE",
+    "QUOTE_OPEN",
+    "SANDING_SHARE",
+    "SECTIONS",
+    "SENTENCES",
+    "Builder",
+    "Places",
+    "Writer",
+    "cn_number",
+    "document_at",
+    "file_text",
+    "generate",
+    "level_char",
+    "phrases",
+    "places",
+    "report",
+    "sanding",
+    "write_corpus",
+]
+
 # Shares of the corpus, as in the archives we collect: mostly reports, a few 三定 rules, and
 # republications of an earlier report on another site (near-duplicates).
 SANDING_SHARE = 0.03

@@ -2,3 +2,5 @@
 
 `mapping` and `query` build every request body; `store` runs them through a dialect (`elastic`, `opensearch`).
 """
+
+__all__: list[str] = []

@@ -25,6 +25,45 @@ from cnpolicy.search.backend import (
 from cnpolicy.search.segment import ZWSP, strip_separators
 from cnpolicy.search.sources import SourceFile, SourceInfo
 
+__all__ = [
+    "ANALYZER",
+    "DEFAULT_PREFIX",
+    "DOCUMENTS",
+    "GRAMS_BOOST",
+    "GRAMS_FIELD",
+    "KEYWORD",
+    "KINDS",
+    "METRICS",
+    "REGION_FIELDS",
+    "REPLICAS",
+    "SHARDS",
+    "SOURCES",
+    "STORED_ONLY",
+    "TEMPLATE_PRIORITY",
+    "TEMPLATE_VERSION",
+    "TEXT_FIELDS",
+    "TOKEN_SPLIT",
+    "alias_name",
+    "alias_swap",
+    "bulk_actions",
+    "document_from_source",
+    "document_source",
+    "documents_mapping",
+    "index_name",
+    "index_pattern",
+    "index_settings",
+    "index_template",
+    "metric_id",
+    "metric_source",
+    "metrics_mapping",
+    "source_body",
+    "source_from_body",
+    "source_info_from_body",
+    "sources_mapping",
+    "template_name",
+    "text_field",
+]
+
 DEFAULT_PREFIX = "cnpolicy"
 DOCUMENTS, METRICS, SOURCES = "documents", "metrics", "sources"
 KINDS = (DOCUMENTS, METRICS, SOURCES)

@@ -25,6 +25,29 @@ from cnpolicy.search.query import CompiledQuery, Variants
 from cnpolicy.search.segment import ZWSP, gram_phrase
 from cnpolicy.search.snippets import MARK_CLOSE, MARK_OPEN
 
+__all__ = [
+    "FRAGMENT_CHARS",
+    "HIT_FIELDS",
+    "SANDING_FIELDS",
+    "Query",
+    "any_of",
+    "bool_query",
+    "clause_query",
+    "contains",
+    "escape_wildcard",
+    "facet_aggregations",
+    "gram_query",
+    "metrics_body",
+    "phrase",
+    "range_query",
+    "region_query",
+    "sanding_body",
+    "search_body",
+    "search_filters",
+    "sort_order",
+    "term_query",
+]
+
 # Characters per highlighted fragment: 24 tokens with their separators, as the SQLite snippet.
 FRAGMENT_CHARS = 64
 # Fields a search hit needs (the body and the full record stay on the server).

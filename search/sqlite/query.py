@@ -27,6 +27,40 @@ from cnpolicy.search.query import CompiledQuery, Variants
 from cnpolicy.search.segment import gram_phrase
 from cnpolicy.search.snippets import ELLIPSIS, MARK_CLOSE, MARK_OPEN
 
+__all__ = [
+    "ALL_TAG",
+    "DUPLICATE_TAG",
+    "GRAM_COLUMN",
+    "METRIC_COLUMNS",
+    "SANDING_COLUMNS",
+    "SNIPPET_SQL",
+    "SNIPPET_TOKENS",
+    "TAG_HASH_DIGITS",
+    "TEXT_COLUMNS",
+    "TITLE_HITS_SQL",
+    "Filters",
+    "bare_expression",
+    "build_filters",
+    "candidates_sql",
+    "document_tags",
+    "listing_sql",
+    "match_expression",
+    "metrics_sql",
+    "placeholders",
+    "publisher_facet_sql",
+    "quote_phrase",
+    "region_tag",
+    "sanding_sql",
+    "snippet_column",
+    "tag_expression",
+    "term_expression",
+    "text_tag",
+    "title_expression",
+    "words_expression",
+    "year_span",
+    "year_tag",
+]
+
 TEXT_COLUMNS = "{title body sub}"
 GRAM_COLUMN = "grams"
 # Tokens in a snippet: 24 jieba tokens are about 40 Chinese characters, a clause or two around

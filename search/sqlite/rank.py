@@ -20,6 +20,30 @@ import numpy.typing as npt
 from cnpolicy.search.query import CompiledQuery, Variants
 from cnpolicy.search.segment import ZWSP, fts_tokens, strip_separators
 
+__all__ = [
+    "INSIDE_WORD_WEIGHT",
+    "K1",
+    "RERANK_WINDOW",
+    "TITLE_WEIGHT",
+    "B",
+    "RankTerm",
+    "Rows",
+    "Scores",
+    "distinct_tokens",
+    "exact_score",
+    "first_pass",
+    "idf",
+    "length_norms",
+    "parse_rows",
+    "query_tokens",
+    "rank_terms",
+    "rescored",
+    "saturate",
+    "top_positions",
+    "variant_tokens",
+    "whole_pattern",
+]
+
 # BM25 saturation and length normalisation: the values Lucene and Elasticsearch use by default,
 # so the two backends rank alike.
 K1 = 1.2

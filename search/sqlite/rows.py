@@ -23,6 +23,27 @@ from cnpolicy.records import (
 from cnpolicy.search.backend import document_year, metric_region, sanding_region_code
 from cnpolicy.search.segment import ZWSP
 
+__all__ = [
+    "DOCUMENT_COLUMNS",
+    "METRIC_FIELDS",
+    "SANDING_CHILD_COLUMNS",
+    "SANDING_COLUMNS",
+    "Row",
+    "document_row",
+    "entity_rows",
+    "facet_key",
+    "insert_sql",
+    "metric_rows",
+    "read_document",
+    "read_metric",
+    "read_sanding",
+    "region_from",
+    "region_values",
+    "sanding_child_rows",
+    "sanding_row",
+    "section_rows",
+]
+
 Row = tuple[Any, ...]
 
 DOCUMENT_COLUMNS = (

@@ -11,6 +11,26 @@ from collections.abc import Callable, Sequence
 
 from cnpolicy.errors import SchemaVersionError
 
+__all__ = [
+    "BODY_COLUMN",
+    "COUNTED_TABLES",
+    "FTS_TOKENIZE",
+    "MIGRATIONS",
+    "RANK_FUNCTION",
+    "RANK_FUNCTION_GRAMS",
+    "SCHEMA_VERSION",
+    "V1",
+    "V2_STATEMENTS",
+    "V3_STATEMENTS",
+    "V4_STATEMENTS",
+    "V5_STATEMENTS",
+    "V6_STATEMENTS",
+    "Migration",
+    "column_sizes",
+    "migrate",
+    "schema_version",
+]
+
 # FTS5 with unicode61: U+200B between jieba tokens is a separator (category Cf), CJK characters
 # are token characters; diacritics are kept as written so both backends tokenize alike.
 FTS_TOKENIZE = "unicode61 remove_diacritics 0"

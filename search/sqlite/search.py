@@ -46,6 +46,40 @@ from cnpolicy.search.sqlite.rank import (
 )
 from cnpolicy.search.sqlite.rows import region_from
 
+__all__ = [
+    "FACETS",
+    "FTS5_RANK_BUDGET",
+    "HIT_SQL",
+    "IN_CHUNK",
+    "NO_COUNTS",
+    "RANK_SQL",
+    "ArrayCache",
+    "Clause",
+    "Counts",
+    "DocumentArrays",
+    "FacetCells",
+    "Page",
+    "count_cells",
+    "facet_counts",
+    "first_scores",
+    "fts5_scores",
+    "hit",
+    "hits",
+    "load_arrays",
+    "load_facet_cells",
+    "match_rows",
+    "ranked_page",
+    "rows_in",
+    "run",
+    "snippets_for",
+    "split_clauses",
+    "store_generation",
+    "term_frequencies",
+    "texts",
+    "title_hits",
+    "unranked_page",
+]
+
 # Most postings (documents per query word, summed) for which FTS5's own bm25() ranks the
 # matches: it reads each word's whole posting list for its statistics and then costs about 2
 # microseconds a row, so 2,000 postings keep it under about 5 ms (measured at 100,000 documents).

@@ -80,6 +80,19 @@ from cnpolicy.search.sqlite.search import (
     unranked_page,
 )
 
+__all__ = [
+    "BATCH_DOCUMENTS",
+    "BATCH_SECONDS",
+    "BUSY_TIMEOUT_SECONDS",
+    "CACHE_KIB",
+    "COUNT_TERM_SQL",
+    "DOCUMENT_ERRORS",
+    "MMAP_BYTES",
+    "UNCOUNT_TERM_SQL",
+    "SqliteStore",
+    "metric_row",
+]
+
 # Documents per write transaction: FTS5 flushes its in-memory index once per transaction, so
 # larger batches make fewer, larger segments (500 → ~3x faster than 10); a kill loses at most
 # this many documents that were not yet reported as indexed.
