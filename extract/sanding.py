@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from cnpolicy.dates import parse_date
 from cnpolicy.extract.sanding_layout import (
     NUMBER,
     Item,
@@ -27,7 +28,7 @@ from cnpolicy.extract.sanding_layout import (
     to_int,
 )
 from cnpolicy.gazetteer import UNKNOWN_PLACE, load_gazetteer
-from cnpolicy.ingest.describe import NOT_PLACES, parse_date
+from cnpolicy.ingest.describe import NOT_PLACES
 from cnpolicy.numerals import TO_TEN_CLASS
 from cnpolicy.records import Document, Duty, InternalBody, Sanding
 

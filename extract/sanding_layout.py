@@ -11,8 +11,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from cnpolicy.dates import parse_date
 from cnpolicy.errors import ExtractError
-from cnpolicy.ingest.describe import SIGNATURE_DATE, parse_date
+from cnpolicy.ingest.describe import SIGNATURE_DATE
 from cnpolicy.numerals import DIGIT_CLASS, TO_TEN_CLASS, chinese_value
 
 __all__ = [

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import PurePath
 from typing import Any
 
+from cnpolicy.dates import DIGIT_DATE, parse_date
 from cnpolicy.gazetteer import (
     UNKNOWN_PLACE,
     Division,
@@ -28,7 +29,7 @@ from cnpolicy.ingest.info import clean_publisher, labelled_address
 from cnpolicy.ingest.normalize import DATA_DIR
 from cnpolicy.ingest.raw import RawText
 from cnpolicy.ingest.sections import find_sections, marker_of
-from cnpolicy.numerals import DIGIT_CLASS, TO_TEN_CLASS, small_number
+from cnpolicy.numerals import DIGIT_CLASS, TO_TEN_CLASS
 from cnpolicy.records import Document, Region
 
 __all__ = [
@@ -94,10 +95,6 @@ _INFO_LABELS = (
 INFO_LINE = re.compile(rf"(?:{_INFO_LABELS})\s*[::]")
 SOURCE_FIELD = re.compile(
     r"(?:来源|信息来源|文章来源|稿件来源|发布机构|发布单位)\s*[::]\s*([^\s|丨:：]{2,40})"
-)
-ISO_DATE = re.compile(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)")
-CN_DATE = re.compile(
-    r"(" + DIGIT_CLASS + r"{4})年(" + TO_TEN_CLASS + r"{1,3})月(" + TO_TEN_CLASS + r"{1,3})日"
 )
 SIGNATURE_DATE = re.compile(
     r"^\(?\s*(?:\d{4}年\d{1,2}月\d{1,2}日|" + DIGIT_CLASS + r"{4}年" + TO_TEN_CLASS + r"{1,3}月"
@@ -184,23 +181,6 @@ def _issuer_words() -> IssuerWords:
 # --- dates ---------------------------------------------------------------------------------
 
 
-def _iso(year: int, month: int, day: int) -> str | None:
-    if not (1949 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def parse_date(text: str) -> str | None:
-    """The first full date in the text as ISO (`2019-09-06`, `2020年12月14日`, `二〇二一年三月八日`)."""
-    match = ISO_DATE.search(text)
-    if match:
-        return _iso(int(match[1]), int(match[2]), int(match[3]))
-    match = CN_DATE.search(text)
-    if match:
-        return _iso(small_number(match[1]), small_number(match[2]), small_number(match[3]))
-    return None
-
-
 # --- head and tail -------------------------------------------------------------------------
 
 
@@ -211,7 +191,7 @@ def is_info_line(line: str) -> bool:
         ("来源", "信息来源", "文章来源", "发布时间", "发布日期", "时间:", "时间:", "日期")
     ):
         return True
-    return bool(INFO_LINE.search(line)) and (bool(ISO_DATE.search(line)) or "来源" in line)
+    return bool(INFO_LINE.search(line)) and (bool(DIGIT_DATE.search(line)) or "来源" in line)
 
 
 def clean_title(line: str) -> str:

@@ -9,7 +9,6 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
 from typing import Any
 
 import trafilatura
@@ -17,6 +16,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from cnpolicy.config import IngestOptions
+from cnpolicy.dates import parse_date
 from cnpolicy.errors import CorruptFileError, EmptyDocumentError
 from cnpolicy.ingest.clean import is_furniture_line, strip_fragments, strip_furniture
 from cnpolicy.ingest.info import (
@@ -73,7 +73,6 @@ INFO_WINDOW_LINES = 6
 HEAD_LINES = 10
 HEAD_LINE_MAX_CHARS = 40
 # Dates outside these years are misreadings (a phone number, an ID).
-MIN_YEAR, MAX_YEAR = 1949, 2100
 NOISY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "readability")
 
 BREAK = "\n"
@@ -441,18 +440,6 @@ def find_info_line(lines: list[str], title: str | None) -> str | None:
     window = _info_window(lines, title)
     short = [line for line in lines if len(line) <= INFO_LINE_MAX_CHARS]
     return next((line for line in (*window, *short) if holds_only_info(line)), None)
-
-
-def parse_date(text: str) -> str | None:
-    """The first valid date in text ("2020-12-14 10:23", "2020年12月14日", "2018/3/14") as ISO."""
-    for match in _DATE.finditer(text):
-        year, month, day = (int(g) for g in match.groups())
-        if MIN_YEAR <= year <= MAX_YEAR:
-            try:
-                return date(year, month, day).isoformat()
-            except ValueError:
-                continue
-    return None
 
 
 def _info_window(lines: list[str], title: str | None) -> list[str]:

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import pytest
 
+from cnpolicy.dates import parse_date
 from cnpolicy.ingest.describe import (
     classify,
     describe,
     find_region,
     is_issuer_line,
-    parse_date,
     read_signature,
 )
 from cnpolicy.ingest.raw import RawText

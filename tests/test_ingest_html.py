@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from cnpolicy.dates import parse_date
 from cnpolicy.errors import EmptyDocumentError
 from cnpolicy.ingest.html import (
     declared_charset,
     fallback_text,
-    parse_date,
     read_html,
     restore_breaks,
     strip_site_suffix,
