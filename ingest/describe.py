@@ -35,13 +35,11 @@ from cnpolicy.records import Document, Region
 __all__ = [
     "BYLINE",
     "BYLINE_LINES",
-    "CN_DATE",
     "DATED_NOTE",
     "DELIVERY_LINE",
     "DOC_NUMBER_LINE",
     "HEAD_LINES",
     "INFO_LINE",
-    "ISO_DATE",
     "ISSUER_FILE",
     "ISSUE_LINE",
     "MASTHEAD",

@@ -41,8 +41,6 @@ __all__ = [
     "HTML_BLOCKS",
     "HTML_SKIP",
     "INFO_WINDOW_LINES",
-    "MAX_YEAR",
-    "MIN_YEAR",
     "NOISY_LOGGERS",
     "TRAFILATURA_BLOCKS",
     "TRAFILATURA_SKIP",
