@@ -26,11 +26,19 @@ def list_modules() -> list[Path]:
 
 def read_exports(tree: ast.Module) -> list[str] | None:
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
         if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
-            value = node.value
             assert isinstance(value, ast.List | ast.Tuple), "__all__ is a literal list"
-            return [element.value for element in value.elts if isinstance(element, ast.Constant)]
+            return [
+                element.value
+                for element in value.elts
+                if isinstance(element, ast.Constant) and isinstance(element.value, str)
+            ]
     return None
 
 
