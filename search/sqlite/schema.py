@@ -10,6 +10,9 @@ import sqlite3
 from collections.abc import Callable, Sequence
 
 from cnpolicy.errors import SchemaVersionError
+from cnpolicy.extract.abbreviations import issuer_name
+from cnpolicy.search.segment import grams
+from cnpolicy.search.sqlite.rows import region_from
 
 __all__ = [
     "BODY_COLUMN",
@@ -306,7 +309,6 @@ V5_STATEMENTS = (
 
 def _add_grams(connection: sqlite3.Connection) -> None:
     """V5, with the n-grams of what the store holds computed in Python (segment.grams)."""
-    from cnpolicy.search.segment import grams
 
     def title_body_grams(title: str | None, body: str | None) -> str:
         return f"{grams(title or '')} {grams(body or '')}".strip()
@@ -330,9 +332,6 @@ V6_STATEMENTS = (
 
 def _add_citation_fields(connection: sqlite3.Connection) -> None:
     """V6, with the publisher names of the documents already held."""
-    from cnpolicy.extract.abbreviations import issuer_name
-    from cnpolicy.search.sqlite.rows import region_from
-
     _statements(V6_STATEMENTS)(connection)
     rows = connection.execute(
         "SELECT num, publisher, region_name, region_code, province, region_level FROM documents "
