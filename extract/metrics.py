@@ -27,9 +27,9 @@ from cnpolicy.extract.mentions import (
     scan_mentions,
 )
 from cnpolicy.extract.offsets import TokenOffsets
-from cnpolicy.extract.pipeline import segmenter
 from cnpolicy.extract.place_scopes import find_place_scopes
 from cnpolicy.extract.scopes import find_recipient, find_scope
+from cnpolicy.extract.segmenting import segmenter
 from cnpolicy.extract.subject_context import (
     beneficiary,
     complete_rate,

@@ -11,9 +11,12 @@ import spacy
 from spacy.language import Language
 
 from cnpolicy.config import ExtractOptions
+
+# Importing the component modules registers their factories (and our tokenizer) with spaCy.
+from cnpolicy.extract import entities, metrics, tokenizer  # noqa: F401
 from cnpolicy.extract.blocks import MAX_LENGTH
 from cnpolicy.extract.extensions import register_extensions
-from cnpolicy.segmenter import Segmenter, read_word_list
+from cnpolicy.extract.segmenting import USER_DICT, segmenter
 
 __all__ = [
     "TOKENIZER",
@@ -23,23 +26,12 @@ __all__ = [
     "segmenter",
 ]
 
-USER_DICT = "userdict.txt"
 TOKENIZER = "cnpolicy.jieba_tokenizer.v1"
-
-
-@lru_cache(maxsize=1)
-def segmenter() -> Segmenter:
-    """jieba's dictionary with the domain words (编制, 三定, 内设机构 …) of extract/data/userdict.txt,
-    built once per process."""
-    return Segmenter(read_word_list("cnpolicy.extract", USER_DICT))
 
 
 def build_nlp(options: ExtractOptions) -> Language:
     """A fresh pipeline with the components the options ask for."""
     register_extensions()
-    # Importing the component modules registers their factories (and our tokenizer) with spaCy.
-    from cnpolicy.extract import entities, metrics, tokenizer  # noqa: F401
-
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
     nlp.max_length = MAX_LENGTH  # documents run in blocks (extract/blocks.py), never past this
     if options.entities:

@@ -8,8 +8,10 @@ from spacy.tokens import Doc
 
 from cnpolicy.config import ExtractOptions
 from cnpolicy.extract.blocks import Extracted, run_in_blocks
+from cnpolicy.extract.citation import with_citation
 from cnpolicy.extract.extensions import ENTITIES_KEY, METRICS_KEY
 from cnpolicy.extract.pipeline import get_nlp
+from cnpolicy.extract.sanding import parse_sanding
 from cnpolicy.records import Document, Entity, Metric
 
 __all__ = ["annotate", "collect_entities", "collect_metrics", "extract_block", "extract_document"]
@@ -59,10 +61,6 @@ def extract_document(document: Document, options: ExtractOptions) -> Document:
         entities, metrics = run_in_blocks(document, lambda block: extract_block(block, options))
     sanding = None
     if options.sanding and document.doc_type == "sanding":
-        from cnpolicy.extract.sanding import parse_sanding
-
         sanding = parse_sanding(document)
-    from cnpolicy.extract.citation import with_citation
-
     extracted = document.with_extraction(entities=entities, metrics=metrics, sanding=sanding)
     return with_citation(extracted)

@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from cnpolicy.extract.pipeline import segmenter
+from cnpolicy.extract.segmenting import segmenter
 
 __all__ = [
     "MAX_KNOWN_WORDS",
