@@ -48,6 +48,7 @@ from cnpolicy.api.settings import Settings
 from cnpolicy.errors import CnpolicyError, QueryError, StoreError
 from cnpolicy.search import export
 from cnpolicy.search.backend import MetricRequest, SandingRequest, Store
+from cnpolicy.search.compare import compare_places
 from cnpolicy.search.requests import metric_request, sanding_request
 
 __all__ = [
@@ -155,7 +156,8 @@ def compare(
     year: Year = None,
 ) -> JSONResponse:
     wanted = compare_params(indicator, regions, year)
-    comparison = store.compare(
+    comparison = compare_places(
+        store,
         wanted.indicators,
         regions=wanted.regions,
         year_from=wanted.year_from,
@@ -268,7 +270,8 @@ def export_records(
         assert isinstance(selection, MetricRequest)
         return export.metric_records(store.metrics(selection).rows), export.METRIC_COLUMNS
     if what is ExportKind.compare:
-        comparison = store.compare(
+        comparison = compare_places(
+            store,
             selection.indicators,
             regions=selection.regions,
             year_from=selection.year_from,

@@ -44,7 +44,7 @@ from cnpolicy.api.routes_documents import DocId
 from cnpolicy.api.settings import Settings
 from cnpolicy.errors import QueryError
 from cnpolicy.search.backend import SearchRequest, SearchResult, Store
-from cnpolicy.search.compare import Comparison
+from cnpolicy.search.compare import Comparison, compare_places
 from cnpolicy.search.requests import sanding_request
 
 __all__ = [
@@ -215,7 +215,8 @@ def compare_page(
         return render(request, "compare.html", context)
     try:
         wanted = compare_params(indicator, regions, year)
-        comparison: Comparison = store.compare(
+        comparison: Comparison = compare_places(
+            store,
             wanted.indicators,
             regions=wanted.regions,
             year_from=wanted.year_from,

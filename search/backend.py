@@ -8,21 +8,18 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from functools import lru_cache
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from cnpolicy.errors import QueryError, StoreError
 from cnpolicy.gazetteer import Division, code_prefix, load_gazetteer
 from cnpolicy.records import DOC_TYPES, Document, Metric, Region, Sanding
 from cnpolicy.search.segment import Segmented, segment, segment_title
 from cnpolicy.search.sources import SourceFile, SourceInfo
-
-if TYPE_CHECKING:
-    from cnpolicy.search.compare import Comparison
 
 __all__ = [
     "FACET_SIZE",
@@ -541,33 +538,6 @@ class Store(ABC):
 
     @abstractmethod
     def sanding(self, request: SandingRequest) -> SandingResult: ...
-
-    def compare(
-        self,
-        indicators: Sequence[str],
-        *,
-        regions: Sequence[str] = (),
-        year_from: int | None = None,
-        year_to: int | None = None,
-        subject: str | None = None,
-    ) -> Comparison:
-        """One row per place (and scope) with its value of each indicator, and where each value
-        comes from; with `subject` and no indicator, metrics whose subject contains it, by unit."""
-        from cnpolicy.search.compare import build_comparison, check_indicators, subject_key
-
-        if subject and not any(i.strip() for i in indicators):
-            request = MetricRequest(subject=subject.strip(), regions=tuple(regions),
-                                    year_from=year_from, year_to=year_to, limit=None)  # fmt: skip
-            rows = self.metrics(request).rows
-            key = subject_key(subject.strip())
-            keys = tuple(dict.fromkeys(k for r in rows if (k := key(r)) is not None))
-            return build_comparison(rows, keys, key=key)
-        wanted = check_indicators(indicators)
-        request = MetricRequest(
-            indicators=wanted, regions=tuple(regions), year_from=year_from, year_to=year_to,
-            limit=None,
-        )  # fmt: skip
-        return build_comparison(self.metrics(request).rows, wanted)
 
     @abstractmethod
     def close(self) -> None: ...

@@ -16,7 +16,7 @@ from cnpolicy.extract.indicators import load_taxonomy, resolve_indicators
 from cnpolicy.extract.mentions import qualifier_of
 from cnpolicy.ingest.dedup import NEAR_DUPLICATE_BITS, distance
 from cnpolicy.records import Number, Region
-from cnpolicy.search.backend import MetricRow, region_dict
+from cnpolicy.search.backend import MetricRequest, MetricRow, Store, region_dict
 
 __all__ = [
     "CHOICE_RULE",
@@ -29,6 +29,7 @@ __all__ = [
     "build_comparison",
     "check_indicators",
     "collapse_reposts",
+    "compare_places",
     "originals",
     "subject_key",
     "unit_of",
@@ -365,3 +366,29 @@ def subject_key(subject: str) -> Callable[[MetricRow], str | None]:
         return f"{subject} ({unit_of(m.unit)})"
 
     return key
+
+
+def compare_places(
+    store: Store,
+    indicators: Sequence[str],
+    *,
+    regions: Sequence[str] = (),
+    year_from: int | None = None,
+    year_to: int | None = None,
+    subject: str | None = None,
+) -> Comparison:
+    """One row per place (and scope) with its value of each indicator in the store, and where each
+    value comes from; with `subject` and no indicator, metrics whose subject contains it, by unit."""
+    if subject and not any(i.strip() for i in indicators):
+        request = MetricRequest(subject=subject.strip(), regions=tuple(regions),
+                                year_from=year_from, year_to=year_to, limit=None)  # fmt: skip
+        rows = store.metrics(request).rows
+        key = subject_key(subject.strip())
+        keys = tuple(dict.fromkeys(k for r in rows if (k := key(r)) is not None))
+        return build_comparison(rows, keys, key=key)
+    wanted = check_indicators(indicators)
+    request = MetricRequest(
+        indicators=wanted, regions=tuple(regions), year_from=year_from, year_to=year_to,
+        limit=None,
+    )  # fmt: skip
+    return build_comparison(store.metrics(request).rows, wanted)

@@ -14,7 +14,7 @@ from cnpolicy.cli import main
 from cnpolicy.extract.indicators import load_taxonomy
 from cnpolicy.records import Document
 from cnpolicy.search.backend import MetricRequest
-from cnpolicy.search.compare import MAX_INDICATORS, Comparison, unit_of
+from cnpolicy.search.compare import MAX_INDICATORS, Comparison, compare_places, unit_of
 from cnpolicy.search.sqlite.store import SqliteStore
 
 
@@ -36,7 +36,10 @@ def corpus_store(
 
 def every_comparison(store: SqliteStore) -> list[Comparison]:
     ids = [i.id for i in load_taxonomy().indicators]
-    return [store.compare(ids[n : n + MAX_INDICATORS]) for n in range(0, len(ids), MAX_INDICATORS)]
+    return [
+        compare_places(store, ids[n : n + MAX_INDICATORS])
+        for n in range(0, len(ids), MAX_INDICATORS)
+    ]
 
 
 def test_no_group_mixes_units_scopes_or_levels(corpus_store: SqliteStore) -> None:
@@ -83,7 +86,7 @@ def test_every_cell_lists_every_mention_once(corpus_store: SqliteStore) -> None:
 
 
 def test_a_repost_is_folded_onto_its_original(corpus_store: SqliteStore) -> None:
-    comparison = corpus_store.compare(["enforcement.teams"], regions=["宜宾市"])
+    comparison = compare_places(corpus_store, ["enforcement.teams"], regions=["宜宾市"])
     cells = [
         r.cells["enforcement.teams"] for r in comparison.rows if "enforcement.teams" in r.cells
     ]
@@ -93,7 +96,7 @@ def test_a_repost_is_folded_onto_its_original(corpus_store: SqliteStore) -> None
 
 
 def test_cells_carry_qualifier_before_and_subject(corpus_store: SqliteStore) -> None:
-    data = corpus_store.compare(["下放事权"]).to_dict()
+    data = compare_places(corpus_store, ["下放事权"]).to_dict()
     mentions = [
         m for row in data["rows"] for cell in row["values"].values() for m in cell["mentions"]
     ]
@@ -130,7 +133,7 @@ def test_exports_list_every_mention_with_chinese_sheets(
 
     from cnpolicy.search.export import COMPARE_COLUMNS, comparison_records, write_records
 
-    comparison = corpus_store.compare(["下放事权", "编制精简率"])
+    comparison = compare_places(corpus_store, ["下放事权", "编制精简率"])
     records = comparison_records(comparison)
     mentions = sum(
         len([o for n, o in enumerate(c.observations) if n == 0 or o.scope == row.scope])

@@ -13,6 +13,7 @@ import pytest
 
 from cnpolicy.errors import ConfigError
 from cnpolicy.search.backend import MetricRequest, SandingRequest, SearchRequest
+from cnpolicy.search.compare import compare_places
 from cnpolicy.search.export import (
     COMPARE_COLUMNS,
     DOCUMENT_COLUMNS,
@@ -81,7 +82,7 @@ def test_documents_export_has_plain_snippets(store: SqliteStore, tmp_path: Path)
 
 
 def test_compare_export_is_one_row_per_mention(store: SqliteStore, tmp_path: Path) -> None:
-    comparison = store.compare(["staffing.reduction_rate"], regions=["广东省"])
+    comparison = compare_places(store, ["staffing.reduction_rate"], regions=["广东省"])
     write_records(
         comparison_records(comparison), COMPARE_COLUMNS, tmp_path / "c.parquet", "parquet"
     )

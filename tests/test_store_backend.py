@@ -19,6 +19,7 @@ from cnpolicy.gazetteer import nation_region
 from cnpolicy.ingest.dedup import content_id
 from cnpolicy.records import Document, InternalBody, Metric, Region, Sanding
 from cnpolicy.search.backend import MetricRequest, SandingRequest, SearchRequest, Store
+from cnpolicy.search.compare import compare_places
 from cnpolicy.search.sqlite.store import SqliteStore
 
 ZHANJIANG = Region("湛江市", "440800", "广东省", "city")
@@ -456,7 +457,7 @@ def test_metric_pages(store: Store) -> None:
 
 
 def test_compare_gives_one_row_per_place_with_provenance(store: Store) -> None:
-    table = store.compare(["staffing.reduction_rate", "institutions.party_government"],
+    table = compare_places(store, ["staffing.reduction_rate", "institutions.party_government"],
                           regions=["广东省", "长春市"])  # fmt: skip
     places = [r.region.name for r in table.rows]
     assert places == ["长春市", "广州市", "湛江市"]  # by division code
@@ -469,7 +470,7 @@ def test_compare_gives_one_row_per_place_with_provenance(store: Store) -> None:
     assert zhanjiang.cells["institutions.party_government"].latest.value == 49
     assert "institutions.party_government" not in table.rows[1].cells
     with pytest.raises(QueryError):
-        store.compare([])
+        compare_places(store, [])
 
 
 def test_sanding_by_region_name_kind_and_body(store: Store) -> None:

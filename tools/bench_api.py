@@ -160,7 +160,9 @@ def _search(request: Any, store: Any) -> Any:
 
 
 def _compare(indicator: str, regions: list[str], store: Any) -> Any:
-    return store.compare([indicator], regions=regions)
+    from cnpolicy.search.compare import compare_places
+
+    return compare_places(store, [indicator], regions=regions)
 
 
 def run_direct(store_path: Path, work: list[Work]) -> Tally:

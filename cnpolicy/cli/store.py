@@ -24,6 +24,7 @@ from cnpolicy.search.backend import (
     SearchRequest,
     Store,
 )
+from cnpolicy.search.compare import compare_places
 from cnpolicy.search.es.mapping import DEFAULT_PREFIX
 from cnpolicy.search.export import (
     COMPARE_COLUMNS,
@@ -341,7 +342,7 @@ def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
 def run_compare(args: argparse.Namespace) -> int:
     first, last = requests.year_range(args.year)
     with open_store(args) as store:
-        comparison = store.compare(requests.split_list(args.indicator), regions=requests.split_list(args.regions),
+        comparison = compare_places(store, requests.split_list(args.indicator), regions=requests.split_list(args.regions),
                                    year_from=first, year_to=last, subject=args.subject)  # fmt: skip
     render.print_comparison(comparison, sys.stdout, args.format)
     return 0
@@ -422,7 +423,7 @@ def export_records(
         if not args.indicator:
             raise QueryError("an export of compare needs --indicator", field="indicator")
         first, last = requests.year_range(args.year)
-        comparison = store.compare(requests.split_list(args.indicator), regions=requests.split_list(args.regions),
+        comparison = compare_places(store, requests.split_list(args.indicator), regions=requests.split_list(args.regions),
                                    year_from=first, year_to=last, subject=args.subject)  # fmt: skip
         return comparison_records(comparison), COMPARE_COLUMNS
     request = SandingRequest(region=args.region, name=args.name, kind=args.sanding_kind,
