@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from cnpolicy.api.highlight import APPROX_WORDS, Bar, mention_id, readable_amount, scale_bars
 from cnpolicy.api.labels import labels
 from cnpolicy.api.params import SearchParams
+from cnpolicy.extract.indicators import load_taxonomy
 from cnpolicy.search.backend import RELEVANCE
 from cnpolicy.search.compare import Comparison
 from cnpolicy.search.export import mention_link
@@ -370,15 +371,11 @@ def _mention_line(observation: Any, chosen: bool) -> MentionLine:
 
 def indicator_suggestions() -> list[tuple[str, str]]:
     """(Chinese name, id) of every indicator, for the compare form's suggestions as you type."""
-    from cnpolicy.extract.indicators import load_taxonomy
-
     return [(i.label_zh, i.id) for i in load_taxonomy().indicators]
 
 
 def indicator_choices() -> list[tuple[str, str]]:
     """(id, label) of every indicator the extractor assigns, for the compare page's menu."""
-    from cnpolicy.extract.indicators import load_taxonomy
-
     return [(i.id, f"{i.label_zh} · {i.label_en}") for i in load_taxonomy().indicators]
 
 

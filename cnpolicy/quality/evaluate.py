@@ -17,6 +17,7 @@ from typing import Any, TextIO, TypeVar
 
 from cnpolicy.config import Options
 from cnpolicy.errors import GoldFormatError
+from cnpolicy.flows import DOCUMENT_SUFFIXES, process_path
 from cnpolicy.records import Metric, Number
 
 __all__ = [
@@ -399,8 +400,6 @@ def gold_files(gold_dir: Path) -> list[Path]:
 
 def find_document(stem: str, docs_dir: Path, *, exclude: Path) -> Path:
     """The document named `stem` (any extension) under docs_dir, gold files left aside."""
-    from cnpolicy.flows import DOCUMENT_SUFFIXES
-
     found = sorted(
         p
         for p in docs_dir.rglob(f"{stem}.*")
@@ -421,8 +420,6 @@ def evaluate(
     gold_dir: Path, docs_dir: Path | None = None, options: Options | None = None
 ) -> Report:
     """Run the full pipeline on each gold file's document and score it."""
-    from cnpolicy.flows import process_path
-
     options = options or Options()
     gold_root = gold_dir if gold_dir.is_dir() else gold_dir.parent
     search = docs_dir or gold_root.parent
