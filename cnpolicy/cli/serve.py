@@ -13,6 +13,8 @@ import sys
 from typing import Any
 
 from cnpolicy.api.settings import TOKEN_VARIABLE, Settings, settings_from_env
+from cnpolicy.cli import add_budget_arguments, options_from
+from cnpolicy.cli.store import add_store_arguments, cluster_of, open_store
 from cnpolicy.config import MAX_INPUT_BYTES, UPLOAD_SECONDS, default_store
 from cnpolicy.errors import ConfigError
 from cnpolicy.search.sources import MAX_SOURCE_BYTES
@@ -53,9 +55,6 @@ MAX_UPLOAD_MB = 1024
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
-    from cnpolicy.cli import add_budget_arguments
-    from cnpolicy.cli.store import add_store_arguments
-
     add_store_arguments(parser)
     parser.add_argument(
         "--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})"
@@ -153,8 +152,6 @@ def is_loopback(host: str) -> bool:
 
 
 def store_label(args: argparse.Namespace) -> str:
-    from cnpolicy.cli.store import cluster_of
-
     cluster = cluster_of(args)
     if cluster is not None:
         return f"{cluster[0]}:{cluster[1]}"
@@ -163,8 +160,6 @@ def store_label(args: argparse.Namespace) -> str:
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
     """The frozen settings: token from the environment, limits and origins from the options."""
-    from cnpolicy.cli import options_from
-
     return settings_from_env(
         max_upload_bytes=args.max_upload_mb * 1024 * 1024,
         options=options_from(args),
@@ -193,7 +188,6 @@ def run_single(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from cnpolicy.api.app import create_app
-    from cnpolicy.cli.store import open_store
 
     store = open_store(args, create=True)
     try:
@@ -220,8 +214,6 @@ def run_workers(args: argparse.Namespace) -> int:
     """Several processes, each with its own store connection (SQLite in WAL mode reads in
     parallel), so searches use every core; the options reach them through the environment."""
     import uvicorn
-
-    from cnpolicy.cli.store import open_store
 
     with open_store(args, create=True) as store:  # create or migrate it once, here
         documents = store.count()
@@ -256,7 +248,6 @@ def worker_app() -> Any:
     from pathlib import Path
 
     from cnpolicy.api.app import create_app
-    from cnpolicy.cli.store import open_store
 
     options = json.loads(os.environ[WORKER_OPTIONS])
     args = argparse.Namespace(**options)

@@ -11,7 +11,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cnpolicy.cli import render
+from cnpolicy.cli import (
+    MB,
+    add_budget_arguments,
+    add_worker_memory_argument,
+    non_negative_int,
+    options_from,
+    positive_int,
+    render,
+    with_progress,
+)
 from cnpolicy.config import MAX_INPUT_BYTES, default_opensearch, default_store
 from cnpolicy.errors import ConfigError, QueryError
 from cnpolicy.records import DOC_TYPES
@@ -147,8 +156,6 @@ def run_vacuum(args: argparse.Namespace) -> int:
 
 
 def page_arguments(parser: argparse.ArgumentParser, limit: int) -> None:
-    from cnpolicy.cli import non_negative_int, positive_int
-
     parser.add_argument("--limit", type=positive_int, default=limit, help=f"rows (default {limit})")
     parser.add_argument("--offset", type=non_negative_int, default=0, help="rows to skip")
 
@@ -161,8 +168,6 @@ def format_argument(parser: argparse.ArgumentParser, choices: tuple[str, ...]) -
 
 
 def add_index_arguments(parser: argparse.ArgumentParser) -> None:
-    from cnpolicy.cli import MB, add_budget_arguments, add_worker_memory_argument, positive_int
-
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
     add_store_arguments(parser)
     parser.add_argument("--jobs", type=positive_int, default=1, help="worker processes")
@@ -190,7 +195,6 @@ def add_index_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_index(args: argparse.Namespace) -> int:
-    from cnpolicy.cli import options_from, with_progress
     from cnpolicy.flows import Failure, index_files, iter_sources
     from cnpolicy.ingest.dedup import DuplicateIndex
     from cnpolicy.search.sqlite.store import SqliteStore
