@@ -1,9 +1,23 @@
 from __future__ import annotations
 
+import zlib
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnpolicy.ingest.dedup import DuplicateIndex, content_id, distance, fingerprint
+from cnpolicy.ingest import ingest_bytes
+from cnpolicy.ingest.dedup import (
+    BITS,
+    SHINGLE,
+    DuplicateIndex,
+    body_characters,
+    content_id,
+    distance,
+    fingerprint,
+    simhash,
+)
+from tests.conftest import CORPORA
 
 PLACES = "湛江茂名阳江江门佛山肇庆云浮清远韶关河源梅州汕头潮州揭阳汕尾惠州东莞中山珠海深圳"
 ARTICLE = "".join(
@@ -40,3 +54,29 @@ def test_index_links_repeats_and_reposts_to_the_first() -> None:
 def test_fingerprint_is_deterministic(text: str) -> None:
     assert fingerprint(text) == fingerprint(text)
     assert len(fingerprint(text)) == 16
+
+
+def reference_simhash(text: str) -> int:
+    """The fingerprint's definition, one shingle at a time with zlib (stores hold these values)."""
+    body = body_characters(text)
+    shingles = {body[i : i + SHINGLE] for i in range(max(1, len(body) - SHINGLE + 1))}
+    hashes = [zlib.crc32(s.encode()) << 32 | zlib.crc32(s.encode(), 0x9E3779B1) for s in shingles]
+    return sum(
+        1 << bit for bit in range(BITS) if 2 * sum(h >> bit & 1 for h in hashes) > len(hashes)
+    )
+
+
+@given(st.text(alphabet="编制机构改革市县两级精简下划0123456789abcXYZ,。 \n㐀鿿", max_size=120))
+def test_simhash_is_its_definition_on_any_body(text: str) -> None:
+    assert simhash(text) == reference_simhash(text)
+
+
+def corpus_text_files() -> list[Path]:
+    return sorted(p for p in CORPORA.rglob("*") if p.suffix in (".txt", ".html", ".docx"))
+
+
+def test_simhash_is_its_definition_on_every_corpus_text() -> None:
+    texts = [ingest_bytes(p.read_bytes(), source=str(p)).text for p in corpus_text_files()]
+    assert len(texts) > 20
+    for text in texts:
+        assert simhash(text) == reference_simhash(text)

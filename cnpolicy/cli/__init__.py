@@ -162,6 +162,12 @@ def _extract_bench() -> tuple[AddArguments, Run]:
     return add_arguments, run
 
 
+def _process_bench() -> tuple[AddArguments, Run]:
+    from cnpolicy.quality.bench_process import add_process_arguments, run_process
+
+    return add_process_arguments, run_process
+
+
 # The command table: every subcommand, in the order `cnpolicy --help` lists them.
 COMMANDS: tuple[Command, ...] = (
     Command("extract", "read files, print cleaned text, metadata, entities and metrics",
@@ -179,7 +185,9 @@ COMMANDS: tuple[Command, ...] = (
 BENCHMARKS: tuple[Command, ...] = (
     Command("ingest", "ingest throughput (characters per second), peak memory", _ingest_bench),
     Command("extract", "extraction throughput against bare jieba segmentation", _extract_bench),
-)
+    Command("process", "whole extract processes against bare segmenting processes",
+            _process_bench),
+)  # fmt: skip
 
 
 def exit_code_for(error: CnpolicyError) -> int:
