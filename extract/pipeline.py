@@ -36,7 +36,7 @@ def build_nlp(options: ExtractOptions) -> Language:
     nlp.max_length = MAX_LENGTH  # documents run in blocks (extract/blocks.py), never past this
     # No lexical attributes (like_num, shape, norm…): no component reads them, and computing
     # them for each new word was a third of building the Docs of a batch of new reports.
-    nlp.vocab.lex_attr_getters = {}
+    nlp.vocab.lex_attr_getters = {}  # type: ignore[attr-defined]
     if options.entities:
         nlp.add_pipe("cnpolicy_entities")
     if options.neural_model:

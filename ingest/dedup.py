@@ -72,7 +72,8 @@ _CRC_TABLE = _crc_table()
 
 
 def _crc_step(crc: np.ndarray, byte: np.ndarray) -> np.ndarray:
-    return _CRC_TABLE[(crc ^ byte) & 0xFF] ^ (crc >> 8)
+    updated: np.ndarray = _CRC_TABLE[(crc ^ byte) & 0xFF] ^ (crc >> 8)
+    return updated
 
 
 def _crc32_rows(rows: np.ndarray, seed: int) -> np.ndarray:
@@ -92,7 +93,10 @@ def _crc32_rows(rows: np.ndarray, seed: int) -> np.ndarray:
 def _bit_counts(values: np.ndarray) -> np.ndarray:
     """How many of the 32-bit values have each bit set (bit 0 first)."""
     octets = values.view(np.uint8).reshape(-1, 4)
-    return np.unpackbits(octets, axis=1, bitorder="little").sum(axis=0, dtype=np.int64)
+    counts: np.ndarray = np.unpackbits(octets, axis=1, bitorder="little").sum(
+        axis=0, dtype=np.int64
+    )
+    return counts
 
 
 def simhash(text: str) -> int:
