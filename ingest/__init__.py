@@ -11,23 +11,48 @@ from cnpolicy.config import IngestOptions
 from cnpolicy.errors import EmptyDocumentError, FileTooLargeError, TooLargeError
 from cnpolicy.ingest.clean import strip_furniture
 from cnpolicy.ingest.describe import describe
-from cnpolicy.ingest.docx import read_docx
-from cnpolicy.ingest.html import read_html
 from cnpolicy.ingest.normalize import normalize
-from cnpolicy.ingest.pdf import read_pdf
 from cnpolicy.ingest.raw import RawText
 from cnpolicy.ingest.sniff import detect_format
-from cnpolicy.ingest.text import read_text
 from cnpolicy.records import Document
 
 __all__ = ["READERS", "clean_text", "ingest_bytes", "read_raw"]
 
 Reader = Callable[..., RawText]
-READERS: dict[str, Reader] = {
-    "txt": read_text,
-    "html": read_html,
-    "pdf": read_pdf,
-    "docx": read_docx,
+
+
+# Each reader is imported when its format is first read: a folder of text files never loads
+# pdfplumber, python-docx or trafilatura (together a quarter of a one-file run's start-up).
+def _text_reader() -> Reader:
+    from cnpolicy.ingest.text import read_text
+
+    return read_text
+
+
+def _html_reader() -> Reader:
+    from cnpolicy.ingest.html import read_html
+
+    return read_html
+
+
+def _pdf_reader() -> Reader:
+    from cnpolicy.ingest.pdf import read_pdf
+
+    return read_pdf
+
+
+def _docx_reader() -> Reader:
+    from cnpolicy.ingest.docx import read_docx
+
+    return read_docx
+
+
+# The reader table: format (as `detect_format` names it) → the loader of its reader.
+READERS: dict[str, Callable[[], Reader]] = {
+    "txt": _text_reader,
+    "html": _html_reader,
+    "pdf": _pdf_reader,
+    "docx": _docx_reader,
 }
 
 
@@ -40,7 +65,7 @@ def read_raw(data: bytes, *, source: str, options: IngestOptions) -> RawText:
             source=source,
         )
     fmt = detect_format(data, source=source)
-    raw = READERS[fmt](data, source=source, limits=options)
+    raw = READERS[fmt]()(data, source=source, limits=options)
     if len(raw.text) > options.max_chars:
         raise TooLargeError(
             f"{len(raw.text):,} characters of text is over the limit of {options.max_chars:,} "
@@ -51,8 +76,11 @@ def read_raw(data: bytes, *, source: str, options: IngestOptions) -> RawText:
 
 
 def clean_text(text: str) -> str:
-    """Normalise, then strip site furniture, then normalise again (stripping can join lines)."""
-    return normalize(strip_furniture(normalize(text)))
+    """Normalise, then strip site furniture, then normalise again (stripping can join lines;
+    when it removed nothing the text is already normalised: normalize is idempotent)."""
+    normalized = normalize(text)
+    stripped = strip_furniture(normalized)
+    return normalized if stripped == normalized else normalize(stripped)
 
 
 def ingest_bytes(data: bytes, *, source: str, options: IngestOptions | None = None) -> Document:

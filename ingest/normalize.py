@@ -166,8 +166,9 @@ def _normalize_once(text: str) -> str:
     text = _LINE_BREAKS.sub("\n", text)
     text = _drop_invisible(text)
     text = unicodedata.normalize("NFKC", text)
-    lines = [_tidy_spaces(line) for line in text.split("\n")]
-    lines = [part for line in lines if line for part in _split_joined_paragraphs(line)]
+    # Whole-text passes, the same as line by line: neither pattern crosses a line break.
+    text = _split_joined_paragraphs(_tidy_spaces(text))
+    lines = [stripped for line in text.split("\n") if (stripped := line.strip())]
     lines = _join_broken_lines(lines)
     lines = [_drop_repeated_sentences(line) for line in lines]
     return "\n".join(_drop_repeated_lines(lines))
@@ -178,16 +179,18 @@ def _drop_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
-def _tidy_spaces(line: str) -> str:
+def _tidy_spaces(text: str) -> str:
     """Collapse each run of horizontal whitespace to one space (one tab if it holds a tab)."""
-    collapsed = _HSPACE_RUN.sub(lambda m: "\t" if "\t" in m.group() else " ", line)
-    return collapsed.strip()
+    return _HSPACE_RUN.sub(_one_space, text)
 
 
-def _split_joined_paragraphs(line: str) -> list[str]:
-    """Split a line where `。` (or a CJK `!`/`?`) is followed by a space and a new sentence."""
-    parts = _JOINED_PARAGRAPHS.sub("\\1\n", line).split("\n")
-    return [p.strip() for p in parts if p.strip()]
+def _one_space(run: re.Match[str]) -> str:
+    return "\t" if "\t" in run.group() else " "
+
+
+def _split_joined_paragraphs(text: str) -> str:
+    """Break a line where `。` (or a CJK `!`/`?`) is followed by a space and a new sentence."""
+    return _JOINED_PARAGRAPHS.sub("\\1\n", text)
 
 
 def _join_broken_lines(lines: list[str]) -> list[str]:
