@@ -57,6 +57,10 @@ def run_in_blocks(
     metrics: list[Metric] = []
     for start, end in block_bounds(document.text, size):
         found_entities, found_metrics = run(_block(document, start, end))
+        if start == 0:  # the first block (most documents' only one): offsets already right
+            entities.extend(found_entities)
+            metrics.extend(found_metrics)
+            continue
         entities.extend(
             replace(e, start=e.start + start, end=e.end + start) for e in found_entities
         )
