@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from cnpolicy.api.highlight import APPROX_WORDS, Bar, mention_id, readable_amount, scale_bars
 from cnpolicy.api.labels import labels
 from cnpolicy.api.params import SearchParams
-from cnpolicy.extract.indicators import load_taxonomy
+from cnpolicy.indicators import load_taxonomy
 from cnpolicy.search.backend import RELEVANCE
 from cnpolicy.search.compare import Comparison
 from cnpolicy.search.export import mention_link

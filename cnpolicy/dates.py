@@ -8,7 +8,15 @@ from datetime import date
 
 from cnpolicy.numerals import DIGIT_CLASS, TO_TEN_CLASS, small_number
 
-__all__ = ["CHINESE_DATE", "DIGIT_DATE", "MAX_YEAR", "MIN_YEAR", "iso_date", "parse_date"]
+__all__ = [
+    "CHINESE_DATE",
+    "DIGIT_DATE",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "SIGNATURE_DATE",
+    "iso_date",
+    "parse_date",
+]
 
 # Years a policy document of ours can be dated: the People's Republic's founding to the end of the
 # century (a "date" outside is a number that looks like one: a code, a count, a phone number).
@@ -16,6 +24,13 @@ MIN_YEAR, MAX_YEAR = 1949, 2100
 DIGIT_DATE = re.compile(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)")
 CHINESE_DATE = re.compile(
     r"(" + DIGIT_CLASS + r"{4})年(" + TO_TEN_CLASS + r"{1,3})月(" + TO_TEN_CLASS + r"{1,3})日"
+)
+
+# A line holding only a date, as a document's signature or issue date is set (2026年1月5日,
+# 二〇二六年一月五日, in brackets or not).
+SIGNATURE_DATE = re.compile(
+    r"^\(?\s*(?:\d{4}年\d{1,2}月\d{1,2}日|" + DIGIT_CLASS + r"{4}年" + TO_TEN_CLASS + r"{1,3}月"
+    r"" + TO_TEN_CLASS + r"{1,3}日)\s*\)?$"
 )
 
 

@@ -21,10 +21,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cnpolicy.config import Options
+from cnpolicy.dedup import DuplicateIndex
 from cnpolicy.errors import CnpolicyError, CorruptFileError, FileTooLargeError, IngestError
 from cnpolicy.extract import extract_document
 from cnpolicy.ingest import ingest_bytes
-from cnpolicy.ingest.dedup import DuplicateIndex
 from cnpolicy.records import Document
 from cnpolicy.search.backend import IndexReport, Prepared, Store, prepare
 from cnpolicy.search.sources import source_file

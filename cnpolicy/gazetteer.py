@@ -24,6 +24,7 @@ __all__ = [
     "NATION_CODE",
     "NATION_NAME",
     "NATION_NAMES",
+    "NOT_PLACES",
     "PLACEHOLDER_NAMES",
     "SHORT_NAME_LEVELS",
     "SHORT_NAME_STOPLIST",
@@ -39,6 +40,10 @@ __all__ = [
     "nation_region",
 ]
 
+# Bases of a "X市/X区" that are ordinary words, not place names (开发区, 园区 …).
+NOT_PLACES = frozenset(
+    {"开发", "高新", "新区", "自贸", "示范", "保税", "经济", "工业", "城市", "全市"}
+)
 # Placeholder rows in the source data that are not places anyone writes about.
 PLACEHOLDER_NAMES = frozenset(
     {"市辖区", "市直辖行政区划", "省直辖县级行政区划", "自治区直辖县级行政区划"}

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from cnpolicy.extract.abbreviations import (
+from cnpolicy.abbreviations import (
     OrgRules,
     PlaceContext,
     alternation,
@@ -24,9 +24,8 @@ from cnpolicy.extract.abbreviations import (
     load_org_rules,
     place_context,
     places_in,
-    read_data,
-    read_json,
 )
+from cnpolicy.extract.datafiles import read_data, read_json
 from cnpolicy.extract.dates import DateRules, parse_iso
 from cnpolicy.extract.extensions import ENTITIES_KEY, register_extensions
 from cnpolicy.extract.offsets import TokenOffsets

@@ -36,11 +36,11 @@ from cnpolicy.extract.numbers import (
     parse_round,
     scale_tail,
 )
+from cnpolicy.qualifiers import load_qualifiers
 from cnpolicy.records import Approx, Number, as_number
 from cnpolicy.segmenter import dictionary_tags
 
 __all__ = [
-    "APPROX_KINDS",
     "CATEGORY_NOUN_WINDOW",
     "CLAUSE_WINDOW",
     "CODE_DIGITS",
@@ -58,7 +58,6 @@ __all__ = [
     "Rules",
     "is_excluded",
     "load_rules",
-    "qualifier_of",
     "read_data",
     "scan_mentions",
 ]
@@ -229,25 +228,6 @@ def _alternation(words: Sequence[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-APPROX_KINDS: tuple[Approx, ...] = ("more_than", "nearly", "about", "at_most")
-
-
-def _approx_map(groups: dict[str, Any]) -> dict[str, Approx]:
-    """Qualifier word → approx kind; a group named other than the four is a lexicon error."""
-    found: dict[str, Approx] = {}
-    for name, words in groups.items():
-        if name.startswith("_"):
-            continue
-        kind = next((k for k in APPROX_KINDS if k == name), None)
-        if kind is None:
-            raise ExtractError(
-                f"qualifier group {name!r} is not one of {list(APPROX_KINDS)}",
-                source="extract/data/metric_patterns.json",
-            )
-        found.update(dict.fromkeys(words, kind))
-    return found
-
-
 def _unclosed(opening: str, closing: str) -> re.Pattern[str]:
     """An opening mark with no closing mark after it, up to the end of the searched window."""
     opening, closing = opening.replace('"', ""), closing.replace('"', "")
@@ -268,9 +248,8 @@ def load_rules() -> Rules:
         if not unit.startswith("_")
         for noun in nouns
     }
-    before = _approx_map(patterns["qualifiers_before"])
-    inside = _approx_map(patterns["qualifiers_inside"])
-    after = _approx_map(patterns["qualifiers_after"])
+    qualifiers = load_qualifiers()
+    before, inside, after = qualifiers.before, qualifiers.inside, qualifiers.after
     words = patterns["number_words"]
     starts = "".join(
         sorted({w[0] for w in before} | set(CN_DIGITS) | {"十", "拾", "百", "千", "万", "亿"})
@@ -339,27 +318,6 @@ def load_rules() -> Rules:
         arabic_only_units=frozenset(words["arabic_only_units"]),
         not_metrics=NotMetrics.from_data(patterns["not_metrics"], breaks),
     )
-
-
-def qualifier_of(quote: str, approx: str | None) -> str | None:
-    """The words of a mention that qualify its number, as written: `余` in 两百余项, `以上` in
-    30%以上, `近` in 近三百亿元; None for an exact figure or one qualified by its shape alone
-    (上千种, 两三个)."""
-    if approx is None:
-        return None
-    rules = load_rules()
-    words = {
-        word
-        for table in (rules.approx_before, rules.approx_inside, rules.approx_after)
-        for word, kind in table.items()
-        if kind == approx and word in quote
-    }
-    found = sorted(words, key=lambda w: (quote.index(w), -len(w)))
-    kept: list[str] = []
-    for word in found:
-        if not any(word in other for other in kept):  # 以上 inside 及以上
-            kept.append(word)
-    return "…".join(kept) or None
 
 
 def _approx_lead(data: dict[str, Any], before: dict[str, Approx], breaks: str) -> re.Pattern[str]:

@@ -16,9 +16,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from cnpolicy.extract.abbreviations import places_in
+from cnpolicy.abbreviations import places_in
 from cnpolicy.extract.extensions import METRICS_KEY, register_extensions
-from cnpolicy.extract.indicators import Taxonomy, load_taxonomy
 from cnpolicy.extract.mentions import (
     Boundaries,
     Mention,
@@ -54,6 +53,7 @@ from cnpolicy.gazetteer import (
     load_gazetteer,
     nation_region,
 )
+from cnpolicy.indicators import Taxonomy, load_taxonomy
 from cnpolicy.records import Metric, MetricKind, Region, Section
 
 __all__ = ["MetricsComponent", "find_metrics", "make_metrics"]

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from cnpolicy.errors import ModelLoadError
-from cnpolicy.extract.abbreviations import read_data
+from cnpolicy.extract.datafiles import read_data
 from cnpolicy.extract.extensions import ENTITIES_KEY, register_extensions
 from cnpolicy.gazetteer import load_gazetteer
 from cnpolicy.records import Entity, Region

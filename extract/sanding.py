@@ -28,7 +28,7 @@ from cnpolicy.extract.sanding_layout import (
     to_int,
 )
 from cnpolicy.gazetteer import UNKNOWN_PLACE, load_gazetteer
-from cnpolicy.ingest.describe import NOT_PLACES
+from cnpolicy.gazetteer import NOT_PLACES
 from cnpolicy.numerals import TO_TEN_CLASS
 from cnpolicy.records import Document, Duty, InternalBody, Sanding
 

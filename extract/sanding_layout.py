@@ -13,7 +13,7 @@ from typing import Any
 
 from cnpolicy.dates import parse_date
 from cnpolicy.errors import ExtractError
-from cnpolicy.ingest.describe import SIGNATURE_DATE
+from cnpolicy.dates import SIGNATURE_DATE
 from cnpolicy.numerals import DIGIT_CLASS, TO_TEN_CLASS, chinese_value
 
 __all__ = [

@@ -15,8 +15,10 @@ from importlib import resources
 from pathlib import PurePath
 from typing import Any
 
-from cnpolicy.dates import DIGIT_DATE, parse_date
+from cnpolicy.dates import DIGIT_DATE, SIGNATURE_DATE, parse_date
+from cnpolicy.dedup import content_id, fingerprint
 from cnpolicy.gazetteer import (
+    NOT_PLACES,
     UNKNOWN_PLACE,
     Division,
     Gazetteer,
@@ -24,7 +26,6 @@ from cnpolicy.gazetteer import (
     load_gazetteer,
     nation_region,
 )
-from cnpolicy.ingest.dedup import content_id, fingerprint
 from cnpolicy.ingest.info import clean_publisher, labelled_address
 from cnpolicy.ingest.normalize import DATA_DIR
 from cnpolicy.ingest.raw import RawText
@@ -49,14 +50,12 @@ __all__ = [
     "MAX_TITLE_COMMAS",
     "MIN_TITLE",
     "MIN_TITLE_HANZI",
-    "NOT_PLACES",
     "ORG_DATE",
     "ORG_NAME_CHARS",
     "ORG_SUFFIX",
     "RED_HEAD",
     "REGION_WORDS",
     "SELF_WORDS",
-    "SIGNATURE_DATE",
     "SOURCE_FIELD",
     "TAIL_LINES",
     "Head",
@@ -94,20 +93,12 @@ INFO_LINE = re.compile(rf"(?:{_INFO_LABELS})\s*[::]")
 SOURCE_FIELD = re.compile(
     r"(?:来源|信息来源|文章来源|稿件来源|发布机构|发布单位)\s*[::]\s*([^\s|丨:：]{2,40})"
 )
-SIGNATURE_DATE = re.compile(
-    r"^\(?\s*(?:\d{4}年\d{1,2}月\d{1,2}日|" + DIGIT_CLASS + r"{4}年" + TO_TEN_CLASS + r"{1,3}月"
-    r"" + TO_TEN_CLASS + r"{1,3}日)\s*\)?$"
-)
 ORG_SUFFIX = re.compile(
     r"(办公室|委员会|人民政府|人民代表大会常务委员会|政府|局|厅|委|部|编办|中心|院|领导小组|党组|委员会办公室)$"
 )
 BYLINE = re.compile(r"(?:^|[。!?])\s*([^。!?\s]{2,20}?)(?:供稿|供图|来稿)$")
 DOC_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[(]\d{4}[〕\])]\s*\d+\s*号$")
 RED_HEAD = re.compile(r"^[\u4e00-\u9fff]{4,40}文件$")
-# Bases of a "X市/X区" that are ordinary words, not place names (开发区, 园区 …).
-NOT_PLACES = frozenset(
-    {"开发", "高新", "新区", "自贸", "示范", "保税", "经济", "工业", "城市", "全市"}
-)
 # A name starting so is a text's reference to its own place or to all places (全省市县, 各市), not
 # an unknown place's name.
 SELF_WORDS = ("全", "我", "本", "各", "该")

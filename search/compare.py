@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cnpolicy.dedup import NEAR_DUPLICATE_BITS, distance
 from cnpolicy.errors import QueryError
-from cnpolicy.extract.indicators import load_taxonomy, resolve_indicators
-from cnpolicy.extract.mentions import qualifier_of
-from cnpolicy.ingest.dedup import NEAR_DUPLICATE_BITS, distance
+from cnpolicy.indicators import load_taxonomy, resolve_indicators
+from cnpolicy.qualifiers import qualifier_of
 from cnpolicy.records import Number, Region
 from cnpolicy.search.backend import MetricRequest, MetricRow, Store, region_dict
 

@@ -18,7 +18,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from cnpolicy.errors import ConfigError, StoreError
-from cnpolicy.extract.mentions import qualifier_of
+from cnpolicy.qualifiers import qualifier_of
 from cnpolicy.records import as_number
 from cnpolicy.search.backend import Hit, MetricRow, SandingRow
 from cnpolicy.search.compare import Comparison

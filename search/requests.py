@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from cnpolicy.errors import QueryError
-from cnpolicy.extract.indicators import resolve_indicators
+from cnpolicy.indicators import resolve_indicators
 from cnpolicy.search.backend import (
     RELEVANCE,
     MetricRequest,

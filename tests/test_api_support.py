@@ -23,8 +23,8 @@ from fastapi import FastAPI
 
 from cnpolicy.api.app import create_app
 from cnpolicy.api.settings import Settings
+from cnpolicy.dedup import content_id, fingerprint
 from cnpolicy.gazetteer import load_gazetteer
-from cnpolicy.ingest.dedup import content_id, fingerprint
 from cnpolicy.records import Document, Duty, Entity, InternalBody, Metric, Region, Sanding
 from cnpolicy.search.sqlite.store import SqliteStore
 

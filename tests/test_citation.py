@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from cnpolicy.dedup import content_id
 from cnpolicy.extract.citation import own_number, with_citation
 from cnpolicy.ingest import ingest_bytes
-from cnpolicy.ingest.dedup import content_id
 from cnpolicy.records import Document
 
 NOTICE = (

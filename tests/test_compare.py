@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cnpolicy.cli import main
-from cnpolicy.extract.indicators import load_taxonomy
+from cnpolicy.indicators import load_taxonomy
 from cnpolicy.records import Document
 from cnpolicy.search.backend import MetricRequest
 from cnpolicy.search.compare import MAX_INDICATORS, Comparison, compare_places, unit_of
@@ -22,8 +22,8 @@ from cnpolicy.search.sqlite.store import SqliteStore
 def corpus_store(
     bundled_documents: dict[str, list[Document]], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SqliteStore]:
+    from cnpolicy.dedup import DuplicateIndex
     from cnpolicy.flows import link_duplicate
-    from cnpolicy.ingest.dedup import DuplicateIndex
 
     seen = DuplicateIndex()
     store = SqliteStore(tmp_path_factory.mktemp("compare") / "corpus.db")
@@ -199,7 +199,7 @@ def test_each_chart_is_one_group_on_its_own_scale(corpus_store: SqliteStore) -> 
 def test_a_qualifier_is_shown_as_written(
     quote: str, approx: str | None, written: str | None
 ) -> None:
-    from cnpolicy.extract.mentions import qualifier_of
+    from cnpolicy.qualifiers import qualifier_of
 
     assert qualifier_of(quote, approx) == written
 

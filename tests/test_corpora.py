@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnpolicy.extract.indicators import load_taxonomy
+from cnpolicy.indicators import load_taxonomy
 from cnpolicy.records import DOC_TYPES
 from tests.conftest import CORPORA, REPO
 
@@ -38,7 +38,7 @@ KINDS = frozenset({"count", "percent", "change", "amount"})
 APPROX = frozenset({"more_than", "nearly", "about", "at_most"})
 REQUIRED = ("doc", "quote", "value", "unit", "kind", "subject", "region")
 OPTIONAL = ("value_max", "before", "approx", "indicator")
-# The gold may name any indicator of the taxonomy (extract/data/indicators.json).
+# The gold may name any indicator of the taxonomy (cnpolicy/data/indicators.json).
 INDICATORS = frozenset(i.id for i in load_taxonomy().indicators)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PAGE_NUMBER = re.compile(

@@ -6,8 +6,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnpolicy.ingest import ingest_bytes
-from cnpolicy.ingest.dedup import (
+from cnpolicy.dedup import (
     BITS,
     SHINGLE,
     DuplicateIndex,
@@ -17,6 +16,7 @@ from cnpolicy.ingest.dedup import (
     fingerprint,
     simhash,
 )
+from cnpolicy.ingest import ingest_bytes
 from tests.conftest import CORPORA
 
 PLACES = "湛江茂名阳江江门佛山肇庆云浮清远韶关河源梅州汕头潮州揭阳汕尾惠州东莞中山珠海深圳"

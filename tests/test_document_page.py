@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cnpolicy.api.highlight import readable_amount, render_segments, segment_text
 from cnpolicy.api.pages import metric_lines
-from cnpolicy.ingest.dedup import content_id
+from cnpolicy.dedup import content_id
 from cnpolicy.records import Document, Metric, Section
 from cnpolicy.search.sqlite.store import SqliteStore
 from tests.test_api_support import client_for

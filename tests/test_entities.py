@@ -1,4 +1,4 @@
-"""Rule-based entities (extract/entities.py, extract/abbreviations.py) and the spaCy component."""
+"""Rule-based entities (extract/entities.py, cnpolicy/abbreviations.py) and the spaCy component."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cnpolicy.abbreviations import parse_suffixes, places_in
 from cnpolicy.config import ExtractOptions
 from cnpolicy.errors import ExtractError
-from cnpolicy.extract.abbreviations import parse_suffixes, places_in
 from cnpolicy.extract.entities import LABELS, NESTING_LABELS, recognize
 from cnpolicy.extract.offsets import TokenOffsets
 from cnpolicy.extract.pipeline import build_nlp

@@ -8,10 +8,10 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnpolicy.extract.indicators import load_taxonomy
 from cnpolicy.extract.metrics import Context, MetricsComponent, find_metrics
 from cnpolicy.extract.pipeline import build_nlp
 from cnpolicy.gazetteer import load_gazetteer
+from cnpolicy.indicators import load_taxonomy
 from cnpolicy.records import Metric, Region, Section
 
 

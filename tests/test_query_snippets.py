@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnpolicy.ingest.dedup import content_id
+from cnpolicy.dedup import content_id
 from cnpolicy.records import Document
 from cnpolicy.search.backend import SearchRequest
 from cnpolicy.search.snippets import from_text, plain, render

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from cnpolicy.dedup import content_id
 from cnpolicy.errors import NotFoundError, QueryError
 from cnpolicy.gazetteer import nation_region
-from cnpolicy.ingest.dedup import content_id
 from cnpolicy.records import Document, InternalBody, Metric, Region, Sanding
 from cnpolicy.search.backend import MetricRequest, SandingRequest, SearchRequest, Store
 from cnpolicy.search.compare import compare_places

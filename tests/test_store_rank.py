@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnpolicy.ingest.dedup import content_id
+from cnpolicy.dedup import content_id
 from cnpolicy.quality.synth import generate
 from cnpolicy.records import Document
 from cnpolicy.search.backend import SearchRequest

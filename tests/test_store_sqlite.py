@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cnpolicy.dedup import content_id
 from cnpolicy.errors import SchemaVersionError, StoreError
-from cnpolicy.ingest.dedup import content_id
 from cnpolicy.quality.synth import generate
 from cnpolicy.records import Document, Entity, Metric, Region, Section
 from cnpolicy.search.backend import SearchRequest

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cnpolicy.errors import ExtractError, QueryError
-from cnpolicy.extract.indicators import _rule, load_taxonomy, resolve_indicators
+from cnpolicy.indicators import _rule, load_taxonomy, resolve_indicators
 from cnpolicy.quality.coverage import Coverage, mixed_units
 from cnpolicy.records import Document
 

@@ -299,7 +299,7 @@ def test_a_chinese_indicator_name_compares_with_notes_and_mentions(
 ) -> None:
     """A researcher types the Chinese name (suggested as they type); the chart's numbers are the
     table's, and each bar opens onto every mention behind it."""
-    from cnpolicy.extract.indicators import load_taxonomy
+    from cnpolicy.indicators import load_taxonomy
 
     known = load_taxonomy().get(SENT_DOWN)
     assert known is not None

@@ -134,7 +134,7 @@ def search_params(request: Any) -> dict[str, str]:
 
 def requests(count: int, seed: int) -> list[Work]:
     """`count` requests, the same for the same seed."""
-    from cnpolicy.extract.indicators import load_taxonomy
+    from cnpolicy.indicators import load_taxonomy
     from cnpolicy.quality.synth import places
 
     rng = random.Random(f"bench-api:{seed}")

@@ -195,8 +195,8 @@ def add_index_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_index(args: argparse.Namespace) -> int:
+    from cnpolicy.dedup import DuplicateIndex
     from cnpolicy.flows import Failure, index_files, iter_sources
-    from cnpolicy.ingest.dedup import DuplicateIndex
     from cnpolicy.search.sqlite.store import SqliteStore
 
     if args.rebuild and cluster_of(args) is None:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cnpolicy.config import Options
-from cnpolicy.extract.indicators import load_taxonomy
 from cnpolicy.flows import iter_sources, run_batch
+from cnpolicy.indicators import load_taxonomy
 from cnpolicy.records import Document
 
 __all__ = [

@@ -20,8 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from cnpolicy.dedup import content_id, fingerprint
 from cnpolicy.gazetteer import Division, load_gazetteer
-from cnpolicy.ingest.dedup import content_id, fingerprint
 from cnpolicy.records import (
     Document,
     Duty,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from cnpolicy.extract.abbreviations import issuer_name
+from cnpolicy.abbreviations import issuer_name
 from cnpolicy.records import Document, Metric
 from cnpolicy.search.backend import (
     Prepared,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from cnpolicy.extract.abbreviations import issuer_query_forms
+from cnpolicy.abbreviations import issuer_query_forms
 from cnpolicy.search.backend import (
     FACET_SIZE,
     OLDEST,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cnpolicy.extract.abbreviations import issuer_query_forms
+from cnpolicy.abbreviations import issuer_query_forms
 from cnpolicy.records import Document
 from cnpolicy.search.backend import (
     MetricRequest,

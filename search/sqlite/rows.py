@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from cnpolicy.extract.abbreviations import issuer_name
+from cnpolicy.abbreviations import issuer_name
 from cnpolicy.records import (
     Document,
     Duty,

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 
+from cnpolicy.abbreviations import issuer_name
 from cnpolicy.errors import SchemaVersionError
-from cnpolicy.extract.abbreviations import issuer_name
 from cnpolicy.search.segment import grams
 from cnpolicy.search.sqlite.rows import region_from
 

@@ -5,14 +5,15 @@ Chinese names and aliases (accepted wherever an id is), and the action lexicon (
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from cnpolicy.errors import ExtractError, QueryError
-from cnpolicy.extract.mentions import read_data
 
 __all__ = [
     "ACTION_JOINERS",
@@ -285,7 +286,7 @@ def resolve_indicators(names: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-TAXONOMY_FILE = "extract/data/indicators.json"
+TAXONOMY_FILE = "cnpolicy/data/indicators.json"
 
 
 def _rule(data: dict[str, Any], where: str, unit: str, same: Sequence[str] = ()) -> Rule:
@@ -334,9 +335,19 @@ def _check_names(indicators: Sequence[Indicator]) -> None:
 
 
 @lru_cache(maxsize=1)
+def read_taxonomy_data() -> dict[str, Any]:
+    """data/indicators.json as a dict; an unreadable file is an ExtractError naming it."""
+    path = resources.files("cnpolicy").joinpath("data").joinpath("indicators.json")
+    try:
+        data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        raise ExtractError(f"cannot read the taxonomy ({error})", source=TAXONOMY_FILE) from None
+    return data
+
+
 def load_taxonomy() -> Taxonomy:
     """The taxonomy and actions of data/indicators.json, validated."""
-    data = read_data("indicators.json")
+    data = read_taxonomy_data()
     same_units: dict[str, list[str]] = data.get("same_units", {})
     indicators = []
     for entry in data["indicators"]:

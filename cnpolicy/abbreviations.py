@@ -42,8 +42,6 @@ __all__ = [
     "parse_suffixes",
     "place_context",
     "places_in",
-    "read_data",
-    "read_json",
 ]
 
 SUFFIXES_FILE = "org_suffixes.txt"
@@ -101,17 +99,17 @@ def places_in(text: str) -> tuple[PlaceMention, ...]:
     return tuple(load_gazetteer().find(text))
 
 
-def read_data(name: str) -> str:
-    """The text of a file in extract/data."""
-    return resources.files("cnpolicy.extract").joinpath("data").joinpath(name).read_text("utf-8")
+def _read_data(name: str) -> str:
+    """The text of a file in cnpolicy/data."""
+    return resources.files("cnpolicy").joinpath("data").joinpath(name).read_text("utf-8")
 
 
-def read_json(name: str) -> Any:
-    """A JSON file in extract/data; ExtractError naming it when it is not valid JSON."""
+def _read_json(name: str) -> Any:
+    """A JSON file in cnpolicy/data; ExtractError naming it when it is not valid JSON."""
     try:
-        return json.loads(read_data(name))
+        return json.loads(_read_data(name))
     except json.JSONDecodeError as exc:
-        raise ExtractError(f"invalid JSON: {exc}", source=f"extract/data/{name}") from exc
+        raise ExtractError(f"invalid JSON: {exc}", source=f"cnpolicy/data/{name}") from exc
 
 
 def alternation(words: Iterable[str]) -> re.Pattern[str]:
@@ -504,9 +502,9 @@ def chains(matches: Sequence[tuple[int, int, Suffix]]) -> list[tuple[int, int, S
 def load_org_rules() -> OrgRules:
     """The bundled ORG lexicons, parsed once per process."""
     return OrgRules(
-        parse_suffixes(read_data(SUFFIXES_FILE)),
-        read_json(CONTEXT_FILE),
-        read_json(ABBREVIATIONS_FILE),
+        parse_suffixes(_read_data(SUFFIXES_FILE)),
+        _read_json(CONTEXT_FILE),
+        _read_json(ABBREVIATIONS_FILE),
         load_gazetteer(),
     )
 
