@@ -27,8 +27,7 @@ from cnpolicy.extract.sanding_layout import (
     title_department,
     to_int,
 )
-from cnpolicy.gazetteer import UNKNOWN_PLACE, load_gazetteer
-from cnpolicy.gazetteer import NOT_PLACES
+from cnpolicy.gazetteer import NOT_PLACES, UNKNOWN_PLACE, load_gazetteer
 from cnpolicy.numerals import TO_TEN_CLASS
 from cnpolicy.records import Document, Duty, InternalBody, Sanding
 

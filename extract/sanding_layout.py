@@ -11,9 +11,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from cnpolicy.dates import parse_date
+from cnpolicy.dates import SIGNATURE_DATE, parse_date
 from cnpolicy.errors import ExtractError
-from cnpolicy.dates import SIGNATURE_DATE
 from cnpolicy.numerals import DIGIT_CLASS, TO_TEN_CLASS, chinese_value
 
 __all__ = [
