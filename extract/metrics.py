@@ -334,6 +334,8 @@ class _Extractor:
             if self._divisions_counted(after, after_end) != after:
                 after = self._divisions_counted(after, after_end)
                 used_end = self.text.find(after or "", m.end) + len(after or "")
+        if after in self.lexicon.milestones:  # 迈上万亿元台阶: reached, not counted
+            after, used_end = None, m.end
         before = NO_BEFORE
         window = max(clause_start, state.limit, m.start - MAX_BEFORE_CHARS)
         if after is None or is_generic(after, self.lexicon):

@@ -104,6 +104,8 @@ def _noun_phrase(words: Words, index: int) -> list[int]:
             cat = "n"  # 事业站所: a countable head after a noun, whatever its tag (站 as a verb)
         if cat in ("w", "m", "f", "r", "d") or word in lex.stop_after:
             break
+        if has_noun and word in lex.predicate_openers:
+            break
         if word == "的":
             if not taken or following not in ("n", "a", "q", "v"):
                 break
@@ -310,6 +312,7 @@ def _strip_trailing(phrase: _Phrase, lex: Lexicon) -> bool:
             continue
         if (
             last in lex.trailing_links
+            or (last in lex.trailing_predicates and len(phrase.items) > 1)
             or cat == "f"
             or last in lex.comparison_words
             or (cat in ("w", "d", "u", "p") and last != "的" and not last.endswith(")"))

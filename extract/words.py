@@ -71,6 +71,9 @@ class Lexicon:
     prepositions: frozenset[str]
     conjunctions: frozenset[str]
     stop_after: frozenset[str]
+    predicate_openers: frozenset[str]
+    milestones: frozenset[str]
+    trailing_predicates: frozenset[str]
     trailing_links: frozenset[str]
     leading_junk: frozenset[str]
     split_prefixes: str
@@ -114,6 +117,9 @@ def load_lexicon() -> Lexicon:
         prepositions=words("prepositions"),
         conjunctions=words("conjunctions"),
         stop_after=words("stop_after"),
+        predicate_openers=words("predicate_openers"),
+        milestones=words("milestones"),
+        trailing_predicates=words("trailing_predicates"),
         trailing_links=words("trailing_links"),
         leading_junk=words("leading_junk"),
         split_prefixes=data["split_prefixes"],

@@ -915,3 +915,24 @@ def test_a_number_wrapped_onto_the_next_line_keeps_its_own_measure_word() -> Non
     found = metrics_in("向全市23\n个乡镇下放事项共计95项。")
     assert [(m.value, m.unit) for m in found] == [(23, "个"), (95, "项")]
     assert metrics_in("向全市23\n\n个乡镇下放") == []  # a new paragraph is not a wrap
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # a one-character adverb after the counted noun opens the predicate
+        ("今年有5个县级城市新获评全国文明城市。", "县级城市"),
+        ("全市共有120所普通高中全部实现寄宿制。", "普通高中"),
+        # before any noun it still belongs to the counted phrase
+        ("全年开工建设3个新项目。", "新项目"),
+        # a forecast word opening the clause is not what is counted
+        ("预计高新技术企业达8000家。", "高新技术企业"),
+        # a milestone the figure reaches is not what it counts
+        ("全市经济总量迈上三千亿元台阶。", "经济总量"),
+        # a modifying verb standing last before the number predicates on the noun
+        ("国际航线新增12条。", "国际航线"),
+        ("市场主体新增3.2万户。", "市场主体"),
+    ],
+)
+def test_predicates_forecasts_and_milestones_are_not_the_subject(text: str, subject: str) -> None:
+    assert only(text).subject == subject
