@@ -34,6 +34,7 @@ __all__ = [
     "IN_FLIGHT_PER_WORKER",
     "PR_SET_PDEATHSIG",
     "SOURCE_NAME_ENCODINGS",
+    "WARM_UP_TEXT",
     "Failure",
     "InMemoryFile",
     "IndexOutcome",
@@ -57,6 +58,7 @@ __all__ = [
     "run_batch_with_bytes",
     "run_in_workers",
     "source_name",
+    "warm_up",
 ]
 
 # Extensions picked up when walking a folder; a file named explicitly is read whatever its name.
@@ -240,12 +242,26 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+# Processed once in the parent before workers are forked, so that they start with the pipeline,
+# dictionaries and numeral tables already loaded (copy-on-write) instead of each loading them
+# again (1.5-2 s of CPU per worker, a fifth of a 2 M-character `index --jobs 2`).
+WARM_UP_TEXT = "关于机构改革的报告\n全市精简党政机构一千二百个，事业编制减少5%。\n"
+
+
+def warm_up(options: Options, *, for_index: bool) -> None:
+    """Load in this process everything a worker needs, by processing a short text of our own."""
+    document = process_bytes(WARM_UP_TEXT.encode("utf-8"), source="warm-up.txt", options=options)
+    if for_index:
+        prepare(document)
+
+
 def run_in_workers(jobs: list[Job], options: Options) -> Iterator[Processed]:
     """Jobs run by `options.jobs` processes, results in input order with at most jobs × 4 in
     flight. A worker whose memory passes `options.max_worker_mb` after a file gets the pool
     replaced: nothing more is sent, what is in flight is collected, fresh workers take the rest."""
     window = options.jobs * IN_FLIGHT_PER_WORKER
     remaining = deque(jobs)
+    warm_up(options, for_index=any(for_index for *_, for_index in jobs))
     while remaining:
         with ProcessPoolExecutor(
             max_workers=options.jobs, initializer=die_with_parent, initargs=(os.getpid(),)
