@@ -10,6 +10,7 @@ from functools import cache
 __all__ = [
     "DIGITS",
     "DIGIT_CLASS",
+    "OUTLINE_NUMERALS",
     "TO_TEN",
     "TO_TEN_CLASS",
     "chinese_value",
@@ -21,6 +22,8 @@ __all__ = [
 DIGITS = "〇零一二三四五六七八九"
 # Numerals up to ten, as outline headings, articles and dates write them (十二、, 第三条, 三月八日).
 TO_TEN = "一二三四五六七八九十"
+# Numerals as outlines and articles count (十二、, 第一百零三条, (两)).
+OUTLINE_NUMERALS = "零〇一二两三四五六七八九十百"
 # The two as regular-expression character classes.
 DIGIT_CLASS = f"[{DIGITS}]"
 TO_TEN_CLASS = f"[{TO_TEN}]"

@@ -13,12 +13,12 @@ from typing import Any
 
 from cnpolicy.dates import SIGNATURE_DATE, parse_date
 from cnpolicy.errors import ExtractError
-from cnpolicy.numerals import DIGIT_CLASS, TO_TEN_CLASS, chinese_value
+from cnpolicy.numerals import DIGIT_CLASS, OUTLINE_NUMERALS, TO_TEN_CLASS, chinese_value
+from cnpolicy.outline import MARKERS
 
 __all__ = [
     "ARTICLE",
     "BARE_HEADING",
-    "CN_DIGITS",
     "CN_HEADING",
     "DATE_UNDER_TITLE",
     "INLINE_ITEM",
@@ -55,8 +55,7 @@ __all__ = [
 ]
 
 PATTERNS_FILE = "sanding_patterns.json"
-CN_DIGITS = "零〇一二两三四五六七八九十百"
-NUMBER = rf"(?:\d+|[{CN_DIGITS}]+)"
+NUMBER = rf"(?:\d+|[{OUTLINE_NUMERALS}]+)"
 # A title line is at most this long: the longest real rules title we know (a 中共…委员会办公室
 # with its 职能配置、内设机构和人员编制规定 suffix) is ~45 characters; cover-letter sentences
 # that quote the title are longer.
@@ -70,13 +69,10 @@ MIN_KEYWORD_HEADINGS = 2
 MAX_HEADING = 12
 
 # Markers that open a line, by kind; group 1 is the number.
-ARTICLE = re.compile(rf"^第([{CN_DIGITS}\d]+)条\s*")
-CN_HEADING = re.compile(r"^(" + TO_TEN_CLASS + r"{1,3})[、.]\s*")
+ARTICLE = MARKERS["article"]
+CN_HEADING = MARKERS["cn"]
 ITEM_MARKERS: dict[str, re.Pattern[str]] = {
-    "paren": re.compile(rf"^\(([{CN_DIGITS}]{{1,4}})\)\s*"),
-    "arabic": re.compile(r"^(\d{1,2})\s?[.、](?!\d)\s*"),
-    "arabic_paren": re.compile(r"^\((\d{1,2})\)\s*"),
-    "cn": CN_HEADING,
+    kind: MARKERS[kind] for kind in ("paren", "arabic", "arabic_paren", "cn")
 }
 # Items run into one line after 。;: (主要职责是:(一)…;(二)…, …。2.…), and articles or 一、
 # headings run together after 。, are split back into lines (only numbers in sequence count).

@@ -29,8 +29,9 @@ from cnpolicy.gazetteer import (
 from cnpolicy.ingest.info import clean_publisher, labelled_address
 from cnpolicy.ingest.normalize import DATA_DIR
 from cnpolicy.ingest.raw import RawText
-from cnpolicy.ingest.sections import find_sections, marker_of
+from cnpolicy.ingest.sections import find_sections
 from cnpolicy.numerals import DIGIT_CLASS, TO_TEN_CLASS
+from cnpolicy.outline import marker_of
 from cnpolicy.records import Document, Region
 
 __all__ = [

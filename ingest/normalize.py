@@ -14,6 +14,8 @@ from pathlib import Path
 
 import regex
 
+from cnpolicy.outline import MARKERS
+
 __all__ = [
     "CLOSERS",
     "CONTINUES_AFTER",
@@ -107,8 +109,9 @@ def read_data_lines(name: str) -> tuple[str, ...]:
 
 @cache
 def paragraph_starts() -> tuple[re.Pattern[str], ...]:
-    """Heading and list-marker patterns that always open a new paragraph."""
-    return load_patterns("paragraph_starts.txt")
+    """Heading and list-marker patterns that always open a new paragraph: the outline markers
+    (cnpolicy/outline.py) and the other openers of data/paragraph_starts.txt."""
+    return (*MARKERS.values(), *load_patterns("paragraph_starts.txt"))
 
 
 def starts_paragraph(line: str) -> bool:

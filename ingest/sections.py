@@ -9,29 +9,17 @@ from __future__ import annotations
 import re
 
 from cnpolicy.numerals import TO_TEN_CLASS
+from cnpolicy.outline import marker_of
 from cnpolicy.records import Section
 
 __all__ = [
-    "CN_DIGITS",
-    "MARKERS",
     "MAX_STANDALONE",
     "MAX_TITLE",
     "find_sections",
     "inline_headings",
     "is_standalone_heading",
-    "marker_of",
 ]
 
-CN_DIGITS = "一二三四五六七八九十百零〇两"
-# Marker kinds and the pattern of a line that starts with one. Parentheses are ASCII after NFKC.
-MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("chapter", re.compile(rf"^第[{CN_DIGITS}\d]+[章编]\s*")),
-    ("article", re.compile(rf"^第[{CN_DIGITS}\d]+条\s*")),
-    ("cn", re.compile(rf"^[{CN_DIGITS}]+[、.．]\s*")),
-    ("paren", re.compile(rf"^\([{CN_DIGITS}]+\)\s*")),
-    ("arabic", re.compile(r"^\d{1,2}[.．、](?!\d)\s*")),
-    ("arabic_paren", re.compile(r"^\(\d{1,2}\)\s*")),
-)
 # A heading's title is its line up to the first sentence break, at most this many characters:
 # long enough for "一、聚焦威海特色,编制首批职责边界清单" and short enough to read in a table of contents.
 MAX_TITLE = 40
@@ -41,15 +29,6 @@ MAX_TITLE = 40
 MAX_STANDALONE = 20
 _SENTENCE_BREAK = re.compile(r"[。;;::!?!?]")
 _SENTENCE_PUNCT = re.compile(r"[。,,;;::!?!?、]")
-
-
-def marker_of(line: str) -> tuple[str, int] | None:
-    """The marker kind a line starts with and the marker's length, or None."""
-    for kind, pattern in MARKERS:
-        match = pattern.match(line)
-        if match:
-            return kind, match.end()
-    return None
 
 
 def _title(line: str) -> str:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from cnpolicy.ingest.sections import find_sections, marker_of
+from cnpolicy.ingest.sections import find_sections
+from cnpolicy.outline import marker_of
 
 
 def test_markers_recognised() -> None:
