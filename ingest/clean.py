@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from cnpolicy.ingest.info import INFO_LINE_MAX_CHARS, holds_only_credits
+from cnpolicy.ingest.info import INFO_LINE_MAX_CHARS, holds_only_credits, source_or_date_label
 from cnpolicy.ingest.normalize import read_data_lines
 
 __all__ = [
@@ -85,7 +85,11 @@ def is_edge_furniture(line: str) -> bool:
 def is_info_line(line: str) -> bool:
     """True for a short line naming the article's source or date (kept for the describer)."""
     text = line.strip()
-    return len(text) <= INFO_LINE_MAX_CHARS and any(p.search(text) for p in furniture().info)
+    if len(text) > INFO_LINE_MAX_CHARS:
+        return False
+    return source_or_date_label().search(text) is not None or any(
+        p.search(text) for p in furniture().info
+    )
 
 
 def strip_fragments(line: str) -> str:

@@ -10,7 +10,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import PurePath
 from typing import Any
@@ -26,7 +26,7 @@ from cnpolicy.gazetteer import (
     load_gazetteer,
     nation_region,
 )
-from cnpolicy.ingest.info import clean_publisher, labelled_address
+from cnpolicy.ingest.info import clean_publisher, label_pattern, labelled_address, lexicon
 from cnpolicy.ingest.normalize import DATA_DIR
 from cnpolicy.ingest.raw import RawText
 from cnpolicy.ingest.sections import find_sections
@@ -41,7 +41,6 @@ __all__ = [
     "DELIVERY_LINE",
     "DOC_NUMBER_LINE",
     "HEAD_LINES",
-    "INFO_LINE",
     "ISSUER_FILE",
     "ISSUE_LINE",
     "MASTHEAD",
@@ -57,7 +56,6 @@ __all__ = [
     "RED_HEAD",
     "REGION_WORDS",
     "SELF_WORDS",
-    "SOURCE_FIELD",
     "TAIL_LINES",
     "Head",
     "IssuerWords",
@@ -72,6 +70,7 @@ __all__ = [
     "parse_date",
     "read_head",
     "read_signature",
+    "source_field",
     "source_stem",
     "stated_dates",
 ]
@@ -86,14 +85,6 @@ MIN_TITLE, MAX_TITLE = 5, 90
 # An info line is short: a byline row, not a sentence that mentions 来源 in passing.
 MAX_INFO_LINE = 160
 
-_INFO_LABELS = (
-    r"来源|信息来源|文章来源|稿件来源|发布机构|发布单位|发布时间|发布日期|发文日期|成文日期|"
-    r"更新时间|时间|日期|作者|责任编辑|编辑|浏览次数|阅读次数|点击数|点击|阅读|字号|【字体"
-)
-INFO_LINE = re.compile(rf"(?:{_INFO_LABELS})\s*[::]")
-SOURCE_FIELD = re.compile(
-    r"(?:来源|信息来源|文章来源|稿件来源|发布机构|发布单位)\s*[::]\s*([^\s|丨:：]{2,40})"
-)
 ORG_SUFFIX = re.compile(
     r"(办公室|委员会|人民政府|人民代表大会常务委员会|政府|局|厅|委|部|编办|中心|院|领导小组|党组|委员会办公室)$"
 )
@@ -175,13 +166,32 @@ def _issuer_words() -> IssuerWords:
 
 
 def is_info_line(line: str) -> bool:
+    """A short line that opens with a source or date label (来源:, 发布时间:; a weak label such
+    as 时间 with its colon), or holds a label and a date or a source (data/html_info.json)."""
     if len(line) > MAX_INFO_LINE:
         return False
-    if line.startswith(
-        ("来源", "信息来源", "文章来源", "发布时间", "发布日期", "时间:", "时间:", "日期")
-    ):
+    words = lexicon()
+    strong = tuple(label for label in words.date_labels if label not in words.weak_labels)
+    weak = tuple(f"{label}:" for label in words.weak_labels)
+    if line.startswith(words.publisher_labels + strong + weak):
         return True
-    return bool(INFO_LINE.search(line)) and (bool(DIGIT_DATE.search(line)) or "来源" in line)
+    if not label_pattern().search(line):
+        return False
+    return bool(DIGIT_DATE.search(line)) or any(label in line for label in words.publisher_labels)
+
+
+def source_field(info: str) -> str | None:
+    """The value after the info line's publisher label (来源:湛江日报 → 湛江日报)."""
+    match = _source_field().search(info)
+    return match[1] if match else None
+
+
+@cache
+def _source_field() -> re.Pattern[str]:
+    labels = "|".join(
+        re.escape(w) for w in sorted(lexicon().publisher_labels, key=len, reverse=True)
+    )
+    return re.compile(rf"(?:{labels})\s*[:：]\s*([^\s|丨:：]{{2,40}})")
 
 
 def clean_title(line: str) -> str:
@@ -496,8 +506,8 @@ def describe(raw: RawText, text: str, *, source: str) -> Document:
     date = raw.date or (parse_date(info) if info else None) or head.date or signed
     publisher = clean_publisher(_tidy(raw.publisher))
     if publisher is None and info:
-        match = SOURCE_FIELD.search(info)
-        publisher = clean_publisher(match[1]) if match else None
+        field = source_field(info)
+        publisher = clean_publisher(field) if field else None
     publisher = (
         publisher or clean_publisher(head.publisher) or clean_publisher(signer) or head.issuer
     )

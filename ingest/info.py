@@ -24,6 +24,7 @@ __all__ = [
     "label_pattern",
     "labelled_address",
     "lexicon",
+    "source_or_date_label",
     "source_value",
     "value_end",
     "web_address",
@@ -94,6 +95,13 @@ def _alternatives(words: tuple[str, ...]) -> str:
 def label_pattern() -> re.Pattern[str]:
     """A field label and its colon ("来源:", "浏览次数：", "【字体:")."""
     return re.compile(rf"(?P<label>{_alternatives(lexicon().labels())})\s*[:：]")
+
+
+@cache
+def source_or_date_label() -> re.Pattern[str]:
+    """A source or date label and its colon ("来源:", "发布时间："), not a counter or a credit."""
+    words = lexicon()
+    return re.compile(rf"(?:{_alternatives(words.publisher_labels + words.date_labels)})\s*[:：]")
 
 
 @cache
