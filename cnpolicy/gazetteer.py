@@ -25,6 +25,7 @@ __all__ = [
     "NATION_NAME",
     "NATION_NAMES",
     "NOT_PLACES",
+    "OWN_PLACE",
     "PLACEHOLDER_NAMES",
     "SHORT_NAME_LEVELS",
     "SHORT_NAME_STOPLIST",
@@ -40,6 +41,12 @@ __all__ = [
     "nation_region",
 ]
 
+# Words that point back at the document's own place (我市精简…): the document region applies.
+# The word's level says which place in scope is meant: after a city's section, 全省 is the
+# province again; in a provincial report, 全国 is the nation.
+OWN_PLACE = re.compile(
+    r"我市|本市|全市|我省|本省|全省|我县|本县|全县|我区|全区|我州|全州|全国|我国"
+)
 # Bases of a "X市/X区" that are ordinary words, not place names (开发区, 园区 …).
 NOT_PLACES = frozenset(
     {"开发", "高新", "新区", "自贸", "示范", "保税", "经济", "工业", "城市", "全市"}

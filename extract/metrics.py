@@ -47,6 +47,7 @@ from cnpolicy.extract.subjects import (
 )
 from cnpolicy.extract.words import Lexicon, Words, category_of, load_lexicon
 from cnpolicy.gazetteer import (
+    OWN_PLACE,
     Gazetteer,
     PlaceMention,
     contains,
@@ -73,12 +74,6 @@ MAX_AFTER_CHARS = 30
 # How far into a clause a place name may start and still be what the clause is about
 # (廉江市设立…, 其中汕尾市…): 3 characters leave room for 其中/在/各 before it.
 PLACE_AT_CLAUSE_START = 3
-# Words that point back at the document's own place (我市精简…): the document region applies.
-# The word's level says which place in scope is meant: after a city's section, 全省 is the
-# province again; in a provincial report, 全国 is the nation.
-OWN_PLACE = re.compile(
-    r"我市|本市|全市|我省|本省|全省|我县|本县|全县|我区|全区|我州|全州|全国|我国"
-)
 # 在全省率先…, 在全省评价中: the province is the frame the document's own place acts in; so is
 # the benchmark of a comparison (高于全国…: the lexicon's comparison words).
 FRAME_BEFORE_OWN_PLACE = ("在", "居", "位居", "列")

@@ -16,7 +16,7 @@ from cnpolicy.extract.subject_context import (
     meeting_subject,
 )
 from cnpolicy.extract.words import Category, Lexicon, Word, Words, join
-from cnpolicy.gazetteer import load_gazetteer
+from cnpolicy.gazetteer import OWN_PLACE, load_gazetteer
 from cnpolicy.segmenter import dictionary_tags
 
 __all__ = [
@@ -400,7 +400,11 @@ def _strip_when_and_where(phrase: _Phrase) -> bool:
     if len(phrase.items) < 2 or phrase.cats[1] == "w":
         return False
     first = phrase.items[0]
-    if dictionary_tags().get(first) in words.leading_times or load_gazetteer().candidates(first):
+    if (
+        dictionary_tags().get(first) in words.leading_times
+        or load_gazetteer().candidates(first)
+        or OWN_PLACE.fullmatch(first)  # 我省…有44种: the document's own place, where not what
+    ):
         del phrase.items[0], phrase.cats[0]
         return True
     return False

@@ -932,6 +932,8 @@ def test_a_number_wrapped_onto_the_next_line_keeps_its_own_measure_word() -> Non
         # a modifying verb standing last before the number predicates on the noun
         ("国际航线新增12条。", "国际航线"),
         ("市场主体新增3.2万户。", "市场主体"),
+        # the document's own place opening the clause says where, not what
+        ("我市新增市场主体3.2万户。", "新增市场主体"),
     ],
 )
 def test_predicates_forecasts_and_milestones_are_not_the_subject(text: str, subject: str) -> None:
