@@ -32,6 +32,7 @@ __all__ = [
     "ends_sentence",
     "join_wrapped",
     "load_patterns",
+    "nfkc",
     "normalize",
     "paragraph_starts",
     "read_data_lines",
@@ -168,13 +169,39 @@ def normalize(text: str) -> str:
 def _normalize_once(text: str) -> str:
     text = _LINE_BREAKS.sub("\n", text)
     text = _drop_invisible(text)
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     # Whole-text passes, the same as line by line: neither pattern crosses a line break.
     text = _split_joined_paragraphs(_tidy_spaces(text))
     lines = [stripped for line in text.split("\n") if (stripped := line.strip())]
     lines = _join_broken_lines(lines)
     lines = [_drop_repeated_sentences(line) for line in lines]
     return "\n".join(_drop_repeated_lines(lines))
+
+
+@cache
+def _compatibility_table() -> dict[int, str]:
+    """Each BMP character that NFKC changes mapped to its NFKC form (full-width ASCII, the
+    ideographic space, …, ①, CJK compatibility ideographs): a character and its NFKC form have
+    the same NFKD, so replacing one by the other leaves a text's NFKC as it was."""
+    table: dict[int, str] = {}
+    for code in range(0x80, 0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        form = unicodedata.normalize("NFKC", char)
+        if form != char and form and not unicodedata.combining(form[0]):
+            table[code] = form
+    return table
+
+
+def nfkc(text: str) -> str:
+    """`unicodedata.normalize("NFKC", text)`, twice as fast on Chinese policy text: the usual
+    compatibility characters are replaced by a table first, and the full algorithm runs only
+    when the result is still not NFKC (tests/test_normalize.py checks it equals NFKC)."""
+    replaced = text.translate(_compatibility_table())
+    if unicodedata.is_normalized("NFKC", replaced):
+        return replaced
+    return unicodedata.normalize("NFKC", replaced)
 
 
 def _drop_invisible(text: str) -> str:

@@ -12,6 +12,7 @@ from cnpolicy.ingest.normalize import (
     display_width,
     ends_sentence,
     join_wrapped,
+    nfkc,
     normalize,
     starts_paragraph,
 )
@@ -222,3 +223,14 @@ def test_helpers() -> None:
     assert join_wrapped("Item 3.", "Next") == "Item 3. Next"
     assert join_wrapped("well-", "known") == "well-known"
     assert join_wrapped("机构", "改革") == "机构改革"
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=500)
+def test_fast_nfkc_is_nfkc_on_any_unicode(text: str) -> None:
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+@given(st.text(alphabet="，。：；（）０１２ＡＢｃ　…①㎡℃ＡÁ\u0301\u0308豈機构改革a1", max_size=60))
+def test_fast_nfkc_is_nfkc_on_compatibility_and_combining_characters(text: str) -> None:
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
