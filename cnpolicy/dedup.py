@@ -76,34 +76,48 @@ def _crc_step(crc: np.ndarray, byte: np.ndarray) -> np.ndarray:
     return updated
 
 
-def _crc32_rows(rows: np.ndarray, seed: int) -> np.ndarray:
-    """`zlib.crc32(row.encode("utf-8"), seed)` for every row of code points at once.
+def _crc32_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`zlib.crc32(row.encode("utf-8"))` for every row of code points at once, and each row's
+    length in UTF-8 bytes.
 
     Body characters are ASCII letters and digits (one UTF-8 byte) or CJK from the Basic
     Multilingual Plane (three bytes), so each column feeds one or three bytes."""
-    crc = np.full(len(rows), seed ^ 0xFFFFFFFF, dtype=np.uint32)
+    crc = np.full(len(rows), 0xFFFFFFFF, dtype=np.uint32)
+    lengths = np.zeros(len(rows), dtype=np.int64)
     for column in rows.T:
         one_byte = column < 0x80
         first = _crc_step(crc, np.where(one_byte, column, 0xE0 | (column >> 12)))
         second = _crc_step(first, 0x80 | ((column >> 6) & 0x3F))
         crc = np.where(one_byte, first, _crc_step(second, 0x80 | (column & 0x3F)))
-    return crc ^ np.uint32(0xFFFFFFFF)
+        lengths += np.where(one_byte, 1, 3)
+    return crc ^ np.uint32(0xFFFFFFFF), lengths
+
+
+# CRC-32 is affine in its starting value: for data of n bytes, crc32(data, salt) is
+# crc32(data) XOR a constant that depends on n alone (the two CRCs of n zero bytes XORed). A
+# shingle is 4 to 12 bytes; each length's constant is computed once.
+_SALT_DELTAS = np.array(
+    [zlib.crc32(bytes(n), _SALT) ^ zlib.crc32(bytes(n)) for n in range(3 * SHINGLE + 1)],
+    dtype=np.uint32,
+)
+# Bits set in each byte value, bit 0 first: byte counts times this table give bit counts.
+_BYTE_BITS = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1, bitorder="little")
 
 
 def _bit_counts(values: np.ndarray) -> np.ndarray:
     """How many of the 32-bit values have each bit set (bit 0 first)."""
     octets = values.view(np.uint8).reshape(-1, 4)
-    counts: np.ndarray = np.unpackbits(octets, axis=1, bitorder="little").sum(
-        axis=0, dtype=np.int64
-    )
+    per_byte = [np.bincount(octets[:, i], minlength=256) @ _BYTE_BITS for i in range(4)]
+    counts: np.ndarray = np.concatenate(per_byte).astype(np.int64)
     return counts
 
 
 def simhash(text: str) -> int:
     """64-bit simhash of the body's distinct character shingles (two salted CRC-32s each).
 
-    Computed on arrays of code points (a window per shingle, distinct windows, a table-driven
-    CRC per column): the same value as hashing each shingle's UTF-8 bytes with zlib, 3-4x faster.
+    Computed on arrays of code points (a key per shingle, distinct keys, a table-driven CRC per
+    column, the salted CRC from the plain one): the same value as hashing each shingle's UTF-8
+    bytes with zlib (tests/test_dedup.py), several times faster.
     """
     body = body_characters(text)
     if len(body) <= SHINGLE:
@@ -113,11 +127,13 @@ def simhash(text: str) -> int:
     keys = np.zeros(len(windows), dtype=np.uint64)
     for column in windows.T:  # every body character is below U+10000: 16 bits each
         keys = (keys << np.uint64(16)) | column.astype(np.uint64)
-    _keys, first = np.unique(keys, return_index=True)
-    shingles = windows[first]
-    ones = np.concatenate(
-        [_bit_counts(_crc32_rows(shingles, _SALT)), _bit_counts(_crc32_rows(shingles, 0))]
-    )
+    keys.sort()  # distinct keys by sorting and dropping repeats (3x faster than np.unique here)
+    distinct = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    shift = np.arange(SHINGLE - 1, -1, -1, dtype=np.uint64) * np.uint64(16)
+    shingles = ((distinct[:, None] >> shift) & np.uint64(0xFFFF)).astype(np.uint32)
+    plain, lengths = _crc32_rows(shingles)
+    salted = plain ^ _SALT_DELTAS[lengths]
+    ones = np.concatenate([_bit_counts(salted), _bit_counts(plain)])
     return sum(1 << bit for bit in range(BITS) if 2 * int(ones[bit]) > len(shingles))
 
 
