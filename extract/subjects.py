@@ -305,6 +305,18 @@ def _strip_trailing(phrase: _Phrase, lex: Lexicon) -> bool:
             del phrase.items[-2:], phrase.cats[-2:]
             changed = True
             continue
+        if last in lex.forecast_words and len(phrase.items) > 1:
+            del phrase.items[-1], phrase.cats[-1]  # 粮食产量力争(达到): a target, not a thing
+            changed = True
+            continue
+        if (
+            len(phrase.items) > 2
+            and phrase.items[-2] in lex.forecast_words
+            and last in lex.change_verbs
+        ):
+            del phrase.items[-2], phrase.cats[-2]  # 广义货币M2预期增长 → 广义货币M2增长
+            changed = True
+            continue
         if len(phrase.items) > 2 and phrase.items[-2] == "分别" and last in lex.change_verbs:
             # 用水量、能耗分别下降23%、15%: the list before 分别 is one subject per figure
             del phrase.items[-2:], phrase.cats[-2:]

@@ -74,6 +74,7 @@ class Lexicon:
     predicate_openers: frozenset[str]
     milestones: frozenset[str]
     trailing_predicates: frozenset[str]
+    forecast_words: frozenset[str]
     trailing_links: frozenset[str]
     leading_junk: frozenset[str]
     split_prefixes: str
@@ -120,6 +121,7 @@ def load_lexicon() -> Lexicon:
         predicate_openers=words("predicate_openers"),
         milestones=words("milestones"),
         trailing_predicates=words("trailing_predicates"),
+        forecast_words=words("forecast_words"),
         trailing_links=words("trailing_links"),
         leading_junk=words("leading_junk"),
         split_prefixes=data["split_prefixes"],

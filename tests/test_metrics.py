@@ -927,6 +927,9 @@ def test_a_number_wrapped_onto_the_next_line_keeps_its_own_measure_word() -> Non
         ("全年开工建设3个新项目。", "新项目"),
         # a forecast word opening the clause is not what is counted
         ("预计高新技术企业达8000家。", "高新技术企业"),
+        ("广义货币M2预期增长13%左右。", "广义货币M2增长"),
+        ("全年粮食产量力争达到1300亿斤。", "粮食产量"),
+        ("用编计划1850名。", "用编计划"),  # 计划 as a noun stays
         # a milestone the figure reaches is not what it counts
         ("全市经济总量迈上三千亿元台阶。", "经济总量"),
         # a modifying verb standing last before the number predicates on the noun
