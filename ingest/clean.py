@@ -9,7 +9,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from cnpolicy.ingest.info import INFO_LINE_MAX_CHARS, holds_only_credits, source_or_date_label
+from cnpolicy.ingest.info import (
+    FIELD_MAX_CHARS,
+    INFO_LINE_MAX_CHARS,
+    holds_only_credits,
+    label_pattern,
+    source_or_date_label,
+)
 from cnpolicy.ingest.normalize import read_data_lines
 
 __all__ = [
@@ -21,6 +27,7 @@ __all__ = [
     "is_edge_furniture",
     "is_furniture_line",
     "is_info_line",
+    "join_label_lines",
     "strip_fragments",
     "strip_furniture",
 ]
@@ -30,6 +37,8 @@ SECTIONS = ("anywhere", "edge", "tail_start", "trailing", "leading", "info")
 # Lines after a [tail_start] line ("相关新闻") are dropped only when all are this short and
 # none ends a sentence: link lists are article titles (rarely over 40 characters).
 TAIL_LINE_MAX_CHARS = 60
+# Punctuation that makes a line a sentence, never a field's value.
+_SENTENCE_MARKS = re.compile(r"[。!?;,，；！？]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +120,38 @@ def strip_furniture(text: str) -> str:
     ("(编辑:李四 审核:王五)") in the trailing run go.
     """
     lines = [strip_fragments(line) for line in text.split("\n")]
-    lines = [line for line in lines if line and not is_furniture_line(line)]
+    lines = join_label_lines([line for line in lines if line and not is_furniture_line(line)])
     lines = _drop_tail_block(lines)
     start = _body_start(lines)
     end = _body_end(lines, start)
     return "\n".join(lines[start:end])
+
+
+def join_label_lines(lines: list[str]) -> list[str]:
+    """A line holding only an info label (`来源:`, `发表时间:`, as scraped pages split them) is
+    joined with the value on the line after it (`来源:宁夏日报客户端`), so that the info line
+    reads as one: its date and publisher are found and its counters go with the furniture."""
+    out: list[str] = []
+    for line in lines:
+        if out and _is_bare_label(out[-1]) and _is_label_value(line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
+def _is_bare_label(line: str) -> bool:
+    match = label_pattern().fullmatch(line.lstrip("【[("))
+    return match is not None
+
+
+def _is_label_value(line: str) -> bool:
+    """A field's value: short, no sentence punctuation, not another label."""
+    return (
+        len(line) <= FIELD_MAX_CHARS
+        and not _SENTENCE_MARKS.search(line)
+        and label_pattern().match(line) is None
+    )
 
 
 def _body_start(lines: list[str]) -> int:

@@ -44,6 +44,7 @@ __all__ = [
     "ISSUER_FILE",
     "ISSUE_LINE",
     "MASTHEAD",
+    "MAX_INFO_BLOCK",
     "MAX_INFO_LINE",
     "MAX_ORG_NAME",
     "MAX_TITLE",
@@ -82,6 +83,8 @@ HEAD_LINES = 12
 TAIL_LINES = 6
 # A title is a line of this many characters (shorter is a label, longer is a paragraph).
 MIN_TITLE, MAX_TITLE = 5, 90
+# Info lines read as one block at most: 发布时间, 来源, 作者 on lines of their own (scraped pages).
+MAX_INFO_BLOCK = 3
 # An info line is short: a byline row, not a sentence that mentions 来源 in passing.
 MAX_INFO_LINE = 160
 
@@ -139,6 +142,7 @@ class Head:
     publisher: str | None = None
     consumed: int = 0  # index of the last line of the title block (title, subtitle, byline)
     issuer: str | None = None
+    info_lines: int = 1  # the info line and the info lines right after it (来源 under 发布时间)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,10 +284,10 @@ def read_head(lines: list[str]) -> Head:
     """Title (joined with a `——` subtitle), info line, and the dated byline around the title."""
     head = lines[:HEAD_LINES]
     info_index = next((i for i, line in enumerate(head) if is_info_line(line)), None)
-    info = head[info_index] if info_index is not None else None
+    info, info_lines = _info_block(head, info_index)
     index = _title_index(head, info_index)
     if index is None:
-        return Head(None, None, info, info_index)
+        return Head(None, None, info, info_index, info_lines=info_lines)
     title = clean_title(head[index])
     date = publisher = issuer = None
     for line in head[:index]:  # a bulletin names its issuer and date above the title
@@ -308,7 +312,18 @@ def read_head(lines: list[str]) -> Head:
         else:
             break
         consumed = index + offset
-    return Head(title, index, info, info_index, date, publisher, consumed, issuer)
+    return Head(title, index, info, info_index, date, publisher, consumed, issuer, info_lines)
+
+
+def _info_block(head: list[str], start: int | None) -> tuple[str | None, int]:
+    """The info line at `start` with the info lines right after it, read as one (a page that
+    puts 发布时间 and 来源 on lines of their own), and how many lines that is."""
+    if start is None:
+        return None, 1
+    end = start + 1
+    while end < len(head) and end - start < MAX_INFO_BLOCK and is_info_line(head[end]):
+        end += 1
+    return " ".join(head[start:end]), end - start
 
 
 def read_signature(lines: list[str]) -> tuple[str | None, str | None]:
@@ -515,8 +530,9 @@ def describe(raw: RawText, text: str, *, source: str) -> Document:
     if head.title_index is not None:
         first_line = head.consumed + 1
     if head.info_index is not None:
-        text = drop_lines(text, {head.info_index})
-        first_line -= head.info_index < first_line
+        info_lines = range(head.info_index, head.info_index + head.info_lines)
+        text = drop_lines(text, set(info_lines))
+        first_line -= sum(line < first_line for line in info_lines)
     doc_type = classify(title, text, has_info_line=info is not None or raw.date is not None)
     region = find_region(title, text, publisher)
     body_fingerprint = fingerprint(text)

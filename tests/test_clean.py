@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from cnpolicy.ingest import ingest_bytes
 from cnpolicy.ingest.clean import (
     furniture,
     is_edge_furniture,
     is_furniture_line,
     is_info_line,
+    join_label_lines,
     strip_furniture,
 )
 from cnpolicy.ingest.normalize import normalize
@@ -199,3 +201,24 @@ def test_corpora_texts_keep_first_and_last_sentences(path: Path) -> None:
         pytest.skip(f"{path.name} has no sentence of 20+ characters")
     assert body[0] in cleaned and body[-1] in cleaned
     assert not any(FURNITURE_TOKENS.search(line) for line in cleaned.split("\n"))
+
+
+def test_a_scraped_page_with_each_label_on_its_own_line_gets_its_date_and_publisher() -> None:
+    page = (
+        "首页\n>\n政务信息\n某省2026年政府工作报告\n发表时间:\n2026-02-09 09:45:30\n来源:\n"
+        "某省日报客户端\n阅读量:\n【字号:\n"
+        + "过去一年,全省地区生产总值增长5.3%,精简机构12个。\n"
+        * 3
+    )
+    document = ingest_bytes(page.encode("utf-8"), source="page.txt")
+    assert document.date == "2026-02-09"
+    assert document.publisher == "某省日报客户端"
+    assert "发表时间" not in document.text and "某省日报客户端" not in document.text
+
+
+def test_a_label_is_not_joined_to_a_sentence_or_to_another_label() -> None:
+    assert join_label_lines(["来源:", "某省日报"]) == ["来源:某省日报"]
+    assert join_label_lines(["来源:", "发布时间:2026-02-09"]) == ["来源:", "发布时间:2026-02-09"]
+    long_line = "这是正文的第一句话," * 8
+    assert join_label_lines(["时间:", long_line]) == ["时间:", long_line]
+    assert join_label_lines(["各位代表:", "现在我代表"]) == ["各位代表:", "现在我代表"]
