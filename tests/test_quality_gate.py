@@ -101,12 +101,14 @@ def test_real_tuning_set(corpora: Path, shared_corpus: Path) -> None:
 # realgold (6 reports, 435 mentions) F1 0.973, subject lenient 0.900, region 0.993;
 # realgold2 (3 reports, 416) F1 0.961, lenient 0.905, region 1.000;
 # realgold3 (sichuan-2026, guangdong-2026; 603) F1 0.961, lenient 0.909, region 0.957;
-# realgold4 (hunan-2026, guowuyuan-2005; 279) first run F1 0.966, lenient 0.905, region 0.996.
+# realgold4 (hunan-2026, guowuyuan-2005; 279) first run F1 0.966, lenient 0.905, region 0.996;
+# realgold5 (guowuyuan-1994, -2008; 155) first run F1 0.966, lenient 0.844, region 1.000.
 REALGOLD_FLOORS = {
     "realgold": {"f1": 0.97, "subject_lenient": 0.89, "region": 0.99},
     "realgold2": {"f1": 0.955, "subject_lenient": 0.895, "region": 0.99},
     "realgold3": {"f1": 0.955, "subject_lenient": 0.90, "region": 0.95},
     "realgold4": {"f1": 0.96, "subject_lenient": 0.90, "region": 0.99},
+    "realgold5": {"f1": 0.96, "subject_lenient": 0.84, "region": 0.99},
 }
 
 
@@ -116,5 +118,5 @@ def test_blind_real_report_sets(corpora: Path, shared_corpus: Path, folder: str)
     if not real.is_dir():
         pytest.skip(f"the real documents are not at {real}")
     report = evaluate(corpora / folder, real)
-    assert report.overall.tp > 250
+    assert report.overall.tp > 150
     check(report.overall, REALGOLD_FLOORS[folder])
