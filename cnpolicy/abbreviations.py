@@ -6,15 +6,14 @@ turns a name into the full one for the document's place (市委编办 in 鄂州�
 
 from __future__ import annotations
 
-import json
 import re
 from collections import ChainMap
 from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from cnpolicy.datafiles import read_data_json, read_data_text
 from cnpolicy.errors import ExtractError
 from cnpolicy.gazetteer import Gazetteer, PlaceMention, load_gazetteer
 from cnpolicy.records import Region
@@ -97,19 +96,6 @@ def _by_char_offset_length(
 def places_in(text: str) -> tuple[PlaceMention, ...]:
     """Every gazetteer place in the text (one scan per text, shared by the components)."""
     return tuple(load_gazetteer().find(text))
-
-
-def _read_data(name: str) -> str:
-    """The text of a file in cnpolicy/data."""
-    return resources.files("cnpolicy").joinpath("data").joinpath(name).read_text("utf-8")
-
-
-def _read_json(name: str) -> Any:
-    """A JSON file in cnpolicy/data; ExtractError naming it when it is not valid JSON."""
-    try:
-        return json.loads(_read_data(name))
-    except json.JSONDecodeError as exc:
-        raise ExtractError(f"invalid JSON: {exc}", source=f"cnpolicy/data/{name}") from exc
 
 
 def alternation(words: Iterable[str]) -> re.Pattern[str]:
@@ -502,9 +488,9 @@ def chains(matches: Sequence[tuple[int, int, Suffix]]) -> list[tuple[int, int, S
 def load_org_rules() -> OrgRules:
     """The bundled ORG lexicons, parsed once per process."""
     return OrgRules(
-        parse_suffixes(_read_data(SUFFIXES_FILE)),
-        _read_json(CONTEXT_FILE),
-        _read_json(ABBREVIATIONS_FILE),
+        parse_suffixes(read_data_text("cnpolicy", SUFFIXES_FILE)),
+        read_data_json("cnpolicy", CONTEXT_FILE),
+        read_data_json("cnpolicy", ABBREVIATIONS_FILE),
         load_gazetteer(),
     )
 

@@ -5,14 +5,12 @@ Chinese names and aliases (accepted wherever an id is), and the action lexicon (
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from cnpolicy.datafiles import read_data_json
 from cnpolicy.errors import ExtractError, QueryError
 
 __all__ = [
@@ -334,20 +332,9 @@ def _check_names(indicators: Sequence[Indicator]) -> None:
                 )
 
 
-@lru_cache(maxsize=1)
-def read_taxonomy_data() -> dict[str, Any]:
-    """data/indicators.json as a dict; an unreadable file is an ExtractError naming it."""
-    path = resources.files("cnpolicy").joinpath("data").joinpath("indicators.json")
-    try:
-        data: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError) as error:
-        raise ExtractError(f"cannot read the taxonomy ({error})", source=TAXONOMY_FILE) from None
-    return data
-
-
 def load_taxonomy() -> Taxonomy:
     """The taxonomy and actions of data/indicators.json, validated."""
-    data = read_taxonomy_data()
+    data = read_data_json("cnpolicy", "indicators.json")
     same_units: dict[str, list[str]] = data.get("same_units", {})
     indicators = []
     for entry in data["indicators"]:

@@ -3,12 +3,11 @@ list for extraction and for the qualifier shown as written in exports and compar
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from cnpolicy.datafiles import read_data_json
 from cnpolicy.errors import ExtractError
 from cnpolicy.records import Approx
 
@@ -46,13 +45,7 @@ def _kinds(groups: dict[str, Any], position: str) -> dict[str, Approx]:
 
 @lru_cache(maxsize=1)
 def load_qualifiers() -> Qualifiers:
-    path = resources.files("cnpolicy").joinpath("data").joinpath("qualifiers.json")
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError) as error:
-        raise ExtractError(
-            f"cannot read the qualifiers ({error})", source=QUALIFIERS_FILE
-        ) from None
+    data = read_data_json("cnpolicy", "qualifiers.json")
     return Qualifiers(
         before=_kinds(data["before"], "before"),
         inside=_kinds(data["inside"], "inside"),

@@ -25,7 +25,7 @@ from cnpolicy.abbreviations import (
     place_context,
     places_in,
 )
-from cnpolicy.extract.datafiles import read_data, read_json
+from cnpolicy.datafiles import read_data_json, read_data_text
 from cnpolicy.extract.dates import DateRules, parse_iso
 from cnpolicy.extract.extensions import ENTITIES_KEY, register_extensions
 from cnpolicy.extract.offsets import TokenOffsets
@@ -88,10 +88,10 @@ class EntityRules:
     def __init__(self, orgs: OrgRules, gazetteer: Gazetteer):
         self.orgs = orgs
         self.gazetteer = gazetteer
-        self._load_policies(read_data("policies.txt"))
-        self._load_persons(read_json("persons.json"))
-        self.dates = DateRules(read_json("dates.json"))
-        documents = read_json("documents.json")
+        self._load_policies(read_data_text("cnpolicy.extract", "policies.txt"))
+        self._load_persons(read_data_json("cnpolicy.extract", "persons.json"))
+        self.dates = DateRules(read_data_json("cnpolicy.extract", "dates.json"))
+        documents = read_data_json("cnpolicy.extract", "documents.json")
         self.number_boundary_re = alternation(documents["number_boundaries"])
         self.number_max_prefix = int(documents["number_max_prefix"])
         self.max_title = int(documents["max_title"])
@@ -99,7 +99,7 @@ class EntityRules:
         self.alias_re = re.compile(
             rf"\s*[（(]\s*(?:{alias})\s*[“\"《]?([^”\"》）)]{{1,30}}?)[”\"》]?\s*[）)]"
         )
-        towns = read_json("gpe_context.json")
+        towns = read_data_json("cnpolicy.extract", "gpe_context.json")
         self.town_blocked = frozenset(towns["town_blocked"])
         self.town_government = tuple(towns["town_government"])
 

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-from cnpolicy.errors import ExtractError
+from cnpolicy.datafiles import read_data_json
 from cnpolicy.extract.changes import merge_changes
 from cnpolicy.extract.numbers import (
     ARABIC,
@@ -58,7 +56,6 @@ __all__ = [
     "Rules",
     "is_excluded",
     "load_rules",
-    "read_data",
     "scan_mentions",
 ]
 
@@ -210,20 +207,6 @@ class Rules:
     not_metrics: NotMetrics | None = None
 
 
-def read_data(name: str) -> dict[str, Any]:
-    """A JSON data file of this package, as a dict."""
-    path = resources.files("cnpolicy.extract").joinpath("data").joinpath(name)
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError) as error:
-        raise ExtractError(
-            f"cannot read the lexicon ({error})", source=f"extract/data/{name}"
-        ) from None
-    if not isinstance(data, dict):
-        raise ExtractError("expected a JSON object", source=f"extract/data/{name}")
-    return data
-
-
 def _alternation(words: Sequence[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
@@ -237,8 +220,8 @@ def _unclosed(opening: str, closing: str) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def load_rules() -> Rules:
     """The mention rules from data/units.json and data/metric_patterns.json."""
-    units = read_data("units.json")
-    patterns = read_data("metric_patterns.json")
+    units = read_data_json("cnpolicy.extract", "units.json")
+    patterns = read_data_json("cnpolicy.extract", "metric_patterns.json")
     unit_kinds = {
         u: kind for kind in ("count", "amount", "percent", "duration", "share") for u in units[kind]
     }

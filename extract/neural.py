@@ -7,7 +7,6 @@ entity overlaps them (the rules win), with labels mapped to ours (PER → PERSON
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -17,8 +16,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from cnpolicy.datafiles import read_data_json
 from cnpolicy.errors import ModelLoadError
-from cnpolicy.extract.datafiles import read_data
 from cnpolicy.extract.extensions import ENTITIES_KEY, register_extensions
 from cnpolicy.gazetteer import load_gazetteer
 from cnpolicy.records import Entity, Region
@@ -68,7 +67,7 @@ class Prediction:
 
 
 def load_label_map() -> dict[str, str]:
-    data: dict[str, Any] = json.loads(read_data(LABELS_FILE))
+    data: dict[str, Any] = read_data_json("cnpolicy.extract", LABELS_FILE)
     return {str(k).upper(): str(v) for k, v in data["labels"].items()}
 
 

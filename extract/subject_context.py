@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cnpolicy.extract.mentions import read_data
+from cnpolicy.datafiles import read_data_json
 from cnpolicy.extract.words import Lexicon, Word, Words, join
 
 __all__ = [
@@ -94,7 +94,7 @@ class PhraseWords:
 @lru_cache(maxsize=1)
 def load_phrase_words() -> PhraseWords:
     """The word lists of the lexicon file that `PhraseWords` names."""
-    data = read_data("subject_words.json")
+    data = read_data_json("cnpolicy.extract", "subject_words.json")
     suffixes = sorted(data["rate_thing_suffixes"], key=len, reverse=True)
     return PhraseWords(
         tuple(data["rate_heads"]),

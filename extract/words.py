@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cnpolicy.extract.mentions import read_data
+from cnpolicy.datafiles import read_data_json
 from cnpolicy.segmenter import dictionary_tags
 
 __all__ = [
@@ -106,7 +106,7 @@ class Lexicon:
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The word classes of data/subject_words.json."""
-    data = read_data("subject_words.json")
+    data = read_data_json("cnpolicy.extract", "subject_words.json")
 
     def words(key: str) -> frozenset[str]:
         return frozenset(data[key])

@@ -10,7 +10,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from importlib import resources
 from pathlib import PurePath
 from typing import Any
@@ -26,7 +26,13 @@ from cnpolicy.gazetteer import (
     load_gazetteer,
     nation_region,
 )
-from cnpolicy.ingest.info import clean_publisher, label_pattern, labelled_address, lexicon
+from cnpolicy.ingest.info import (
+    clean_publisher,
+    label_pattern,
+    labelled_address,
+    lexicon,
+    source_field,
+)
 from cnpolicy.ingest.normalize import DATA_DIR
 from cnpolicy.ingest.raw import RawText
 from cnpolicy.ingest.sections import find_sections
@@ -71,7 +77,6 @@ __all__ = [
     "parse_date",
     "read_head",
     "read_signature",
-    "source_field",
     "source_stem",
     "stated_dates",
 ]
@@ -182,20 +187,6 @@ def is_info_line(line: str) -> bool:
     if not label_pattern().search(line):
         return False
     return bool(DIGIT_DATE.search(line)) or any(label in line for label in words.publisher_labels)
-
-
-def source_field(info: str) -> str | None:
-    """The value after the info line's publisher label (来源:湛江日报 → 湛江日报)."""
-    match = _source_field().search(info)
-    return match[1] if match else None
-
-
-@cache
-def _source_field() -> re.Pattern[str]:
-    labels = "|".join(
-        re.escape(w) for w in sorted(lexicon().publisher_labels, key=len, reverse=True)
-    )
-    return re.compile(rf"(?:{labels})\s*[:：]\s*([^\s|丨:：]{{2,40}})")
 
 
 def clean_title(line: str) -> str:

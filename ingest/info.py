@@ -24,6 +24,7 @@ __all__ = [
     "label_pattern",
     "labelled_address",
     "lexicon",
+    "source_field",
     "source_or_date_label",
     "source_value",
     "value_end",
@@ -102,6 +103,18 @@ def source_or_date_label() -> re.Pattern[str]:
     """A source or date label and its colon ("来源:", "发布时间："), not a counter or a credit."""
     words = lexicon()
     return re.compile(rf"(?:{_alternatives(words.publisher_labels + words.date_labels)})\s*[:：]")
+
+
+def source_field(info: str) -> str | None:
+    """The value after the info line's publisher label (来源:湛江日报 → 湛江日报)."""
+    match = _source_field().search(info)
+    return match[1] if match else None
+
+
+@cache
+def _source_field() -> re.Pattern[str]:
+    labels = _alternatives(lexicon().publisher_labels)
+    return re.compile(rf"(?:{labels})\s*[:：]\s*([^\s|丨:：]{{2,{FIELD_MAX_CHARS}}})")
 
 
 @cache
