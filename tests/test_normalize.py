@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -9,11 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnpolicy.ingest.normalize import (
+    CLOSERS,
+    _split_joined_paragraphs,
     display_width,
     ends_sentence,
     join_wrapped,
     nfkc,
     normalize,
+    paragraph_starts,
     starts_paragraph,
 )
 
@@ -234,3 +238,29 @@ def test_fast_nfkc_is_nfkc_on_any_unicode(text: str) -> None:
 @given(st.text(alphabet="，。：；（）０１２ＡＢｃ　…①㎡℃ＡÁ\u0301\u0308豈機构改革a1", max_size=60))
 def test_fast_nfkc_is_nfkc_on_compatibility_and_combining_characters(text: str) -> None:
     assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+# The paragraph-joining rule as first written (a lookbehind for the CJK character before !/?):
+# the definition the faster charset-first pattern must equal.
+_JOINED_BY_LOOKBEHIND = re.compile(
+    rf"((?:。|(?<=[\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3100-\u312f"
+    rf"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f])[!?])"
+    rf"[{re.escape(CLOSERS)}]*)[ \t]+(?=[\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff"
+    rf"\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f“‘「『(《【\d])"
+)
+
+
+@given(st.text(alphabet="。!?”」) \t中文Hi1a(《", max_size=40))
+@settings(max_examples=500)
+def test_joined_paragraphs_split_as_the_lookbehind_rule_does(text: str) -> None:
+    assert _split_joined_paragraphs(text) == _JOINED_BY_LOOKBEHIND.sub("\\1\n", text)
+
+
+@given(
+    st.lists(
+        st.one_of(MARKERS, HANZI, ASCII, st.sampled_from(list("第章条附件:、.()—•·"))), max_size=12
+    ).map("".join)
+)
+@settings(max_examples=500)
+def test_one_alternation_finds_the_same_paragraph_starts(line: str) -> None:
+    assert starts_paragraph(line) == any(p.match(line) for p in paragraph_starts())
