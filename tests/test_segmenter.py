@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -13,7 +14,15 @@ import pytest
 from cnpolicy.extract.pipeline import USER_DICT as EXTRACT_DICT
 from cnpolicy.extract.pipeline import segmenter
 from cnpolicy.search import segment as search_segment
-from cnpolicy.segmenter import Segmenter, dictionary_tags, read_word_list
+from cnpolicy.segmenter import (
+    TAGS_CACHE_VERSION,
+    Segmenter,
+    WordTags,
+    dictionary_tags,
+    jieba_dictionary,
+    read_word_list,
+    read_word_tags,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -92,4 +101,51 @@ def test_added_words_are_cut_whole_and_new_only_words_keep_known_frequencies() -
 
 
 def test_dictionary_tags_are_the_table_jieba_posseg_builds() -> None:
-    assert dictionary_tags() == jieba.posseg.dt.word_tag_tab
+    table = jieba.posseg.dt.word_tag_tab
+    tags = dictionary_tags()
+    assert read_word_tags(jieba_dictionary()) == table
+    assert all(tags.get(word) == tag for word, tag in table.items())
+    for word in ("机构编制改革试点", "狗狗狗", "", "x y"):
+        assert word not in table
+        assert tags.get(word) is None and tags.get(word, "") == "" and word not in tags
+
+
+def test_word_tags_build_their_cache_once_and_read_it_back(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    first = WordTags(jieba_dictionary(), folder)
+    assert first.get("中国") == "ns" and "改革" in first
+    (built,) = folder.iterdir()
+    assert built.name.startswith(f"jieba-tags-v{TAGS_CACHE_VERSION}-") and built.suffix == ".db"
+    stamp = built.stat().st_mtime_ns
+    second = WordTags(jieba_dictionary(), folder)
+    assert second.get("中国") == "ns" and second.get("狗狗狗") is None
+    assert [p.name for p in folder.iterdir()] == [built.name]  # read, not rebuilt
+    assert built.stat().st_mtime_ns == stamp
+
+
+def test_word_tags_without_a_usable_cache_read_the_whole_dictionary(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    tags = WordTags(jieba_dictionary(), blocked)
+    assert tags.get("中国") == "ns" and "改革" in tags and "狗狗狗" not in tags
+
+
+def test_a_forked_worker_opens_its_own_connection(tmp_path: Path) -> None:
+    tags = WordTags(jieba_dictionary(), tmp_path)
+    assert tags.get("中国") == "ns"  # the parent's connection is open
+    _INHERITED.append(tags)
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            child = pool.apply(_inherited_tag, ("改革",))
+    finally:
+        _INHERITED.clear()
+    assert child == jieba.posseg.dt.word_tag_tab["改革"]
+
+
+# The table a forked child inherits (a sqlite3 connection cannot be pickled to it).
+_INHERITED: list[WordTags] = []
+
+
+def _inherited_tag(word: str) -> str | None:
+    tags = _INHERITED[0]
+    return tags.get(word)
