@@ -14,6 +14,10 @@ __all__ = [
 ]
 
 
+# Where a Doc keeps its offsets in its user data.
+_USER_DATA_KEY = "cnpolicy_token_offsets"
+
+
 class TokenOffsets:
     """The Doc's token character offsets, to turn character spans into token ranges by bisection
     (what `doc.char_span` does, without building a Span per try)."""
@@ -24,10 +28,18 @@ class TokenOffsets:
 
     @classmethod
     def of(cls, doc: Doc) -> TokenOffsets:
+        """The Doc's offsets, read once and kept in its user data: the entity and the metric
+        components both need them, and no component retokenizes."""
+        known = doc.user_data.get(_USER_DATA_KEY)
+        if isinstance(known, TokenOffsets):
+            return known
         if len(doc) == 0:
-            return cls([], [])
-        array = doc.to_array([IDX, LENGTH])
-        return cls(array[:, 0].tolist(), (array[:, 0] + array[:, 1]).tolist())
+            offsets = cls([], [])
+        else:
+            array = doc.to_array([IDX, LENGTH])
+            offsets = cls(array[:, 0].tolist(), (array[:, 0] + array[:, 1]).tolist())
+        doc.user_data[_USER_DATA_KEY] = offsets
+        return offsets
 
     def expand(self, start: int, end: int) -> tuple[int, int] | None:
         """The tokens covering [start, end) (spaCy's alignment_mode="expand")."""

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterator
 
 import regex
@@ -50,6 +51,14 @@ MAX_BAD_CHAR_SHARE = 0.02
 # What counts as a bad character: U+FFFD, controls other than text layout, private-use, unassigned
 # and surrogate code points (matched in C by the `regex` module, by Unicode property).
 _BAD_CHARS = regex.compile(r"[[\p{Cc}\p{Co}\p{Cn}\p{Cs}\ufffd]--[\t\n\r\x0c]]", regex.V1)
+# Runs of characters outside the blocks a Chinese text is mostly made of (layout whitespace,
+# printable ASCII and Latin-1, general punctuation, CJK punctuation, the unified ideographs,
+# full-width forms), every one of them assigned and none bad: bad characters are only counted
+# inside these runs, a few per text (the property scan of every character took 0.6 ms per 20 kB).
+_OUTSIDE_COMMON_BLOCKS = re.compile(
+    "[^\t\n\r\x0c\x20-\x7e\xa0-\xff\u2010-\u2027\u2030-\u205e\u3000-\u303f"
+    "\u4e00-\u9fff\uff01-\uff5e]+"
+)
 # Guessed decodings (UTF-16 without BOM, charset-normalizer's pick) must put at least this share
 # of their characters in the scripts a Chinese policy text uses (ASCII, Latin, punctuation, CJK,
 # full-width forms). Real text: > 99 %; random bytes read as UTF-16: ~47 %.
@@ -187,7 +196,7 @@ def _looks_like_text(text: str, *, guessed: bool) -> bool:
     """Few bad characters; for guessed decodings, also mostly plausible scripts."""
     if not text:
         return True
-    bad = len(_BAD_CHARS.findall(text))
+    bad = sum(len(_BAD_CHARS.findall(run)) for run in _OUTSIDE_COMMON_BLOCKS.findall(text))
     if bad > MAX_BAD_CHAR_SHARE * len(text):
         return False
     if not guessed:

@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnpolicy.errors import DecodeError, IngestError, UnsupportedFormatError
-from cnpolicy.ingest.text import MAX_BAD_CHAR_SHARE, decode_text, read_text
+from cnpolicy.ingest.text import (
+    _BAD_CHARS,
+    _OUTSIDE_COMMON_BLOCKS,
+    MAX_BAD_CHAR_SHARE,
+    decode_text,
+    read_text,
+)
 from tests.conftest import CORPORA
 
 RARE_GBK = "朱镕基 王堃 张喆"  # GBK/GB18030 characters outside GB2312
@@ -148,3 +154,13 @@ def test_binary_data_is_rejected_with_the_source_named(data: bytes) -> None:
 def test_a_bom_followed_by_garbage_is_a_decode_error() -> None:
     with pytest.raises(DecodeError, match="byte-order mark"):
         decode_text(b"\xff\xfe" + bytes(range(32)) * 10, source="t.txt")
+
+
+def test_no_bad_character_lies_in_the_blocks_skipped_by_the_bad_character_count() -> None:
+    common = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    common = [ch for ch in common if not _OUTSIDE_COMMON_BLOCKS.match(ch)]
+    assert len(common) > 20_000  # the ideographs are among them
+    assert not [ch for ch in common if _BAD_CHARS.match(ch)]
+    # ... and everything else is still looked at: a stray control, private-use, U+FFFD
+    for bad in ("\x00", "\ue000", "\ufffd", "\U0010fffd"):
+        assert _OUTSIDE_COMMON_BLOCKS.match(bad) and _BAD_CHARS.match(bad)
