@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -314,19 +315,38 @@ def _approx_lead(data: dict[str, Any], before: dict[str, Approx], breaks: str) -
     )
 
 
+def _tile(starts: list[int], ends: list[int]) -> bool:
+    """Whether the words follow each other without gaps or overlaps, in order (a segmenter's
+    tokens always do): then the starts and ends are sorted and their union is the starts and the
+    last end, with no sets or sorting to build (a tenth of a second over two million characters)."""
+    return (
+        len(starts) == len(ends) and starts[1:] == ends[:-1] and all(map(operator.lt, starts, ends))
+    )
+
+
+def _holds(sorted_offsets: list[int], offset: int) -> bool:
+    index = bisect.bisect_left(sorted_offsets, offset)
+    return index < len(sorted_offsets) and sorted_offsets[index] == offset
+
+
 class Boundaries:
     """Word boundaries from the segmenter, as sorted token start offsets plus the text length."""
 
     def __init__(self, starts: Sequence[int], ends: Sequence[int]):
-        self.starts = frozenset(starts)
-        self.ends = frozenset(ends)
-        self.sorted_starts = sorted(self.starts | self.ends)
+        self.starts = list(starts)
+        self.ends = list(ends)
+        if _tile(self.starts, self.ends):
+            self.sorted_starts = [*self.starts, self.ends[-1]] if self.ends else []
+        else:
+            self.starts.sort()
+            self.ends.sort()
+            self.sorted_starts = sorted({*self.starts, *self.ends})
 
     def is_start(self, offset: int) -> bool:
-        return offset in self.starts
+        return _holds(self.starts, offset)
 
     def is_end(self, offset: int) -> bool:
-        return offset in self.ends
+        return _holds(self.ends, offset)
 
     def words(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """The (start, end) of each word between start and end, cut at the segmenter's bounds."""

@@ -1,0 +1,35 @@
+"""Word boundaries (extract/mentions.py Boundaries): the same answers as sets of offsets, whether
+the words tile the text (a segmenter's tokens) or not."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cnpolicy.extract.mentions import Boundaries
+
+
+def check_against_sets(starts: list[int], ends: list[int]) -> None:
+    bounds = Boundaries(starts, ends)
+    assert bounds.sorted_starts == sorted(set(starts) | set(ends))
+    for offset in range(-1, max([*starts, *ends, 0]) + 2):
+        assert bounds.is_start(offset) == (offset in starts)
+        assert bounds.is_end(offset) == (offset in ends)
+
+
+@given(st.lists(st.integers(min_value=1, max_value=5), max_size=30))
+def test_tiling_words_answer_as_sets_do(lengths: list[int]) -> None:
+    edges = [0, *itertools.accumulate(lengths)]
+    check_against_sets(edges[:-1], edges[1:])
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.integers(0, 6)).map(lambda p: (p[0], p[0] + p[1])),
+        max_size=20,
+    )
+)
+def test_any_spans_answer_as_sets_do(spans: list[tuple[int, int]]) -> None:
+    check_against_sets([s for s, _ in spans], [e for _, e in spans])
