@@ -52,14 +52,13 @@ class JiebaTokenizer:
         ids = self._ids
         if len(ids) > MAX_KNOWN_WORDS:
             ids.clear()
-        add = self.vocab.strings.add
-
-        def remember(word: str) -> int:
-            ids[word] = word_id = add(word)
-            return word_id
-
-        known = ids.get
-        return [known(word, 0) or remember(word) for word in words]
+        found: list[int | None] = list(map(ids.get, words))  # a C loop: most words are known
+        if None in found:
+            add = self.vocab.strings.add
+            for index, word_id in enumerate(found):
+                if word_id is None:
+                    found[index] = ids[words[index]] = ids.get(words[index]) or add(words[index])
+        return found  # type: ignore[return-value]  # every None was filled
 
     # The tokenizer holds no state of its own: the dictionary is loaded by the pipeline.
     def to_bytes(self, **_: Any) -> bytes:
