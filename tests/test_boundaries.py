@@ -1,5 +1,5 @@
-"""Word boundaries (extract/mentions.py Boundaries): the same answers as sets of offsets, whether
-the words tile the text (a segmenter's tokens) or not."""
+"""Word and clause boundaries (extract/mentions.py): word bounds answer as sets of offsets do,
+whether the words tile the text or not; a clause starts where the clause-tail pattern says."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnpolicy.extract.mentions import Boundaries
+from cnpolicy.extract.mentions import CLAUSE_WINDOW, Boundaries, _clause_start, load_rules
 
 
 def check_against_sets(starts: list[int], ends: list[int]) -> None:
@@ -33,3 +33,14 @@ def test_tiling_words_answer_as_sets_do(lengths: list[int]) -> None:
 )
 def test_any_spans_answer_as_sets_do(spans: list[tuple[int, int]]) -> None:
     check_against_sets([s for s, _ in spans], [e for _, e in spans])
+
+
+@given(st.text(alphabet="中文,;:。!?\n 12", max_size=120), st.data())
+def test_clause_start_is_where_the_clause_tail_pattern_starts(
+    text: str, data: st.DataObject
+) -> None:
+    rules = load_rules()
+    offset = data.draw(st.integers(0, len(text)))
+    low = max(0, offset - CLAUSE_WINDOW)
+    match = rules.clause_tail.search(text, low, offset)
+    assert _clause_start(text, offset, rules) == (match.start() if match else offset)
