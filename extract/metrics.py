@@ -519,14 +519,14 @@ class _Extractor:
 
     def _distribute(self, m: Mention, subject: str | None, distributed: bool) -> str | None:
         state = self.state
-        joined = state.last_end >= 0 and self.text[state.last_end : m.start].strip() == "、"
+        joined = state.last_end >= 0 and self.text[state.last_end : m.start].strip() in LIST_JOINS
         if distributed and subject and "、" in subject:
             state.distributed = (subject, 0)
-            return distribute(subject, 0, segment)
+            return distribute(subject, 0, segment, self.lexicon)
         if state.distributed and joined:
             base, index = state.distributed
             state.distributed = (base, index + 1)
-            return distribute(base, index + 1, segment)
+            return distribute(base, index + 1, segment, self.lexicon)
         state.distributed = None
         return subject
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cnpolicy.datafiles import read_data_json
-from cnpolicy.extract.words import Lexicon, Word, Words, join
+from cnpolicy.extract.words import Lexicon, Word, Words, category_of, join
 
 __all__ = [
     "ORDINAL",
@@ -148,7 +148,7 @@ def with_level(level: str, subject: str, lex: Lexicon) -> str:
     return level + subject
 
 
-def distribute(subject: str, index: int, segment: Callable[[str], list[str]]) -> str:
+def distribute(subject: str, index: int, segment: Callable[[str], list[str]], lex: Lexicon) -> str:
     """The index-th thing of a list before 分别: `农业系统机构、编制精简比例` → 农业系统机构精简比例,
     农业系统编制精简比例 (the first item's head and the last item's ending are shared)."""
     parts = subject.split("、")
@@ -158,16 +158,35 @@ def distribute(subject: str, index: int, segment: Callable[[str], list[str]]) ->
     if len(first) > 1 and len(first[-1]) < 2:
         first = [*first[:-2], first[-2] + first[-1]]  # 水耗 cut as 水 / 耗: one item
     head = first[-1]
-    if head in last[:-1]:
-        # 装备制造业、高技术制造业增加值: the items end where the first does; the rest is shared
-        cut = len(last) - 1 - last[-2::-1].index(head)
-        suffix = "".join(last[cut:])
+    if len(first) > 1 and len(last) > 1 and first[0] == last[0]:
+        # 规上工业增加值、规上服务业营收: the last item repeats the opening, so each is whole
+        return parts[index]
+    ends = [i for i, word in enumerate(last[:-1]) if _ends_alike(head, word)]
+    if ends:
+        # 装备制造业、高技术制造业增加值; 新兴产业、高新技术产业产值: the items end where the
+        # first does (制造业, …产业); the rest is shared
+        suffix = "".join(last[ends[-1] + 1 :])
         return parts[index] + suffix if index < len(parts) - 1 else parts[index]
     if len(last) < 2 or head[-1] == last[-1][-1]:
         # 营业收入、利润; 事故起数、死亡人数; 用水量、能耗、排放量: each item names a measure of its
         # own, and what the first one opens with (单位国内生产总值) is shared
         prefix = "".join(first[:-1])
         return parts[index] if index == 0 else prefix + parts[index]
+    if len(last) > 2 and len(last[-1]) < 2:
+        last = [*last[:-2], last[-2] + last[-1]]  # 警情 cut as 警 / 情: one word
+    middle = [segment(part) for part in parts[1:-1]]
+    # How many words an item has: as many as a middle item's, else no more than the first's
+    shared = len(middle[0]) if middle else min(len(first), len(last) - 1)
+    if last[-1].endswith(lex.measure_nouns):
+        while (
+            shared > 1 and len(last[shared - 1]) > 1 and category_of(last[shared - 1], lex) == "v"
+        ):
+            shared -= 1  # 编制精简比例: a verb before a measure noun compounds with it
+    if 1 < shared < len(last):
+        # 新能源汽车、节能家电零售额; 养老金、城市低保、农村低保标准: the items are phrases of
+        # their own words, each whole; only the measure after the last one is shared
+        suffix = "".join(last[shared:])
+        return parts[index] + suffix if index < len(parts) - 1 else parts[index]
     prefix, suffix = "".join(first[:-1]), "".join(last[1:])  # 黄金、白银产量: 黄金产量
     items = [first[-1], *parts[1:-1], last[0]]
     ordinal = ORDINAL.match(last[0])
@@ -175,6 +194,11 @@ def distribute(subject: str, index: int, segment: Callable[[str], list[str]]) ->
         suffix = last[0][ordinal.end() :] + suffix  # 第一、第三产业增加值: 第一产业增加值
         items[-1] = ordinal.group()
     return prefix + items[index] + suffix
+
+
+def _ends_alike(head: Word, word: Word) -> bool:
+    """`新兴产业` and `产业`: a word of the last item ends as the first item's head does."""
+    return word == head or (len(word) > 1 and head.endswith(word))
 
 
 ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+")

@@ -214,6 +214,25 @@ def test_distributed_subjects() -> None:
         ("交通事故起数、受伤人数分别下降6%、3%。", ["交通事故起数", "交通事故受伤人数"]),
         # an ordinal list: 第二、第三产业 → 第二产业
         ("第二、第三产业投资分别增长5%、9%。", ["第二产业投资", "第三产业投资"]),
+        # the last item repeats the first one's opening (规上): every item is whole
+        (
+            "规上零售业销售额、规上餐饮业营收分别增长4%和6%。",
+            ["规上零售业销售额", "规上餐饮业营收"],
+        ),
+        # items of several words: only the measure after the last one is shared
+        (
+            "限上智能手机、节能灯具零售额分别增长12%、30%。",
+            ["限上智能手机零售额", "节能灯具零售额"],
+        ),
+        (
+            "今年企业职工养老金、城市低保、农村低保标准分别提高3%、5%、6%。",
+            ["企业职工养老金标准", "城市低保标准", "农村低保标准"],
+        ),
+        # the first item's head (装备产业) ends as a word of the last (产业) does
+        (
+            "高端装备产业、新材料产业产值占全市经济比重分别达30%、45%。",
+            ["高端装备产业产值占全市经济比重", "新材料产业产值占全市经济比重"],
+        ),
     ],
 )
 def test_a_list_before_a_respective_change_gives_one_item_per_figure(
