@@ -36,6 +36,7 @@ from cnpolicy.extract.subject_context import (
     is_bare_rate,
     load_phrase_words,
     meeting_of,
+    one_side,
     with_level,
 )
 from cnpolicy.extract.subjects import (
@@ -141,6 +142,7 @@ class SentenceState:
     distributed: tuple[str, int] | None = None
     listed: list[str] = field(default_factory=list)  # subjects of a list of figures so far
     respective: tuple[list[str], int] | None = None  # 分别 after that list: which one is next
+    side: int = -1  # the side (城镇 0, 农村 1) the last figure gave a pair word (城乡); -1 none
     last_end: int = -1
     topics: list[tuple[int, str]] = field(default_factory=list)
     level_topic: str | None = None
@@ -375,7 +377,27 @@ class _Extractor:
                 subject = subject + base  # 其中公益一类1203个、其他50个
             state.subject = carried  # a class is not what later figures count
         subject = self._with_level_topic(subject)
-        return subject, max(used_end, m.end)
+        return self._one_side(m, subject), max(used_end, m.end)
+
+    def _one_side(self, m: Mention, subject: str | None) -> str | None:
+        """`城乡居民人均可支配收入分别达6万元、3万元`: two figures in a row after a pair word
+        (城乡) take one side each (城镇居民…, 农村居民…); a single figure keeps it whole."""
+        state = self.state
+        gap = self.text[state.last_end : m.start].strip() if state.last_end >= 0 else None
+        if state.side >= 0 and gap in LIST_JOINS and subject:
+            state.side += 1
+            side = one_side(subject, state.side)
+            if side:
+                return side
+        state.side = -1
+        if subject is None or self.next_start is None or state.distributed:
+            return subject  # an item of a list (城乡居民基础养老金、低保标准) is one thing
+        if self.text[m.end : self.next_start].strip() not in LIST_JOINS:
+            return subject
+        side = one_side(subject, 0)
+        if side:
+            state.side = 0
+        return side or subject
 
     def _lead_clause(self, m: Mention) -> str | None:
         """`工农业总产值,比1980年预计增长5.5%`, `这个比重,1978年为17.4%`: a sentence opening with

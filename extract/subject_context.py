@@ -23,6 +23,7 @@ __all__ = [
     "load_phrase_words",
     "meeting_of",
     "meeting_subject",
+    "one_side",
     "with_level",
 ]
 
@@ -89,6 +90,7 @@ class PhraseWords:
     allocation_verbs: frozenset[str]  # 增加, 调剂: hand the counted thing to the receiver
     meeting_head: str  # 会议
     body_suffix: str  # 会: a body whose meetings are counted (编委会)
+    paired_scopes: dict[str, tuple[str, ...]]  # 城乡 → 城镇, 农村: one side per figure of a pair
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +112,17 @@ def load_phrase_words() -> PhraseWords:
         frozenset(data["allocation_verbs"]),
         data["meeting_head"],
         data["body_suffix"],
+        {word: tuple(sides) for word, sides in data["paired_scopes"].items()},
     )
+
+
+def one_side(subject: str, index: int) -> str | None:
+    """`城乡居民收入`, 0 → 城镇居民收入: the index-th side of a pair word in the subject, or None
+    when it holds none (or has fewer sides)."""
+    for word, sides in load_phrase_words().paired_scopes.items():
+        if word in subject and index < len(sides):
+            return subject.replace(word, sides[index], 1)
+    return None
 
 
 def is_bare_rate(subject: str | None, lex: Lexicon) -> bool:

@@ -244,6 +244,27 @@ def test_a_list_before_a_respective_change_gives_one_item_per_figure(
 @pytest.mark.parametrize(
     ("text", "subjects"),
     [
+        # two figures in a row after 城乡: one side each, in the order written
+        (
+            "全市城乡居民人均消费支出分别达3.1万元、1.8万元。",
+            ["城镇居民人均消费支出", "农村居民人均消费支出"],
+        ),
+        (
+            "城乡居民人均存款增长7%、9%。",
+            ["城镇居民人均存款增长", "农村居民人均存款"],
+        ),
+        # one figure, or figures with their own subjects: 城乡 stays whole
+        ("城乡居民医保基金收入达到700亿元。", ["城乡居民医保基金收入"]),
+        ("城乡居民人均存款增长7%、贷款余额增长9%。", ["城乡居民人均存款增长", "贷款余额增长"]),
+    ],
+)
+def test_a_pair_word_before_two_figures_gives_each_one_side(text: str, subjects: list[str]) -> None:
+    assert [m.subject for m in metrics_in(text)] == subjects
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
         ("这项收入,2019年为12.5亿元,2020年达到14亿元。", ["收入", "收入"]),
         ("粮食总产量,比上年预计增长3%。", ["粮食总产量"]),
         ("研究表明,将达到12亿元。", [None]),  # a statement, not a heading
