@@ -113,6 +113,17 @@ def test_a_range_is_not_a_change() -> None:
     assert metric.kind == "count" and metric.before is None
 
 
+def test_a_middle_dot_between_digits_is_a_decimal_point_before_a_unit() -> None:
+    found = metrics_in("钢产量增长12·6%,外贸出口增长8·3%,节约资金2·5亿元。")
+    assert [(m.text, m.value, m.unit) for m in found] == [
+        ("12·6%", 12.6, "%"),
+        ("8·3%", 8.3, "%"),
+        ("2·5亿元", 250_000_000, "元"),
+    ]
+    # a dotted date naming an event has no unit after it: no figure, and no stray 5%
+    assert metrics_in("抗击“7·21”特大暴雨,举办“5·18”文化遗产日和6·16安全宣传日活动。") == []
+
+
 def test_a_percentage_describing_a_cut_is_a_percent() -> None:
     metric = only("编制数压减了35%")
     assert (metric.kind, metric.value) == ("percent", 35)
