@@ -247,6 +247,9 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
     _strip_leading(chosen_phrase, lex)
     subject = _finish(chosen_phrase.items, lex, kind)
     elided = topic is None and rate_verb is None and _ends_in_action(phrase, lex)
+    if OWN_PLACE.fullmatch(subject):
+        # 扩大到全国86%的县: a place word alone says where; what is counted follows the number
+        return Before(None, distributed, rate_verb=rate_verb)
     if not subject or (subject in lex.level_words and not elided):
         return Before(None, distributed, level=subject or None, rate_verb=rate_verb)
     return Before(subject, distributed, rate_verb=rate_verb, elided=elided)

@@ -302,6 +302,20 @@ def test_plan_periods_spans_and_years_around_the_subject_are_when(text: str, sub
     assert metrics_in(text)[0].subject == subject
 
 
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("医保制度已推广到全国86%的县。", "县"),
+        ("今年要使全国70%以上的乡镇普及垃圾分类。", "乡镇"),
+        ("试点扩大到全省60%的行政村。", "行政村"),
+    ],
+)
+def test_a_whole_place_before_a_share_says_where_what_is_counted_follows(
+    text: str, subject: str
+) -> None:
+    assert only(text).subject == subject
+
+
 def test_a_comparison_names_the_benchmark_not_the_subject_nor_the_place() -> None:
     found = metrics_in(
         "粮食单产提高到450公斤,高于全国平均水平12个百分点,农机化率快于全省2个百分点。",
