@@ -166,6 +166,10 @@ def distribute(subject: str, index: int, segment: Callable[[str], list[str]], le
     parts = subject.split("、")
     if len(parts) < 2 or index >= len(parts):
         return subject
+    if all(len(part) == 1 for part in parts[:-1]) and len(parts[-1]) > 1:
+        # 中、高等职业教育; 大、中型企业; 中、小学: one-character items share all after the first
+        # character of the last one (中等职业教育, 大型企业, 中学)
+        return parts[index] + parts[-1][1:] if index < len(parts) - 1 else parts[-1]
     first, last = segment(parts[0]), segment(parts[-1])
     if len(first) > 1 and len(first[-1]) < 2:
         first = [*first[:-2], first[-2] + first[-1]]  # 水耗 cut as 水 / 耗: one item

@@ -15,7 +15,7 @@ from cnpolicy.extract.subject_context import (
     load_phrase_words,
     meeting_subject,
 )
-from cnpolicy.extract.words import Category, Lexicon, Word, Words, join
+from cnpolicy.extract.words import Category, Lexicon, Word, Words, category_of, join
 from cnpolicy.gazetteer import OWN_PLACE, load_gazetteer
 from cnpolicy.segmenter import dictionary_tags
 
@@ -27,6 +27,7 @@ __all__ = [
     "MAX_COMPARISON_WORDS",
     "MAX_RELATIVE_WORDS",
     "MEASURE_LEAD_REACH",
+    "YEAR",
     "Before",
     "balance",
     "is_generic",
@@ -52,6 +53,8 @@ MARKS = "()“”‘’「」《》"
 MEASURE_LEAD_REACH = 3
 # Words that make a leading number a date (2019 年度, 2020 年): dropped with it.
 DATE_WORDS = frozenset({"年", "年度", "月", "年底", "年初", "年末"})
+# The year mark: glued to the word after it by the segmenter (2007 年中等 → 2007 / 年中 / 等).
+YEAR = "年"
 
 
 # --- after the measure word ---------------------------------------------------------------------
@@ -389,6 +392,10 @@ def _strip_leading(phrase: _Phrase, lex: Lexicon) -> None:
         del phrase.items[0], phrase.cats[0]
         if digits and phrase.items and phrase.items[0] in DATE_WORDS:
             del phrase.items[0], phrase.cats[0]
+        elif digits and phrase.items and _glued_to_year(phrase.items[0]):
+            # 2007 年中等…: the segmenter glued the year's 年 to the next word (年中)
+            phrase.items[0] = phrase.items[0][len(YEAR) :]
+            phrase.cats[0] = category_of(phrase.items[0], lex)
     if _strip_when_and_where(phrase):
         _strip_leading(phrase, lex)
         return
@@ -425,9 +432,17 @@ def _strip_when_and_where(phrase: _Phrase) -> bool:
     return False
 
 
+def _glued_to_year(word: Word) -> bool:
+    """`年中`, `年新增`: after a number, a word opening with 年 that is no date word itself."""
+    return len(word) > len(YEAR) and word.startswith(YEAR) and word not in DATE_WORDS
+
+
 def _opens_ordinal_list(items: list[Word]) -> bool:
-    """`第一、第三产业增加值`: an ordinal opening a list is its first item, not a leading number."""
-    return len(items) > 1 and items[1] == "、" and ORDINAL.fullmatch(items[0]) is not None
+    """`第一、第三产业增加值`: an ordinal opening a list is its first item, not a leading number;
+    so is one character (中、高等职业教育: 中 is no locative here)."""
+    if len(items) < 2 or items[1] != "、":
+        return False
+    return ORDINAL.fullmatch(items[0]) is not None or len(items[0]) == 1
 
 
 def _leads_a_measure(items: list[Word], lex: Lexicon) -> bool:

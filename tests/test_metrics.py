@@ -225,6 +225,11 @@ def test_distributed_subjects() -> None:
         ("交通事故起数、受伤人数分别下降6%、3%。", ["交通事故起数", "交通事故受伤人数"]),
         # an ordinal list: 第二、第三产业 → 第二产业
         ("第二、第三产业投资分别增长5%、9%。", ["第二产业投资", "第三产业投资"]),
+        # one-character items share what follows the last one's first character
+        ("大、中型企业分别达到30家、50家。", ["大型企业", "中型企业"]),
+        ("中、小学教师分别达到300名、500名。", ["中学教师", "小学教师"]),
+        # a year glued to the list's first item by the segmenter (2019 / 年中 / 、)
+        ("2019年中、高等专业学校分别达到12所、5所。", ["中等专业学校", "高等专业学校"]),
         # the last item repeats the first one's opening (规上): every item is whole
         (
             "规上零售业销售额、规上餐饮业营收分别增长4%和6%。",
@@ -300,6 +305,11 @@ def test_a_sentence_headed_by_a_noun_phrase_names_what_its_figures_measure(
 )
 def test_plan_periods_spans_and_years_around_the_subject_are_when(text: str, subject: str) -> None:
     assert metrics_in(text)[0].subject == subject
+
+
+def test_a_year_glued_to_the_next_word_is_still_a_date() -> None:
+    assert only("2021年中等城市达到30个。").subject == "中等城市"
+    assert only("2021年新增市场主体5万户。").subject == "新增市场主体"
 
 
 @pytest.mark.parametrize(
