@@ -43,6 +43,7 @@ from cnpolicy.extract.subjects import (
     Before,
     is_generic,
     is_noun_phrase,
+    is_time,
     subject_after,
     subject_before,
 )
@@ -66,9 +67,10 @@ MAX_BEFORE_CHARS = 40
 # The longest sentence-opening noun phrase that heads the figures after it (每百元工业固定资产
 # 净值提供的税收利润, 18 characters, in a real work report); a longer opening clause is a statement.
 MAX_LEAD_CLAUSE_CHARS = 24
-# What such a heading opens with: a noun, a demonstrative (这个比重) or a distinguishing word, or
-# 每 (每百元…); a verb, adverb, preposition, quotation mark or time word opens something else.
-LEAD_CLAUSE_OPENERS = frozenset({"n", "r", "b"})
+# What such a heading opens with: a noun, a demonstrative (这个比重), a distinguishing word or an
+# adjective (全社会研发经费), or 每 (每百元…); a verb, adverb, preposition or quotation mark opens
+# something else; a time word (今年…) is dropped first.
+LEAD_CLAUSE_OPENERS = frozenset({"n", "r", "b", "a"})
 LEAD_CLAUSE_WORDS = frozenset({"每"})
 # How far after the measure word: the longest noun phrases after it run to about 20.
 MAX_AFTER_CHARS = 30
@@ -407,6 +409,8 @@ class _Extractor:
         if end >= m.start or end - sent_start > MAX_LEAD_CLAUSE_CHARS:
             return None
         words = self._words(sent_start, end)
+        if len(words.items) > 1 and is_time(words.items[0]):
+            words = Words(words.items[1:], self.lexicon)  # 今年中央财政用于教育的投入: when
         if not words.items or any(char.isdigit() for char in "".join(words.items)):
             return None
         opener = words.cats[0] in LEAD_CLAUSE_OPENERS or words.items[0] in LEAD_CLAUSE_WORDS

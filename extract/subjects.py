@@ -32,6 +32,7 @@ __all__ = [
     "balance",
     "is_generic",
     "is_noun_phrase",
+    "is_time",
     "shed_stray_verb",
     "subject_after",
     "subject_before",
@@ -510,14 +511,21 @@ def _predicate(items: list[Word], cats: list[Category], lex: Lexicon) -> int | N
 
 
 def is_noun_phrase(words: Words) -> bool:
-    """`每百元工业固定资产净值提供的税收利润`: no verb but inside a relative clause before 的."""
+    """`每百元工业固定资产净值提供的税收利润`: no verb but inside a relative clause before 的;
+    a verb that alone ends the phrase after 的 is its head (用于教育的投入)."""
     items, cats = words.items, words.cats
     last_of = max((i for i, w in enumerate(items) if w == "的"), default=-1)
+    head = len(items) - 1 if last_of == len(items) - 2 else -1
     return all(
-        i < last_of
+        i < last_of or i == head
         for i, c in enumerate(cats)
         if c == "v" and not _is_modifier(items, cats, i, words.lex)
     )
+
+
+def is_time(word: Word) -> bool:
+    """`今年`, `2008年`: a time word (jieba's tag, or a year)."""
+    return _is_date(word) or dictionary_tags().get(word) in load_phrase_words().leading_times
 
 
 def _is_modifier(items: list[Word], cats: list[Category], i: int, lex: Lexicon) -> bool:

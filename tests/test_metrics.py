@@ -286,6 +286,10 @@ def test_a_pair_word_before_two_figures_gives_each_one_side(text: str, subjects:
         ("研究表明,将达到12亿元。", [None]),  # a statement, not a heading
         ("根据需要和可能,将达到12亿元。", [None]),  # a condition
         ("“八五”末期,两年合计将达到12亿元。", [None]),  # a time
+        # opened by an adjective (全); a time word before the phrase is dropped; years on both
+        # sides of the change
+        ("全行业技术改造投资,从2015年80亿元增加到2020年的150亿元。", ["全行业技术改造投资"]),
+        ("今年省财政用于养老的支出,将由去年的12亿元增加到15亿元。", ["支出"]),
     ],
 )
 def test_a_sentence_headed_by_a_noun_phrase_names_what_its_figures_measure(
