@@ -91,6 +91,7 @@ class PhraseWords:
     meeting_head: str  # 会议
     body_suffix: str  # 会: a body whose meetings are counted (编委会)
     paired_scopes: dict[str, tuple[str, ...]]  # 城乡 → 城镇, 农村: one side per figure of a pair
+    qualifier_clauses: tuple[str, ...]  # 扣除价格因素: how a figure was computed, not what
 
 
 @lru_cache(maxsize=1)
@@ -113,6 +114,7 @@ def load_phrase_words() -> PhraseWords:
         data["meeting_head"],
         data["body_suffix"],
         {word: tuple(sides) for word, sides in data["paired_scopes"].items()},
+        tuple(sorted(data["qualifier_clauses"], key=len, reverse=True)),
     )
 
 

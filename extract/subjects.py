@@ -7,6 +7,7 @@ clause completes a bare head (`需组建挂牌的22个单位`). Word classes: ex
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from cnpolicy.extract.subject_context import (
@@ -220,6 +221,7 @@ class _Phrase:
 def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = None) -> Before:
     """The subject from the clause before the number (after the previous metric, if any)."""
     lex = words.lex
+    words = _without_qualifiers(words)
     receiver = beneficiary(words)
     if receiver and receiver[1] < len(words.items):
         thing = _Phrase(list(words.items[receiver[1] :]), list(words.cats[receiver[1] :]))
@@ -257,6 +259,26 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
     if not subject or (subject in lex.level_words and not elided):
         return Before(None, distributed, level=subject or None, rate_verb=rate_verb)
     return Before(subject, distributed, rate_verb=rate_verb, elided=elided)
+
+
+def _without_qualifiers(words: Words) -> Words:
+    """`社会消费品零售总额扣除价格因素增长`: the words of a computation qualifier taken out."""
+    text = join(words.items)
+    spans = [
+        (found.start(), found.end())
+        for qualifier in load_phrase_words().qualifier_clauses
+        for found in re.finditer(re.escape(qualifier), text)
+    ]
+    if not spans:
+        return words
+    kept: list[Word] = []
+    start = 0
+    for word in words.items:
+        end = start + len(word)
+        if not any(low <= start and end <= high for low, high in spans):
+            kept.append(word)
+        start = end
+    return Words(kept, words.lex)
 
 
 def _ends_in_action(phrase: _Phrase, lex: Lexicon) -> bool:

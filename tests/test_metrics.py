@@ -311,6 +311,18 @@ def test_plan_periods_spans_and_years_around_the_subject_are_when(text: str, sub
     assert metrics_in(text)[0].subject == subject
 
 
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("全省商品销售总额扣除价格因素增长7%。", "商品销售总额增长"),
+        ("农业总产值按可比价格计算增长4%。", "农业总产值增长"),
+        ("财政收入按可比口径增加300亿元。", "财政收入"),
+    ],
+)
+def test_a_computation_qualifier_is_not_the_subject(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
 def test_a_year_glued_to_the_next_word_is_still_a_date() -> None:
     assert only("2021年中等城市达到30个。").subject == "中等城市"
     assert only("2021年新增市场主体5万户。").subject == "新增市场主体"
