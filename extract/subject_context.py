@@ -92,6 +92,7 @@ class PhraseWords:
     body_suffix: str  # 会: a body whose meetings are counted (编委会)
     paired_scopes: dict[str, tuple[str, ...]]  # 城乡 → 城镇, 农村: one side per figure of a pair
     qualifier_clauses: tuple[str, ...]  # 扣除价格因素: how a figure was computed, not what
+    name_places: frozenset[str]  # 国家: opens a name before a noun (国家重点实验室), kept
 
 
 @lru_cache(maxsize=1)
@@ -115,6 +116,7 @@ def load_phrase_words() -> PhraseWords:
         data["body_suffix"],
         {word: tuple(sides) for word, sides in data["paired_scopes"].items()},
         tuple(sorted(data["qualifier_clauses"], key=len, reverse=True)),
+        frozenset(data["name_places"]),
     )
 
 

@@ -445,6 +445,8 @@ def _strip_when_and_where(phrase: _Phrase) -> bool:
     if len(phrase.items) < 2 or phrase.cats[1] == "w":
         return False
     first = phrase.items[0]
+    if first in words.name_places and phrase.cats[1] != "v":
+        return False  # 国家先进制造业集群: the nation names the thing, it is not where
     if (
         dictionary_tags().get(first) in words.leading_times
         or load_gazetteer().candidates(first)

@@ -323,6 +323,18 @@ def test_a_computation_qualifier_is_not_the_subject(text: str, subject: str) -> 
     assert only(text).subject == subject
 
 
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("全省拥有国家重点实验室5个。", "国家重点实验室"),
+        ("国家现代农业示范区增至8个。", "国家现代农业示范区"),
+        ("国家安排专项资金20亿元。", "专项资金"),  # the nation acting: where, not what
+    ],
+)
+def test_the_nation_opening_a_name_is_part_of_it(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
 def test_a_year_glued_to_the_next_word_is_still_a_date() -> None:
     assert only("2021年中等城市达到30个。").subject == "中等城市"
     assert only("2021年新增市场主体5万户。").subject == "新增市场主体"
