@@ -93,6 +93,7 @@ class PhraseWords:
     paired_scopes: dict[str, tuple[str, ...]]  # 城乡 → 城镇, 农村: one side per figure of a pair
     qualifier_clauses: tuple[str, ...]  # 扣除价格因素: how a figure was computed, not what
     name_places: frozenset[str]  # 国家: opens a name before a noun (国家重点实验室), kept
+    per_capita_leads: frozenset[str]  # 万人: a per-capita measure's denominator (万人拥有量)
 
 
 @lru_cache(maxsize=1)
@@ -117,6 +118,7 @@ def load_phrase_words() -> PhraseWords:
         {word: tuple(sides) for word, sides in data["paired_scopes"].items()},
         tuple(sorted(data["qualifier_clauses"], key=len, reverse=True)),
         frozenset(data["name_places"]),
+        frozenset(data["per_capita_leads"]),
     )
 
 

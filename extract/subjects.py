@@ -28,6 +28,7 @@ __all__ = [
     "MAX_COMPARISON_WORDS",
     "MAX_RELATIVE_WORDS",
     "MEASURE_LEAD_REACH",
+    "PER",
     "YEAR",
     "Before",
     "balance",
@@ -55,6 +56,8 @@ MARKS = "()“”‘’「」《》"
 MEASURE_LEAD_REACH = 3
 # Words that make a leading number a date (2019 年度, 2020 年): dropped with it.
 DATE_WORDS = frozenset({"年", "年度", "月", "年底", "年初", "年末"})
+# Opens a per-capita denominator (每万人口发明专利拥有量).
+PER = "每"
 # The year mark: glued to the word after it by the segmenter (2007 年中等 → 2007 / 年中 / 等).
 YEAR = "年"
 
@@ -404,6 +407,7 @@ def _strip_leading(phrase: _Phrase, lex: Lexicon) -> None:
         and phrase.items[0] not in lex.comparison_words
         and not _leads_a_measure(phrase.items, lex)
         and not _opens_ordinal_list(phrase.items)
+        and not _names_a_thing(phrase.items)
         and (
             phrase.items[0] in lex.leading_junk
             or phrase.items[0] in lex.adverbs
@@ -455,6 +459,21 @@ def _strip_when_and_where(phrase: _Phrase) -> bool:
         del phrase.items[0], phrase.cats[0]
         return True
     return False
+
+
+def _names_a_thing(items: list[Word]) -> bool:
+    """`5G工厂`, `万人发明专利拥有量`: a leading numeral that is part of a name (digits with
+    letters) or the denominator of a per-capita measure, not a number to drop."""
+    if not items:
+        return False
+    first = items[0]
+    if any(char.isdigit() for char in first) and any(
+        char.isascii() and char.isalpha() for char in first
+    ):
+        return True
+    if first == PER and len(items) > 2:
+        first, items = items[1], items[1:]  # 每万人口…: the per-capita measure with its 每
+    return len(items) > 1 and first + items[1] in load_phrase_words().per_capita_leads
 
 
 def _glued_to_year(word: Word) -> bool:

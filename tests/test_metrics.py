@@ -335,6 +335,20 @@ def test_the_nation_opening_a_name_is_part_of_it(text: str, subject: str) -> Non
     assert only(text).subject == subject
 
 
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("建成5G工厂120家。", "5G工厂"),  # digits with letters name a thing
+        ("建成4K演播室6个。", "4K演播室"),
+        ("万人专利拥有量达21.5件。", "万人专利拥有量"),  # a per-capita denominator
+        ("每万人口技能人才数从80人提高到95人。", "每万人口技能人才"),
+        ("全市研发投入强度达2.9%。", "研发投入强度"),  # 投入 compounds with 强度
+    ],
+)
+def test_a_leading_numeral_that_belongs_to_the_name_stays(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
 def test_a_year_glued_to_the_next_word_is_still_a_date() -> None:
     assert only("2021年中等城市达到30个。").subject == "中等城市"
     assert only("2021年新增市场主体5万户。").subject == "新增市场主体"
