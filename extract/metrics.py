@@ -382,13 +382,14 @@ class _Extractor:
         return self._one_side(m, subject), max(used_end, m.end)
 
     def _one_side(self, m: Mention, subject: str | None) -> str | None:
-        """`城乡居民人均可支配收入分别达6万元、3万元`: two figures in a row after a pair word
-        (城乡) take one side each (城镇居民…, 农村居民…); a single figure keeps it whole."""
+        """`城乡居民人均可支配收入分别达6万元、3万元`, `事故起数和死亡人数分别下降5%、3%`: two
+        figures in a row after a pair word (城乡) or a pair (A和B) take one side each (城镇居民…,
+        农村居民…; A, B); a single figure keeps it whole."""
         state = self.state
         gap = self.text[state.last_end : m.start].strip() if state.last_end >= 0 else None
         if state.side >= 0 and gap in LIST_JOINS and subject:
             state.side += 1
-            side = one_side(subject, state.side)
+            side = one_side(subject, state.side, segment)
             if side:
                 return side
         state.side = -1
@@ -396,7 +397,7 @@ class _Extractor:
             return subject  # an item of a list (城乡居民基础养老金、低保标准) is one thing
         if self.text[m.end : self.next_start].strip() not in LIST_JOINS:
             return subject
-        side = one_side(subject, 0)
+        side = one_side(subject, 0, segment)
         if side:
             state.side = 0
         return side or subject

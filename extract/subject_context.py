@@ -122,13 +122,20 @@ def load_phrase_words() -> PhraseWords:
     )
 
 
-def one_side(subject: str, index: int) -> str | None:
-    """`城乡居民收入`, 0 → 城镇居民收入: the index-th side of a pair word in the subject, or None
-    when it holds none (or has fewer sides)."""
+def one_side(subject: str, index: int, segment: Callable[[str], list[str]]) -> str | None:
+    """`城乡居民收入`, 0 → 城镇居民收入; `事故起数和死亡人数`, 1 → 死亡人数: the index-th side of
+    a pair word in the subject, or of a pair joined by one conjunction; None when it holds none."""
     for word, sides in load_phrase_words().paired_scopes.items():
         if word in subject and index < len(sides):
             return subject.replace(word, sides[index], 1)
-    return None
+    words = segment(subject)
+    joins = [i for i, word in enumerate(words) if word in PAIR_JOINS]
+    if len(joins) != 1 or index > 1 or any(mark in subject for mark in "()、"):
+        return None
+    cut = joins[0]
+    if cut == 0 or cut == len(words) - 1:
+        return None
+    return "".join(words[:cut] if index == 0 else words[cut + 1 :])
 
 
 def is_bare_rate(subject: str | None, lex: Lexicon) -> bool:
@@ -223,4 +230,6 @@ def _ends_alike(head: Word, word: Word) -> bool:
     return word == head or (len(word) > 1 and head.endswith(word))
 
 
+# What joins the two things of a pair named before two figures (事故起数和死亡人数下降5%、3%).
+PAIR_JOINS = frozenset({"和", "及"})
 ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+")

@@ -269,6 +269,13 @@ def test_a_list_before_a_respective_change_gives_one_item_per_figure(
             "城乡居民人均存款增长7%、9%。",
             ["城镇居民人均存款增长", "农村居民人均存款"],
         ),
+        (
+            "全市金融机构存贷款余额分别达到2.1万亿元、1.7万亿元。",
+            ["金融机构存款余额", "金融机构贷款余额"],
+        ),
+        # a pair joined by 和 before two figures: one thing each
+        ("交通事故起数和受伤人数分别下降6%、3%。", ["交通事故起数", "受伤人数"]),
+        ("出口额和利润总额增长9%和6%。", ["出口额", "利润总额"]),
         # one figure, or figures with their own subjects: 城乡 stays whole
         ("城乡居民医保基金收入达到700亿元。", ["城乡居民医保基金收入"]),
         ("城乡居民人均存款增长7%、贷款余额增长9%。", ["城乡居民人均存款增长", "贷款余额增长"]),
