@@ -356,6 +356,12 @@ def test_a_leading_numeral_that_belongs_to_the_name_stays(text: str, subject: st
     assert only(text).subject == subject
 
 
+def test_a_share_word_before_its_link_verb_is_not_split_into_a_link() -> None:
+    # 占比 must win over 占 / 比达 (userdict.txt gives it a frequency), so 达 is the link
+    assert only("光伏装机占比达36.5%。").subject == "光伏装机占比"
+    assert only("服务业增加值占比重达到50%。").subject == "服务业增加值占比重"
+
+
 def test_a_year_glued_to_the_next_word_is_still_a_date() -> None:
     assert only("2021年中等城市达到30个。").subject == "中等城市"
     assert only("2021年新增市场主体5万户。").subject == "新增市场主体"
