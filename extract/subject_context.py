@@ -94,6 +94,7 @@ class PhraseWords:
     qualifier_clauses: tuple[str, ...]  # 扣除价格因素: how a figure was computed, not what
     name_places: frozenset[str]  # 国家: opens a name before a noun (国家重点实验室), kept
     per_capita_leads: frozenset[str]  # 万人: a per-capita measure's denominator (万人拥有量)
+    rate_adverbs: frozenset[str]  # 年均: belongs to the rate verb after it (年均增长)
 
 
 @lru_cache(maxsize=1)
@@ -119,6 +120,7 @@ def load_phrase_words() -> PhraseWords:
         tuple(sorted(data["qualifier_clauses"], key=len, reverse=True)),
         frozenset(data["name_places"]),
         frozenset(data["per_capita_leads"]),
+        frozenset(data["rate_adverbs"]),
     )
 
 

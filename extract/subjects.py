@@ -234,6 +234,8 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
     phrase = _Phrase(list(words.items), list(words.cats))
     _strip_leading(phrase, lex)
     rate_verb = _rate_verb(phrase, lex, unit)
+    if rate_verb and rate_verb != phrase.items[-1]:
+        del phrase.items[-2], phrase.cats[-2]  # 年均 goes with the rate verb, not the subject
     distributed = _strip_trailing(phrase, lex)
     if not distributed:
         cut = _last_list_break(phrase.items, phrase.cats)
@@ -256,8 +258,9 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
     _strip_leading(chosen_phrase, lex)
     subject = _finish(chosen_phrase.items, lex, kind)
     elided = topic is None and rate_verb is None and _ends_in_action(phrase, lex)
-    if OWN_PLACE.fullmatch(subject):
-        # 扩大到全国86%的县: a place word alone says where; what is counted follows the number
+    if OWN_PLACE.fullmatch(subject) or subject in lex.milestones:
+        # 扩大到全国86%的县: a place word alone says where; what is counted follows the number.
+        # 迈上…台阶、达9万亿元: a milestone reached is not what the next figure measures
         return Before(None, distributed, rate_verb=rate_verb)
     if not subject or (subject in lex.level_words and not elided):
         return Before(None, distributed, level=subject or None, rate_verb=rate_verb)
@@ -319,6 +322,8 @@ def _rate_verb(phrase: _Phrase, lex: Lexicon, unit: str) -> str | None:
     if unit != "%" or not phrase.items or phrase.items[-1] not in lex.rate_verbs:
         return None
     before = phrase.items[-2] if len(phrase.items) > 1 else ""
+    if before in load_phrase_words().rate_adverbs:
+        return before + phrase.items[-1]  # 地区生产总值年均增长: 年均 is the rate's
     if before in lex.comparison_words or phrase.cats[-2:-1] == ["d"]:
         return None
     if any(w in lex.comparison_words for w in phrase.items[-MAX_COMPARISON_WORDS:]):
@@ -519,6 +524,8 @@ def _choose(phrase: _Phrase, lex: Lexicon, topic: str | None) -> list[Word]:
         inner = _predicate(rest.items, rest.cats, lex)
         if inner is None:
             return _after_first_of(rest.items)
+        if _is_measured_verb(rest, inner, items[verb], lex):
+            return _after_first_of(rest.items)  # 研发经费投入(年均)增长: 投入 is what grows
         while inner > 0 and rest.cats[inner - 1] == "v":
             inner -= 1  # the first verb of a chain (完成 in 完成脱钩改制)
         if items[verb] not in lex.change_verbs and _has_content(rest.items[:inner], lex):
@@ -531,6 +538,17 @@ def _choose(phrase: _Phrase, lex: Lexicon, topic: str | None) -> list[Word]:
     if topic and chosen and dictionary_tags().get(chosen[-1]) == "vn":
         return [*chosen, topic]
     return chosen
+
+
+def _is_measured_verb(rest: _Phrase, inner: int, rate: Word, lex: Lexicon) -> bool:
+    """`研发经费投入` before 增长: a verb after a noun, last before a rate verb, is the measure
+    that grows (投入, 出口, 消费), not the clause's predicate."""
+    return (
+        rate in lex.rate_verbs
+        and inner == len(rest.items) - 1
+        and inner > 0
+        and rest.cats[inner - 1] == "n"
+    )
 
 
 def _predicate(items: list[Word], cats: list[Category], lex: Lexicon) -> int | None:

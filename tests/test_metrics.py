@@ -362,6 +362,15 @@ def test_a_share_word_before_its_link_verb_is_not_split_into_a_link() -> None:
     assert only("服务业增加值占比重达到50%。").subject == "服务业增加值占比重"
 
 
+def test_an_annual_average_rate_keeps_its_thing_and_its_adverb() -> None:
+    found = metrics_in("工业总产值连续跨过两个千亿元台阶、达2300亿元、年均增长7%。")
+    # 连续 is how, 台阶 a milestone reached: neither is what the later figures measure
+    assert [m.subject for m in found] == ["工业总产值", "工业总产值", "工业总产值年均增长"]
+    # a verb after the noun, last before the rate verb, is what grows (投入), not a predicate
+    assert only("科技经费投入年均增长12%。").subject == "科技经费投入年均增长"
+    assert only("全市研发投入增长9%。").subject == "研发投入增长"
+
+
 def test_a_year_glued_to_the_next_word_is_still_a_date() -> None:
     assert only("2021年中等城市达到30个。").subject == "中等城市"
     assert only("2021年新增市场主体5万户。").subject == "新增市场主体"
