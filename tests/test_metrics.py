@@ -371,6 +371,21 @@ def test_an_annual_average_rate_keeps_its_thing_and_its_adverb() -> None:
     assert only("全市研发投入增长9%。").subject == "研发投入增长"
 
 
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # an adverbial adjective after the counted noun opens the predicate
+        ("全年28项民生工程扎实推进。", "民生工程"),
+        ("12个重点项目稳步实施。", "重点项目"),
+        # domain words the segmenter would cut (充电 / 桩, 蓄 / 能)
+        ("全市公共充电桩达到2.6万台。", "公共充电桩"),
+        ("建成3个抽水蓄能电站。", "抽水蓄能电站"),
+    ],
+)
+def test_adverbial_adjectives_and_domain_words_bound_the_subject(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
 def test_a_year_glued_to_the_next_word_is_still_a_date() -> None:
     assert only("2021年中等城市达到30个。").subject == "中等城市"
     assert only("2021年新增市场主体5万户。").subject == "新增市场主体"
