@@ -29,6 +29,8 @@ __all__ = [
     "MAX_RELATIVE_WORDS",
     "MEASURE_LEAD_REACH",
     "PER",
+    "ROUND_NUMERAL",
+    "SIZE_MARK",
     "YEAR",
     "Before",
     "balance",
@@ -56,6 +58,9 @@ MARKS = "()“”‘’「」《》"
 MEASURE_LEAD_REACH = 3
 # Words that make a leading number a date (2019 年度, 2020 年): dropped with it.
 DATE_WORDS = frozenset({"年", "年度", "月", "年底", "年初", "年末"})
+# A round numeral (万亿, 千亿, 百万) and the mark after it that makes a size class (万亿级产业).
+ROUND_NUMERAL = re.compile(r"[十百千万亿]{1,3}")
+SIZE_MARK = "级"
 # Opens a per-capita denominator (每万人口发明专利拥有量).
 PER = "每"
 # The year mark: glued to the word after it by the segmenter (2007 年中等 → 2007 / 年中 / 等).
@@ -108,11 +113,15 @@ def _noun_phrase(words: Words, index: int) -> list[int]:
             taken.append(index)  # 省级以上开发区: the bound belongs to the level
             index += 1
             continue
+        if cat == "m" and _is_size_class(word, items[index + 1 : index + 2]):
+            taken.extend((index, index + 1))  # 3个万亿级产业: a size class names the thing
+            index += 2
+            continue
         if has_noun and word in lex.head_nouns:
             cat = "n"  # 事业站所: a countable head after a noun, whatever its tag (站 as a verb)
         if cat in ("w", "m", "f", "r", "d") or word in lex.stop_after:
             break
-        if has_noun and word in lex.predicate_openers:
+        if has_noun and _opens_predicate(word, lex):
             break
         if word == "的":
             if not taken or following not in ("n", "a", "q", "v"):
@@ -137,6 +146,21 @@ def _noun_phrase(words: Words, index: int) -> list[int]:
             break
         index += 1
     return taken
+
+
+def _opens_predicate(word: Word, lex: Lexicon) -> bool:
+    """`全`, `扎实`, and words led by a longer opener (全面实施, 稳步推进)."""
+    if word in lex.predicate_openers:
+        return True
+    return any(
+        len(opener) > 1 and len(word) > len(opener) and word.startswith(opener)
+        for opener in lex.predicate_openers
+    )
+
+
+def _is_size_class(word: Word, following: list[Word]) -> bool:
+    """`万亿` + `级`: a round numeral with 级 is a size class inside a name (万亿级产业)."""
+    return following == [SIZE_MARK] and ROUND_NUMERAL.fullmatch(word) is not None
 
 
 def _is_level(word: Word, lex: Lexicon) -> bool:

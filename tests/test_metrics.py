@@ -377,6 +377,9 @@ def test_an_annual_average_rate_keeps_its_thing_and_its_adverb() -> None:
         # an adverbial adjective after the counted noun opens the predicate
         ("全年28项民生工程扎实推进。", "民生工程"),
         ("12个重点项目稳步实施。", "重点项目"),
+        ("45项改革任务全面完成。", "改革任务"),  # a word led by an opener (全面完成)
+        # a round numeral with 级 is a size class inside the name
+        ("打造4个千亿级产业集群。", "千亿级产业集群"),
         # domain words the segmenter would cut (充电 / 桩, 蓄 / 能)
         ("全市公共充电桩达到2.6万台。", "公共充电桩"),
         ("建成3个抽水蓄能电站。", "抽水蓄能电站"),
