@@ -44,6 +44,7 @@ from cnpolicy.extract.subjects import (
     is_generic,
     is_noun_phrase,
     is_time,
+    listed_things,
     subject_after,
     subject_before,
 )
@@ -84,9 +85,15 @@ FRAME_BEFORE_OWN_PLACE = ("在", "居", "位居", "列")
 # (在翠屏区、南溪区、江安县3个县(区)…), not the place the clause is about.
 PLACE_LIST_MARKS = ("、", "等")
 # A clause that is only 分别 and a verb (,分别增长 / 分别为 / 分别达到) after a list of figures.
-RESPECTIVE = re.compile(r"^[,，;；\s]*分别[\u4e00-\u9fff]{0,2}$")
+# A comparison (比上年) or 实际 may stand around 分别, and a computation qualifier (扣除价格因素)
+# may make a clause of its own before it (…2936元,扣除价格因素,分别实际增长7.7%和6.8%).
+RESPECTIVE = re.compile(
+    r"^[,，;；\s]*(?:比上年|同比|较上年)?分别(?:比上年|同比|较上年)?(?:实际)?[\u4e00-\u9fff]{0,2}$"
+)
 # What joins the figures of a list (A 5个、B 3个; 32.9%、41.6%; 8%和5%).
 LIST_JOINS = ("、", "和", "及")
+# Clause breaks that also join the figures of a list a bare 分别 clause takes up.
+CLAUSE_JOINS = (",", "，")
 # `下沉到县(区)一线的约占68%`: a share of the thing counted before (its relative clause + it).
 SHARE_OF = "占"
 # A clause ending in this right before the number qualifies what the number counts (需转隶的34个单位).
@@ -354,10 +361,12 @@ class _Extractor:
             subject = before.relative + after
         elif not after:
             subject = carried if before.elided and carried else before.subject
-        subject = self._distribute(m, subject, before.distributed)
-        opens = (
-            not after and RESPECTIVE.match(self.text[state.last_end : m.number_start]) is not None
-        )
+        distributed = before.distributed
+        if subject is None and (distributed or self._is_bare_respective(clause_start, m)):
+            subject = self._earlier_list(clause_start)
+            distributed = distributed or subject is not None
+        subject = self._distribute(m, subject, distributed)
+        opens = not after and self._is_bare_respective(state.last_end, m)
         subject = self._respective(m, opens) or subject
         if subject is None and carried:
             subject = with_level(before.level, carried, self.lexicon) if before.level else carried
@@ -401,6 +410,24 @@ class _Extractor:
         if side:
             state.side = 0
         return side or subject
+
+    def _is_bare_respective(self, start: int, m: Mention) -> bool:
+        """`,分别增长`, `,扣除价格因素,分别实际增长`: from `start` to the number, only 分别 and a
+        verb (computation qualifiers aside)."""
+        gap = self.text[start : m.number_start]
+        for qualifier in load_phrase_words().qualifier_clauses:
+            gap = gap.replace(qualifier, "")
+        return RESPECTIVE.match(gap) is not None
+
+    def _earlier_list(self, clause_start: int) -> str | None:
+        """`化学需氧量、二氧化硫排放总量首次出现双下降,比上年分别下降3%和4%`: a clause of only
+        分别 takes the list of things of the clause before it, in the same sentence."""
+        if clause_start - 1 <= self.sentence_start:
+            return None
+        start, end = self._clause_bounds(clause_start - 2, self.sentence_start, clause_start - 1)
+        if self.state.last_end > start:
+            return None  # a figure stands in that clause: its list was of figures, not things
+        return listed_things(self._words(start, end))
 
     def _lead_clause(self, m: Mention) -> str | None:
         """`工农业总产值,比1980年预计增长5.5%`, `这个比重,1978年为17.4%`: a sentence opening with
@@ -539,7 +566,8 @@ class _Extractor:
         if state.respective:
             return
         gap = self.text[state.last_end : m.start] if state.last_end >= 0 else ""
-        joined = gap.startswith(LIST_JOINS) and bool(state.listed)
+        # 城镇居民收入9422元,农村居民收入2936元,分别…: older reports list figures with commas
+        joined = gap.lstrip().startswith((*LIST_JOINS, *CLAUSE_JOINS)) and bool(state.listed)
         state.listed = (
             [*state.listed, subject] if joined and subject else ([subject] if subject else [])
         )

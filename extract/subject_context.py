@@ -200,8 +200,9 @@ def distribute(subject: str, index: int, segment: Callable[[str], list[str]], le
         return parts[index] + suffix if index < len(parts) - 1 else parts[index]
     if len(last) < 2 or head[-1] == last[-1][-1]:
         # 营业收入、利润; 事故起数、死亡人数; 用水量、能耗、排放量: each item names a measure of its
-        # own, and what the first one opens with (单位国内生产总值) is shared
-        prefix = "".join(first[:-1])
+        # own, and what the first one opens with (单位国内生产总值) is shared, unless the last
+        # item has more words (化学需氧量、二氧化硫排放总量: each whole)
+        prefix = "".join(first[:-1]) if len(last) <= len(first) else ""
         return parts[index] if index == 0 else prefix + parts[index]
     if len(last) > 2 and len(last[-1]) < 2:
         last = [*last[:-2], last[-2] + last[-1]]  # 警情 cut as 警 / 情: one word

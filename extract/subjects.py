@@ -23,6 +23,7 @@ from cnpolicy.segmenter import dictionary_tags
 __all__ = [
     "BARE_OBJECTS",
     "DATE_WORDS",
+    "LISTED_CATEGORIES",
     "LIST_CLOSERS",
     "MARKS",
     "MAX_COMPARISON_WORDS",
@@ -37,6 +38,7 @@ __all__ = [
     "is_generic",
     "is_noun_phrase",
     "is_time",
+    "listed_things",
     "shed_stray_verb",
     "subject_after",
     "subject_before",
@@ -61,6 +63,8 @@ DATE_WORDS = frozenset({"年", "年度", "月", "年底", "年初", "年末"})
 # A round numeral (万亿, 千亿, 百万) and the mark after it that makes a size class (万亿级产业).
 ROUND_NUMERAL = re.compile(r"[十百千万亿]{1,3}")
 SIZE_MARK = "级"
+# Word classes of the items of a list of things (化学需氧量、二氧化硫排放总量): nouns.
+LISTED_CATEGORIES = frozenset({"n", "b", "q"})
 # Opens a per-capita denominator (每万人口发明专利拥有量).
 PER = "每"
 # The year mark: glued to the word after it by the segmenter (2007 年中等 → 2007 / 年中 / 等).
@@ -378,7 +382,7 @@ def _strip_trailing(phrase: _Phrase, lex: Lexicon) -> bool:
             del phrase.items[-2], phrase.cats[-2]  # 广义货币M2预期增长 → 广义货币M2增长
             changed = True
             continue
-        if len(phrase.items) > 2 and phrase.items[-2] == "分别" and last in lex.change_verbs:
+        if len(phrase.items) > 1 and phrase.items[-2] == "分别" and last in lex.change_verbs:
             # 用水量、能耗分别下降23%、15%: the list before 分别 is one subject per figure
             del phrase.items[-2:], phrase.cats[-2:]
             distributed = changed = True
@@ -606,6 +610,28 @@ def is_noun_phrase(words: Words) -> bool:
         for i, c in enumerate(cats)
         if c == "v" and not _is_modifier(items, cats, i, words.lex)
     )
+
+
+def listed_things(words: Words) -> str | None:
+    """`化学需氧量、二氧化硫排放总量首次出现双下降`: the list of things (nouns joined by 、) in a
+    clause, for a later clause of only 分别 and its figures; None when there is none."""
+    items, cats = words.items, words.cats
+    marks = [i for i, word in enumerate(items) if word == "、"]
+    if not marks:
+        return None
+    start, end = marks[0], marks[-1] + 1
+    while start > 0 and cats[start - 1] in LISTED_CATEGORIES and not is_time(items[start - 1]):
+        start -= 1
+    while end < len(items) and cats[end] in (*LISTED_CATEGORIES, "v") and not is_time(items[end]):
+        end += 1  # 二氧化硫排放总量: a verb may stand inside the last item, a time (近年来) not
+    while end > marks[-1] + 1 and cats[end - 1] not in LISTED_CATEGORIES:
+        end -= 1
+    if start == marks[0] or end == marks[-1] + 1:
+        return None
+    inner = zip(items[start : marks[-1]], cats[start : marks[-1]], strict=True)
+    if any(cat not in LISTED_CATEGORIES and word != "、" for word, cat in inner):
+        return None
+    return join(items[start:end])
 
 
 def is_time(word: Word) -> bool:

@@ -285,6 +285,16 @@ def test_a_pair_word_before_two_figures_gives_each_one_side(text: str, subjects:
     assert [m.subject for m in metrics_in(text)] == subjects
 
 
+def test_older_respective_lists_with_commas_qualifiers_and_shi_ji() -> None:
+    found = metrics_in("职工平均工资6200元,农民人均收入2100元,扣除价格因素,分别实际增长6%和4%。")
+    assert [m.subject for m in found] == [
+        "职工平均工资",
+        "农民人均收入",
+        "职工平均工资实际增长",
+        "农民人均收入",
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "subjects"),
     [
@@ -427,6 +437,8 @@ def test_a_span_of_years_or_a_place_opening_the_clause_is_not_the_subject() -> N
     ("text", "subjects"),
     [
         ("接待游客3亿人次、旅游收入900亿元,分别增长12%、15%。", ["游客", "旅游收入"] * 2),
+        # the list of things stands in the clause before a bare 分别 clause
+        ("粗钢、原煤产量首次双增长,比上年分别增长5%和3%。", ["粗钢产量", "原煤产量"]),
     ],
 )
 def test_respective_figures_take_their_own_item_of_the_list(text: str, subjects: list[str]) -> None:
