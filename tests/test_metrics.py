@@ -392,6 +392,7 @@ def test_an_annual_average_rate_keeps_its_thing_and_its_adverb() -> None:
         ("打造4个千亿级产业集群。", "千亿级产业集群"),
         # domain words the segmenter would cut (充电 / 桩, 蓄 / 能)
         ("全市公共充电桩达到2.6万台。", "公共充电桩"),
+        ("新增3所本科院校。", "本科院校"),  # 本科 is a noun, not jieba's pronoun
         ("建成3个抽水蓄能电站。", "抽水蓄能电站"),
     ],
 )
