@@ -151,7 +151,7 @@ class SentenceState:
     distributed: tuple[str, int] | None = None
     listed: list[str] = field(default_factory=list)  # subjects of a list of figures so far
     respective: tuple[list[str], int] | None = None  # 分别 after that list: which one is next
-    side: int = -1  # the side (城镇 0, 农村 1) the last figure gave a pair word (城乡); -1 none
+    side: int = -1  # the side (存款 0, 贷款 1) the last figure gave a pair word (存贷款); -1 none
     last_end: int = -1
     topics: list[tuple[int, str]] = field(default_factory=list)
     level_topic: str | None = None
@@ -391,9 +391,9 @@ class _Extractor:
         return self._one_side(m, subject), max(used_end, m.end)
 
     def _one_side(self, m: Mention, subject: str | None) -> str | None:
-        """`城乡居民人均可支配收入分别达6万元、3万元`, `事故起数和死亡人数分别下降5%、3%`: two
-        figures in a row after a pair word (城乡) or a pair (A和B) take one side each (城镇居民…,
-        农村居民…; A, B); a single figure keeps it whole."""
+        """`存贷款余额分别达38万亿元、29万亿元`, `事故起数和死亡人数分别下降5%、3%`: two figures
+        in a row after a pair word (存贷款) or a pair (A和B) take one side each (存款余额, 贷款余额;
+        A, B); a single figure keeps it whole."""
         state = self.state
         gap = self.text[state.last_end : m.start].strip() if state.last_end >= 0 else None
         if state.side >= 0 and gap in LIST_JOINS and subject:

@@ -90,7 +90,7 @@ class PhraseWords:
     allocation_verbs: frozenset[str]  # 增加, 调剂: hand the counted thing to the receiver
     meeting_head: str  # 会议
     body_suffix: str  # 会: a body whose meetings are counted (编委会)
-    paired_scopes: dict[str, tuple[str, ...]]  # 城乡 → 城镇, 农村: one side per figure of a pair
+    paired_scopes: dict[str, tuple[str, ...]]  # 存贷款 → 存款, 贷款: one side per figure
     qualifier_clauses: tuple[str, ...]  # 扣除价格因素: how a figure was computed, not what
     name_places: frozenset[str]  # 国家: opens a name before a noun (国家重点实验室), kept
     per_capita_leads: frozenset[str]  # 万人: a per-capita measure's denominator (万人拥有量)
@@ -125,7 +125,7 @@ def load_phrase_words() -> PhraseWords:
 
 
 def one_side(subject: str, index: int, segment: Callable[[str], list[str]]) -> str | None:
-    """`城乡居民收入`, 0 → 城镇居民收入; `事故起数和死亡人数`, 1 → 死亡人数: the index-th side of
+    """`存贷款余额`, 0 → 存款余额; `事故起数和死亡人数`, 1 → 死亡人数: the index-th side of
     a pair word in the subject, or of a pair joined by one conjunction; None when it holds none."""
     for word, sides in load_phrase_words().paired_scopes.items():
         if word in subject and index < len(sides):
