@@ -92,6 +92,11 @@ RESPECTIVE = re.compile(
 )
 # What joins the figures of a list (A 5个、B 3个; 32.9%、41.6%; 8%和5%).
 LIST_JOINS = ("、", "和", "及")
+# Units that count people: `N人 + verb` (1334万人参保) names them by what they do.
+PERSON_UNITS = frozenset({"人", "名"})
+# The longest such closing verb phrase (领取养老金, 5 characters; 受益, 参保): longer is a clause
+# with a thing of its own.
+MAX_ACTION_CHARS = 5
 # Clause breaks that also join the figures of a list a bare 分别 clause takes up.
 CLAUSE_JOINS = (",", "，")
 # `下沉到县(区)一线的约占68%`: a share of the thing counted before (its relative clause + it).
@@ -368,6 +373,8 @@ class _Extractor:
         subject = self._distribute(m, subject, distributed)
         opens = not after and self._is_bare_respective(state.last_end, m)
         subject = self._respective(m, opens) or subject
+        if subject is None and not after and not before.distributed:
+            subject = self._people_acting(m, after_end)
         if subject is None and carried:
             subject = with_level(before.level, carried, self.lexicon) if before.level else carried
         if subject is None and not after:
@@ -418,6 +425,20 @@ class _Extractor:
         for qualifier in load_phrase_words().qualifier_clauses:
             gap = gap.replace(qualifier, "")
         return RESPECTIVE.match(gap) is not None
+
+    def _people_acting(self, m: Mention, clause_end: int) -> str | None:
+        """`1334万人参保`, `641万人领取养老金`, `5700多万人受益`: people counted by what they do,
+        a short verb phrase closing the clause after them, are the subject (not a thing the
+        sentence counted before)."""
+        if m.unit not in PERSON_UNITS:
+            return None
+        rest = self.text[m.end : clause_end].strip()
+        if not rest or len(rest) > MAX_ACTION_CHARS:
+            return None
+        words = self._words(m.end, m.end + len(rest))
+        if words.cats[0] != "v" or any(cat in ("w", "m") for cat in words.cats):
+            return None
+        return "".join(words.items)
 
     def _earlier_list(self, clause_start: int) -> str | None:
         """`化学需氧量、二氧化硫排放总量首次出现双下降,比上年分别下降3%和4%`: a clause of only

@@ -282,6 +282,13 @@ def test_a_pair_word_before_two_figures_gives_each_one_side(text: str, subjects:
     assert [m.subject for m in metrics_in(text)] == subjects
 
 
+def test_people_counted_by_what_they_do_are_named_by_it() -> None:
+    found = metrics_in("全市86个乡镇开展医保试点,42万人参保,9万人领取补贴。")
+    assert [m.subject for m in found] == ["乡镇", "参保", "领取补贴"]
+    # a longer clause after the people has a thing of its own: not taken
+    assert only("新增城镇就业8万人,超额完成全年目标。").subject == "新增城镇就业"
+
+
 def test_older_respective_lists_with_commas_qualifiers_and_shi_ji() -> None:
     found = metrics_in("职工平均工资6200元,农民人均收入2100元,扣除价格因素,分别实际增长6%和4%。")
     assert [m.subject for m in found] == [
