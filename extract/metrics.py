@@ -40,6 +40,7 @@ from cnpolicy.extract.subject_context import (
     with_level,
 )
 from cnpolicy.extract.subjects import (
+    PERSON_UNITS,
     Before,
     is_generic,
     is_noun_phrase,
@@ -92,10 +93,8 @@ RESPECTIVE = re.compile(
 )
 # What joins the figures of a list (A 5个、B 3个; 32.9%、41.6%; 8%和5%).
 LIST_JOINS = ("、", "和", "及")
-# Units that count people: `N人 + verb` (1334万人参保) names them by what they do.
-PERSON_UNITS = frozenset({"人", "名"})
-# The longest such closing verb phrase (领取养老金, 5 characters; 受益, 参保): longer is a clause
-# with a thing of its own.
+# The longest verb phrase closing a clause after counted people (PERSON_UNITS): 领取养老金 has
+# 5 characters, 受益 and 参保 2; a longer one is a clause with a thing of its own.
 MAX_ACTION_CHARS = 5
 # Clause breaks that also join the figures of a list a bare 分别 clause takes up.
 CLAUSE_JOINS = (",", "，")

@@ -95,6 +95,7 @@ class PhraseWords:
     name_places: frozenset[str]  # 国家: opens a name before a noun (国家重点实验室), kept
     per_capita_leads: frozenset[str]  # 万人: a per-capita measure's denominator (万人拥有量)
     rate_adverbs: frozenset[str]  # 年均: belongs to the rate verb after it (年均增长)
+    person_heads: tuple[str, ...]  # 学生: closes a phrase of counted people (名, 人)
 
 
 @lru_cache(maxsize=1)
@@ -121,6 +122,7 @@ def load_phrase_words() -> PhraseWords:
         frozenset(data["name_places"]),
         frozenset(data["per_capita_leads"]),
         frozenset(data["rate_adverbs"]),
+        tuple(data["person_heads"]),
     )
 
 

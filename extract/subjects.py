@@ -30,6 +30,7 @@ __all__ = [
     "MAX_RELATIVE_WORDS",
     "MEASURE_LEAD_REACH",
     "PER",
+    "PERSON_UNITS",
     "ROUND_NUMERAL",
     "SIZE_MARK",
     "YEAR",
@@ -65,6 +66,8 @@ ROUND_NUMERAL = re.compile(r"[十百千万亿]{1,3}")
 SIZE_MARK = "级"
 # Word classes of the items of a list of things (化学需氧量、二氧化硫排放总量): nouns.
 LISTED_CATEGORIES = frozenset({"n", "b", "q"})
+# Units that count people: their phrase closes at a person noun (data: person_heads).
+PERSON_UNITS = frozenset({"名", "人"})
 # Opens a per-capita denominator (每万人口发明专利拥有量).
 PER = "每"
 # The year mark: glued to the word after it by the segmenter (2007 年中等 → 2007 / 年中 / 等).
@@ -86,7 +89,7 @@ def subject_after(words: Words, *, unit: str, percent: bool = False) -> tuple[st
         index += 1
     while index < len(items) and items[index] in lex.after_leading:
         index += 1
-    taken = _noun_phrase(words, index)
+    taken = _noun_phrase(words, index, people=unit in PERSON_UNITS)
     while taken and cats[taken[-1]] not in ("n", "q", "a"):
         taken.pop()
     if not taken:
@@ -100,8 +103,9 @@ def subject_after(words: Words, *, unit: str, percent: bool = False) -> tuple[st
     return shed_stray_verb(_strip_relative(words, phrase)), used
 
 
-def _noun_phrase(words: Words, index: int) -> list[int]:
-    """Indexes of the words that form the phrase starting at `index`."""
+def _noun_phrase(words: Words, index: int, *, people: bool = False) -> list[int]:
+    """Indexes of the words that form the phrase starting at `index` (counting people: it
+    closes at a person noun, 学生)."""
     lex = words.lex
     items, cats = words.items, words.cats
     taken: list[int] = []
@@ -146,7 +150,8 @@ def _noun_phrase(words: Words, index: int) -> list[int]:
             break
         taken.append(index)
         has_noun = has_noun or cat in ("n", "q")
-        if cat in ("n", "q") and _closes(word, lex) and following != "c":
+        person = people and word.endswith(load_phrase_words().person_heads)
+        if cat in ("n", "q") and (_closes(word, lex) or person) and following != "c":
             break
         index += 1
     return taken

@@ -289,6 +289,12 @@ def test_people_counted_by_what_they_do_are_named_by_it() -> None:
     assert only("新增城镇就业8万人,超额完成全年目标。").subject == "新增城镇就业"
 
 
+def test_counted_people_close_at_the_person_noun() -> None:
+    assert only("减免80万名农村学生教材费。").subject == "农村学生"
+    # counting bodies, a person noun only modifies what is counted
+    assert only("认定12家职工疗养基地。").subject == "职工疗养基地"
+
+
 def test_older_respective_lists_with_commas_qualifiers_and_shi_ji() -> None:
     found = metrics_in("职工平均工资6200元,农民人均收入2100元,扣除价格因素,分别实际增长6%和4%。")
     assert [m.subject for m in found] == [
