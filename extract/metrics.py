@@ -377,7 +377,7 @@ class _Extractor:
         if subject is None and carried:
             subject = with_level(before.level, carried, self.lexicon) if before.level else carried
         if subject is None and not after:
-            subject = self._lead_clause(m)
+            subject = self._lead_clause(m) or self._previous_clause(m, clause_start)
         share_of = SHARE_OF in self.text[m.start : m.number_start]
         if share_of and before.relative and carried:
             subject = before.relative + carried
@@ -448,6 +448,20 @@ class _Extractor:
         if self.state.last_end > start:
             return None  # a figure stands in that clause: its list was of figures, not things
         return listed_things(self._words(start, end))
+
+    def _previous_clause(self, m: Mention, clause_start: int) -> str | None:
+        """`预算外资金也大幅度增加,一九八五年达到一千四百三十亿元`: a clause that names nothing
+        before its figure measures what the clause just before it, without a figure and ending
+        in a change verb, said changed."""
+        if clause_start - 1 <= self.sentence_start:
+            return None
+        start, end = self._clause_bounds(clause_start - 2, self.sentence_start, clause_start - 1)
+        words = self._words(start, end)
+        if not words.items or any(cat == "m" for cat in words.cats):
+            return None  # a figure or a number of its own: not a statement about one thing
+        if words.items[-1] not in self.lexicon.change_verbs:
+            return None  # only a change said of a thing (…也大幅度增加) carries it over
+        return subject_before(words, kind=m.kind, unit=m.unit).subject
 
     def _lead_clause(self, m: Mention) -> str | None:
         """`工农业总产值,比1980年预计增长5.5%`, `这个比重,1978年为17.4%`: a sentence opening with

@@ -295,6 +295,15 @@ def test_counted_people_close_at_the_person_noun() -> None:
     assert only("认定12家职工疗养基地。").subject == "职工疗养基地"
 
 
+def test_a_bare_clause_measures_what_the_clause_before_it_said_changed() -> None:
+    found = metrics_in("在税收增加的同时,非税收入也大幅度增加,二〇二〇年达到八百亿元。")
+    assert [m.subject for m in found] == ["非税收入"]
+    # a year in Chinese digits the segmenter cuts up is when, not what
+    assert only("二〇二〇年粮食产量达到300亿斤。").subject == "粮食产量"
+    # a clause before that says something else (出现…) carries nothing over
+    assert only("财政出现较大缺口,两年合计三百亿元。").subject is None
+
+
 def test_older_respective_lists_with_commas_qualifiers_and_shi_ji() -> None:
     found = metrics_in("职工平均工资6200元,农民人均收入2100元,扣除价格因素,分别实际增长6%和4%。")
     assert [m.subject for m in found] == [
