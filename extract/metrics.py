@@ -96,6 +96,11 @@ LIST_JOINS = ("、", "和", "及")
 # The longest verb phrase closing a clause after counted people (PERSON_UNITS): 领取养老金 has
 # 5 characters, 受益 and 参保 2; a longer one is a clause with a thing of its own.
 MAX_ACTION_CHARS = 5
+# How far before a figure its governing verb is looked for (规划3条…: the word just before it;
+# verbs run to 4 characters).
+MAX_LEAD_WORD_CHARS = 4
+# Units of money: a verb phrase after an amount says what it is for (900亿元支持项目建设).
+MONEY_UNITS = frozenset({"元", "美元", "欧元"})
 # Clause breaks that also join the figures of a list a bare 分别 clause takes up.
 CLAUSE_JOINS = (",", "，")
 # `下沉到县(区)一线的约占68%`: a share of the thing counted before (its relative clause + it).
@@ -507,7 +512,9 @@ class _Extractor:
     ) -> tuple[str | None, int]:
         """The noun phrase after the unit, and where it ends."""
         words = self._words(m.end, min(after_end, m.end + MAX_AFTER_CHARS))
-        after, used = subject_after(words, unit=m.unit, percent=percent)
+        lead = self._words(max(self.sentence_start, m.start - MAX_LEAD_WORD_CHARS), m.start)
+        object_count = bool(lead.cats) and lead.cats[-1] == "v" and m.unit not in MONEY_UNITS
+        after, used = subject_after(words, unit=m.unit, percent=percent, object_count=object_count)
         return after, (m.end + len("".join(words.items[:used]))) if after else m.end
 
     def _divisions_counted(self, after: str | None, clause_end: int) -> str | None:

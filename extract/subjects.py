@@ -77,8 +77,13 @@ YEAR = "年"
 # --- after the measure word ---------------------------------------------------------------------
 
 
-def subject_after(words: Words, *, unit: str, percent: bool = False) -> tuple[str | None, int]:
-    """The noun phrase after the unit, and how many words it used (0 when there is none)."""
+def subject_after(
+    words: Words, *, unit: str, percent: bool = False, object_count: bool = False
+) -> tuple[str | None, int]:
+    """The noun phrase after the unit, and how many words it used (0 when there is none).
+
+    `object_count`: a verb stands right before the number (规划3条…), so the count is its
+    object and a verb-led phrase filling the rest of the clause names what is counted."""
     lex = words.lex
     items, cats = words.items, words.cats
     index = 0
@@ -96,11 +101,24 @@ def subject_after(words: Words, *, unit: str, percent: bool = False) -> tuple[st
         return None, 0
     phrase = [items[i] for i in taken]
     is_event = unit in lex.event_units
-    if cats[taken[0]] == "v" and not is_event and not join(phrase).endswith(lex.head_nouns):
+    if (
+        cats[taken[0]] == "v"
+        and not is_event
+        and not join(phrase).endswith(lex.head_nouns)
+        and not (object_count and _fills_the_clause(words, taken))
+    ):
         return None, 0
     used = taken[-1] + 1
     phrase, used = _complete_generic(words, phrase, used)
     return shed_stray_verb(_strip_relative(words, phrase)), used
+
+
+def _fills_the_clause(words: Words, taken: list[int]) -> bool:
+    """`(规划)3条出入城快速通道,`: a verb-led phrase ending in a noun at the clause's end, with a
+    noun before that: the counted thing named by what it does, not a predicate."""
+    end = taken[-1] + 1
+    nouns = sum(words.cats[i] == "n" for i in taken)
+    return nouns > 1 and (end == len(words.items) or words.cats[end] == "w")
 
 
 def _noun_phrase(words: Words, index: int, *, people: bool = False) -> list[int]:

@@ -304,6 +304,12 @@ def test_a_bare_clause_measures_what_the_clause_before_it_said_changed() -> None
     assert only("财政出现较大缺口,两年合计三百亿元。").subject is None
 
 
+def test_a_verb_led_phrase_filling_the_clause_after_a_verbs_count_is_what_is_counted() -> None:
+    assert only("推进6个在建跨江大桥,确保年内通车。").subject == "在建跨江大桥"
+    # a noun before the number counts it; the verb phrase after is the predicate
+    assert only("执法职能95项划入新市农业农村局。").subject == "执法职能"
+
+
 def test_older_respective_lists_with_commas_qualifiers_and_shi_ji() -> None:
     found = metrics_in("职工平均工资6200元,农民人均收入2100元,扣除价格因素,分别实际增长6%和4%。")
     assert [m.subject for m in found] == [
