@@ -36,12 +36,16 @@ from cnpolicy.extract.subject_context import (
     is_bare_rate,
     load_phrase_words,
     meeting_of,
+    one_side,
     with_level,
 )
 from cnpolicy.extract.subjects import (
+    PERSON_UNITS,
     Before,
     is_generic,
     is_noun_phrase,
+    is_time,
+    listed_things,
     subject_after,
     subject_before,
 )
@@ -65,9 +69,10 @@ MAX_BEFORE_CHARS = 40
 # The longest sentence-opening noun phrase that heads the figures after it (每百元工业固定资产
 # 净值提供的税收利润, 18 characters, in a real work report); a longer opening clause is a statement.
 MAX_LEAD_CLAUSE_CHARS = 24
-# What such a heading opens with: a noun, a demonstrative (这个比重) or a distinguishing word, or
-# 每 (每百元…); a verb, adverb, preposition, quotation mark or time word opens something else.
-LEAD_CLAUSE_OPENERS = frozenset({"n", "r", "b"})
+# What such a heading opens with: a noun, a demonstrative (这个比重), a distinguishing word or an
+# adjective (全社会研发经费), or 每 (每百元…); a verb, adverb, preposition or quotation mark opens
+# something else; a time word (今年…) is dropped first.
+LEAD_CLAUSE_OPENERS = frozenset({"n", "r", "b", "a"})
 LEAD_CLAUSE_WORDS = frozenset({"每"})
 # How far after the measure word: the longest noun phrases after it run to about 20.
 MAX_AFTER_CHARS = 30
@@ -81,9 +86,23 @@ FRAME_BEFORE_OWN_PLACE = ("在", "居", "位居", "列")
 # (在翠屏区、南溪区、江安县3个县(区)…), not the place the clause is about.
 PLACE_LIST_MARKS = ("、", "等")
 # A clause that is only 分别 and a verb (,分别增长 / 分别为 / 分别达到) after a list of figures.
-RESPECTIVE = re.compile(r"^[,，;；\s]*分别[\u4e00-\u9fff]{0,2}$")
+# A comparison (比上年) or 实际 may stand around 分别, and a computation qualifier (扣除价格因素)
+# may make a clause of its own before it (…2936元,扣除价格因素,分别实际增长7.7%和6.8%).
+RESPECTIVE = re.compile(
+    r"^[,，;；\s]*(?:比上年|同比|较上年)?分别(?:比上年|同比|较上年)?(?:实际)?[\u4e00-\u9fff]{0,2}$"
+)
 # What joins the figures of a list (A 5个、B 3个; 32.9%、41.6%; 8%和5%).
 LIST_JOINS = ("、", "和", "及")
+# The longest verb phrase closing a clause after counted people (PERSON_UNITS): 领取养老金 has
+# 5 characters, 受益 and 参保 2; a longer one is a clause with a thing of its own.
+MAX_ACTION_CHARS = 5
+# How far before a figure its governing verb is looked for (规划3条…: the word just before it;
+# verbs run to 4 characters).
+MAX_LEAD_WORD_CHARS = 4
+# Units of money: a verb phrase after an amount says what it is for (900亿元支持项目建设).
+MONEY_UNITS = frozenset({"元", "美元", "欧元"})
+# Clause breaks that also join the figures of a list a bare 分别 clause takes up.
+CLAUSE_JOINS = (",", "，")
 # `下沉到县(区)一线的约占68%`: a share of the thing counted before (its relative clause + it).
 SHARE_OF = "占"
 # A clause ending in this right before the number qualifies what the number counts (需转隶的34个单位).
@@ -141,6 +160,7 @@ class SentenceState:
     distributed: tuple[str, int] | None = None
     listed: list[str] = field(default_factory=list)  # subjects of a list of figures so far
     respective: tuple[list[str], int] | None = None  # 分别 after that list: which one is next
+    side: int = -1  # the side (存款 0, 贷款 1) the last figure gave a pair word (存贷款); -1 none
     last_end: int = -1
     topics: list[tuple[int, str]] = field(default_factory=list)
     level_topic: str | None = None
@@ -350,15 +370,19 @@ class _Extractor:
             subject = before.relative + after
         elif not after:
             subject = carried if before.elided and carried else before.subject
-        subject = self._distribute(m, subject, before.distributed)
-        opens = (
-            not after and RESPECTIVE.match(self.text[state.last_end : m.number_start]) is not None
-        )
+        distributed = before.distributed
+        if subject is None and (distributed or self._is_bare_respective(clause_start, m)):
+            subject = self._earlier_list(clause_start)
+            distributed = distributed or subject is not None
+        subject = self._distribute(m, subject, distributed)
+        opens = not after and self._is_bare_respective(state.last_end, m)
         subject = self._respective(m, opens) or subject
+        if subject is None and not after and not before.distributed:
+            subject = self._people_acting(m, after_end)
         if subject is None and carried:
             subject = with_level(before.level, carried, self.lexicon) if before.level else carried
         if subject is None and not after:
-            subject = self._lead_clause(m)
+            subject = self._lead_clause(m) or self._previous_clause(m, clause_start)
         share_of = SHARE_OF in self.text[m.start : m.number_start]
         if share_of and before.relative and carried:
             subject = before.relative + carried
@@ -375,7 +399,74 @@ class _Extractor:
                 subject = subject + base  # 其中公益一类1203个、其他50个
             state.subject = carried  # a class is not what later figures count
         subject = self._with_level_topic(subject)
-        return subject, max(used_end, m.end)
+        return self._one_side(m, subject), max(used_end, m.end)
+
+    def _one_side(self, m: Mention, subject: str | None) -> str | None:
+        """`存贷款余额分别达38万亿元、29万亿元`, `事故起数和死亡人数分别下降5%、3%`: two figures
+        in a row after a pair word (存贷款) or a pair (A和B) take one side each (存款余额, 贷款余额;
+        A, B); a single figure keeps it whole."""
+        state = self.state
+        gap = self.text[state.last_end : m.start].strip() if state.last_end >= 0 else None
+        if state.side >= 0 and gap in LIST_JOINS and subject:
+            state.side += 1
+            side = one_side(subject, state.side, segment)
+            if side:
+                return side
+        state.side = -1
+        if subject is None or self.next_start is None or state.distributed:
+            return subject  # an item of a list (城乡居民基础养老金、低保标准) is one thing
+        if self.text[m.end : self.next_start].strip() not in LIST_JOINS:
+            return subject
+        side = one_side(subject, 0, segment)
+        if side:
+            state.side = 0
+        return side or subject
+
+    def _is_bare_respective(self, start: int, m: Mention) -> bool:
+        """`,分别增长`, `,扣除价格因素,分别实际增长`: from `start` to the number, only 分别 and a
+        verb (computation qualifiers aside)."""
+        gap = self.text[start : m.number_start]
+        for qualifier in load_phrase_words().qualifier_clauses:
+            gap = gap.replace(qualifier, "")
+        return RESPECTIVE.match(gap) is not None
+
+    def _people_acting(self, m: Mention, clause_end: int) -> str | None:
+        """`1334万人参保`, `641万人领取养老金`, `5700多万人受益`: people counted by what they do,
+        a short verb phrase closing the clause after them, are the subject (not a thing the
+        sentence counted before)."""
+        if m.unit not in PERSON_UNITS:
+            return None
+        rest = self.text[m.end : clause_end].strip()
+        if not rest or len(rest) > MAX_ACTION_CHARS:
+            return None
+        words = self._words(m.end, m.end + len(rest))
+        if words.cats[0] != "v" or any(cat in ("w", "m") for cat in words.cats):
+            return None
+        return "".join(words.items)
+
+    def _earlier_list(self, clause_start: int) -> str | None:
+        """`化学需氧量、二氧化硫排放总量首次出现双下降,比上年分别下降3%和4%`: a clause of only
+        分别 takes the list of things of the clause before it, in the same sentence."""
+        if clause_start - 1 <= self.sentence_start:
+            return None
+        start, end = self._clause_bounds(clause_start - 2, self.sentence_start, clause_start - 1)
+        if self.state.last_end > start:
+            return None  # a figure stands in that clause: its list was of figures, not things
+        return listed_things(self._words(start, end))
+
+    def _previous_clause(self, m: Mention, clause_start: int) -> str | None:
+        """`预算外资金也大幅度增加,一九八五年达到一千四百三十亿元`: a clause that names nothing
+        before its figure measures what the clause just before it, without a figure and ending
+        in a change verb, said changed."""
+        if clause_start - 1 <= self.sentence_start:
+            return None
+        start, end = self._clause_bounds(clause_start - 2, self.sentence_start, clause_start - 1)
+        words = self._words(start, end)
+        if not words.items or any(cat == "m" for cat in words.cats):
+            return None  # a figure or a number of its own: not a statement about one thing
+        if words.items[-1] not in self.lexicon.change_verbs:
+            return None  # only a change said of a thing (…也大幅度增加) carries it over
+        return subject_before(words, kind=m.kind, unit=m.unit).subject
 
     def _lead_clause(self, m: Mention) -> str | None:
         """`工农业总产值,比1980年预计增长5.5%`, `这个比重,1978年为17.4%`: a sentence opening with
@@ -385,6 +476,8 @@ class _Extractor:
         if end >= m.start or end - sent_start > MAX_LEAD_CLAUSE_CHARS:
             return None
         words = self._words(sent_start, end)
+        if len(words.items) > 1 and is_time(words.items[0]):
+            words = Words(words.items[1:], self.lexicon)  # 今年中央财政用于教育的投入: when
         if not words.items or any(char.isdigit() for char in "".join(words.items)):
             return None
         opener = words.cats[0] in LEAD_CLAUSE_OPENERS or words.items[0] in LEAD_CLAUSE_WORDS
@@ -419,7 +512,9 @@ class _Extractor:
     ) -> tuple[str | None, int]:
         """The noun phrase after the unit, and where it ends."""
         words = self._words(m.end, min(after_end, m.end + MAX_AFTER_CHARS))
-        after, used = subject_after(words, unit=m.unit, percent=percent)
+        lead = self._words(max(self.sentence_start, m.start - MAX_LEAD_WORD_CHARS), m.start)
+        object_count = bool(lead.cats) and lead.cats[-1] == "v" and m.unit not in MONEY_UNITS
+        after, used = subject_after(words, unit=m.unit, percent=percent, object_count=object_count)
         return after, (m.end + len("".join(words.items[:used]))) if after else m.end
 
     def _divisions_counted(self, after: str | None, clause_end: int) -> str | None:
@@ -512,21 +607,22 @@ class _Extractor:
         if state.respective:
             return
         gap = self.text[state.last_end : m.start] if state.last_end >= 0 else ""
-        joined = gap.startswith(LIST_JOINS) and bool(state.listed)
+        # 城镇居民收入9422元,农村居民收入2936元,分别…: older reports list figures with commas
+        joined = gap.lstrip().startswith((*LIST_JOINS, *CLAUSE_JOINS)) and bool(state.listed)
         state.listed = (
             [*state.listed, subject] if joined and subject else ([subject] if subject else [])
         )
 
     def _distribute(self, m: Mention, subject: str | None, distributed: bool) -> str | None:
         state = self.state
-        joined = state.last_end >= 0 and self.text[state.last_end : m.start].strip() == "、"
+        joined = state.last_end >= 0 and self.text[state.last_end : m.start].strip() in LIST_JOINS
         if distributed and subject and "、" in subject:
             state.distributed = (subject, 0)
-            return distribute(subject, 0, segment)
+            return distribute(subject, 0, segment, self.lexicon)
         if state.distributed and joined:
             base, index = state.distributed
             state.distributed = (base, index + 1)
-            return distribute(base, index + 1, segment)
+            return distribute(base, index + 1, segment, self.lexicon)
         state.distributed = None
         return subject
 

@@ -22,6 +22,7 @@ __all__ = [
     "CHINESE",
     "CN_DIGITS",
     "CN_MULTIPLIERS",
+    "DECIMAL_POINTS",
     "EVERYDAY_DIGITS",
     "EVERYDAY_MULTIPLIERS",
     "FINANCIAL_DIGITS",
@@ -90,7 +91,10 @@ MAX_NUMERAL_CHARS = 24
 MAX_INTEGER_DIGITS = 15
 MAX_FRACTION_DIGITS = 6
 MAX_THOUSANDS_GROUPS = 5
-_FRACTION = rf"(?:\.\d{{1,{MAX_FRACTION_DIGITS}}})?"
+# Decimal points: older reports set a middle dot between digits (增长19·5% is 19.5 %). A dotted
+# date naming an event (“5·12”地震, 5·18国际博物馆日) has no unit after it, so it is no mention.
+DECIMAL_POINTS = ".·"
+_FRACTION = rf"(?:[{DECIMAL_POINTS}]\d{{1,{MAX_FRACTION_DIGITS}}})?"
 ARABIC = (
     rf"(?<!\d)(?:\d{{1,3}}(?:,\d{{3}}){{1,{MAX_THOUSANDS_GROUPS}}}{_FRACTION}"
     rf"|\d{{1,{MAX_INTEGER_DIGITS}}}{_FRACTION})(?!\d)"
@@ -158,7 +162,7 @@ def parse_number(text: str) -> Number:
     raw = check_length(text)
     arabic = _ARABIC_FULL.fullmatch(raw)
     if arabic:
-        value = Decimal(arabic.group(1).replace(",", ""))
+        value = Decimal(arabic.group(1).replace(",", "").replace(DECIMAL_POINTS[1], "."))
         for char in arabic.group(2):
             value *= BIG_MULTIPLIERS[char]
         return as_number(float(value))

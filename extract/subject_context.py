@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cnpolicy.datafiles import read_data_json
-from cnpolicy.extract.words import Lexicon, Word, Words, join
+from cnpolicy.extract.words import Lexicon, Word, Words, category_of, join
 
 __all__ = [
     "ORDINAL",
@@ -23,6 +23,7 @@ __all__ = [
     "load_phrase_words",
     "meeting_of",
     "meeting_subject",
+    "one_side",
     "with_level",
 ]
 
@@ -89,6 +90,12 @@ class PhraseWords:
     allocation_verbs: frozenset[str]  # 增加, 调剂: hand the counted thing to the receiver
     meeting_head: str  # 会议
     body_suffix: str  # 会: a body whose meetings are counted (编委会)
+    paired_scopes: dict[str, tuple[str, ...]]  # 存贷款 → 存款, 贷款: one side per figure
+    qualifier_clauses: tuple[str, ...]  # 扣除价格因素: how a figure was computed, not what
+    name_places: frozenset[str]  # 国家: opens a name before a noun (国家重点实验室), kept
+    per_capita_leads: frozenset[str]  # 万人: a per-capita measure's denominator (万人拥有量)
+    rate_adverbs: frozenset[str]  # 年均: belongs to the rate verb after it (年均增长)
+    person_heads: tuple[str, ...]  # 学生: closes a phrase of counted people (名, 人)
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +117,29 @@ def load_phrase_words() -> PhraseWords:
         frozenset(data["allocation_verbs"]),
         data["meeting_head"],
         data["body_suffix"],
+        {word: tuple(sides) for word, sides in data["paired_scopes"].items()},
+        tuple(sorted(data["qualifier_clauses"], key=len, reverse=True)),
+        frozenset(data["name_places"]),
+        frozenset(data["per_capita_leads"]),
+        frozenset(data["rate_adverbs"]),
+        tuple(data["person_heads"]),
     )
+
+
+def one_side(subject: str, index: int, segment: Callable[[str], list[str]]) -> str | None:
+    """`存贷款余额`, 0 → 存款余额; `事故起数和死亡人数`, 1 → 死亡人数: the index-th side of
+    a pair word in the subject, or of a pair joined by one conjunction; None when it holds none."""
+    for word, sides in load_phrase_words().paired_scopes.items():
+        if word in subject and index < len(sides):
+            return subject.replace(word, sides[index], 1)
+    words = segment(subject)
+    joins = [i for i, word in enumerate(words) if word in PAIR_JOINS]
+    if len(joins) != 1 or index > 1 or any(mark in subject for mark in "()、"):
+        return None
+    cut = joins[0]
+    if cut == 0 or cut == len(words) - 1:
+        return None
+    return "".join(words[:cut] if index == 0 else words[cut + 1 :])
 
 
 def is_bare_rate(subject: str | None, lex: Lexicon) -> bool:
@@ -148,26 +177,50 @@ def with_level(level: str, subject: str, lex: Lexicon) -> str:
     return level + subject
 
 
-def distribute(subject: str, index: int, segment: Callable[[str], list[str]]) -> str:
+def distribute(subject: str, index: int, segment: Callable[[str], list[str]], lex: Lexicon) -> str:
     """The index-th thing of a list before 分别: `农业系统机构、编制精简比例` → 农业系统机构精简比例,
     农业系统编制精简比例 (the first item's head and the last item's ending are shared)."""
     parts = subject.split("、")
     if len(parts) < 2 or index >= len(parts):
         return subject
+    if all(len(part) == 1 for part in parts[:-1]) and len(parts[-1]) > 1:
+        # 中、高等职业教育; 大、中型企业; 中、小学: one-character items share all after the first
+        # character of the last one (中等职业教育, 大型企业, 中学)
+        return parts[index] + parts[-1][1:] if index < len(parts) - 1 else parts[-1]
     first, last = segment(parts[0]), segment(parts[-1])
     if len(first) > 1 and len(first[-1]) < 2:
         first = [*first[:-2], first[-2] + first[-1]]  # 水耗 cut as 水 / 耗: one item
     head = first[-1]
-    if head in last[:-1]:
-        # 装备制造业、高技术制造业增加值: the items end where the first does; the rest is shared
-        cut = len(last) - 1 - last[-2::-1].index(head)
-        suffix = "".join(last[cut:])
+    if len(first) > 1 and len(last) > 1 and first[0] == last[0]:
+        # 规上工业增加值、规上服务业营收: the last item repeats the opening, so each is whole
+        return parts[index]
+    ends = [i for i, word in enumerate(last[:-1]) if _ends_alike(head, word)]
+    if ends:
+        # 装备制造业、高技术制造业增加值; 新兴产业、高新技术产业产值: the items end where the
+        # first does (制造业, …产业); the rest is shared
+        suffix = "".join(last[ends[-1] + 1 :])
         return parts[index] + suffix if index < len(parts) - 1 else parts[index]
     if len(last) < 2 or head[-1] == last[-1][-1]:
         # 营业收入、利润; 事故起数、死亡人数; 用水量、能耗、排放量: each item names a measure of its
-        # own, and what the first one opens with (单位国内生产总值) is shared
-        prefix = "".join(first[:-1])
+        # own, and what the first one opens with (单位国内生产总值) is shared, unless the last
+        # item has more words (化学需氧量、二氧化硫排放总量: each whole)
+        prefix = "".join(first[:-1]) if len(last) <= len(first) else ""
         return parts[index] if index == 0 else prefix + parts[index]
+    if len(last) > 2 and len(last[-1]) < 2:
+        last = [*last[:-2], last[-2] + last[-1]]  # 警情 cut as 警 / 情: one word
+    middle = [segment(part) for part in parts[1:-1]]
+    # How many words an item has: as many as a middle item's, else no more than the first's
+    shared = len(middle[0]) if middle else min(len(first), len(last) - 1)
+    if last[-1].endswith(lex.measure_nouns):
+        while (
+            shared > 1 and len(last[shared - 1]) > 1 and category_of(last[shared - 1], lex) == "v"
+        ):
+            shared -= 1  # 编制精简比例: a verb before a measure noun compounds with it
+    if 1 < shared < len(last):
+        # 新能源汽车、节能家电零售额; 养老金、城市低保、农村低保标准: the items are phrases of
+        # their own words, each whole; only the measure after the last one is shared
+        suffix = "".join(last[shared:])
+        return parts[index] + suffix if index < len(parts) - 1 else parts[index]
     prefix, suffix = "".join(first[:-1]), "".join(last[1:])  # 黄金、白银产量: 黄金产量
     items = [first[-1], *parts[1:-1], last[0]]
     ordinal = ORDINAL.match(last[0])
@@ -177,4 +230,11 @@ def distribute(subject: str, index: int, segment: Callable[[str], list[str]]) ->
     return prefix + items[index] + suffix
 
 
+def _ends_alike(head: Word, word: Word) -> bool:
+    """`新兴产业` and `产业`: a word of the last item ends as the first item's head does."""
+    return word == head or (len(word) > 1 and head.endswith(word))
+
+
+# What joins the two things of a pair named before two figures (事故起数和死亡人数下降5%、3%).
+PAIR_JOINS = frozenset({"和", "及"})
 ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+")

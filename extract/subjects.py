@@ -7,6 +7,7 @@ clause completes a bare head (`需组建挂牌的22个单位`). Word classes: ex
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from cnpolicy.extract.subject_context import (
@@ -15,22 +16,30 @@ from cnpolicy.extract.subject_context import (
     load_phrase_words,
     meeting_subject,
 )
-from cnpolicy.extract.words import Category, Lexicon, Word, Words, join
+from cnpolicy.extract.words import Category, Lexicon, Word, Words, category_of, join
 from cnpolicy.gazetteer import OWN_PLACE, load_gazetteer
 from cnpolicy.segmenter import dictionary_tags
 
 __all__ = [
     "BARE_OBJECTS",
     "DATE_WORDS",
+    "LISTED_CATEGORIES",
     "LIST_CLOSERS",
     "MARKS",
     "MAX_COMPARISON_WORDS",
     "MAX_RELATIVE_WORDS",
     "MEASURE_LEAD_REACH",
+    "PER",
+    "PERSON_UNITS",
+    "ROUND_NUMERAL",
+    "SIZE_MARK",
+    "YEAR",
     "Before",
     "balance",
     "is_generic",
     "is_noun_phrase",
+    "is_time",
+    "listed_things",
     "shed_stray_verb",
     "subject_after",
     "subject_before",
@@ -52,13 +61,29 @@ MARKS = "()“”‘’「」《》"
 MEASURE_LEAD_REACH = 3
 # Words that make a leading number a date (2019 年度, 2020 年): dropped with it.
 DATE_WORDS = frozenset({"年", "年度", "月", "年底", "年初", "年末"})
+# A round numeral (万亿, 千亿, 百万) and the mark after it that makes a size class (万亿级产业).
+ROUND_NUMERAL = re.compile(r"[十百千万亿]{1,3}")
+SIZE_MARK = "级"
+# Word classes of the items of a list of things (化学需氧量、二氧化硫排放总量): nouns.
+LISTED_CATEGORIES = frozenset({"n", "b", "q"})
+# Units that count people: their phrase closes at a person noun (data: person_heads).
+PERSON_UNITS = frozenset({"名", "人"})
+# Opens a per-capita denominator (每万人口发明专利拥有量).
+PER = "每"
+# The year mark: glued to the word after it by the segmenter (2007 年中等 → 2007 / 年中 / 等).
+YEAR = "年"
 
 
 # --- after the measure word ---------------------------------------------------------------------
 
 
-def subject_after(words: Words, *, unit: str, percent: bool = False) -> tuple[str | None, int]:
-    """The noun phrase after the unit, and how many words it used (0 when there is none)."""
+def subject_after(
+    words: Words, *, unit: str, percent: bool = False, object_count: bool = False
+) -> tuple[str | None, int]:
+    """The noun phrase after the unit, and how many words it used (0 when there is none).
+
+    `object_count`: a verb stands right before the number (规划3条…), so the count is its
+    object and a verb-led phrase filling the rest of the clause names what is counted."""
     lex = words.lex
     items, cats = words.items, words.cats
     index = 0
@@ -69,22 +94,36 @@ def subject_after(words: Words, *, unit: str, percent: bool = False) -> tuple[st
         index += 1
     while index < len(items) and items[index] in lex.after_leading:
         index += 1
-    taken = _noun_phrase(words, index)
+    taken = _noun_phrase(words, index, people=unit in PERSON_UNITS)
     while taken and cats[taken[-1]] not in ("n", "q", "a"):
         taken.pop()
     if not taken:
         return None, 0
     phrase = [items[i] for i in taken]
     is_event = unit in lex.event_units
-    if cats[taken[0]] == "v" and not is_event and not join(phrase).endswith(lex.head_nouns):
+    if (
+        cats[taken[0]] == "v"
+        and not is_event
+        and not join(phrase).endswith(lex.head_nouns)
+        and not (object_count and _fills_the_clause(words, taken))
+    ):
         return None, 0
     used = taken[-1] + 1
     phrase, used = _complete_generic(words, phrase, used)
     return shed_stray_verb(_strip_relative(words, phrase)), used
 
 
-def _noun_phrase(words: Words, index: int) -> list[int]:
-    """Indexes of the words that form the phrase starting at `index`."""
+def _fills_the_clause(words: Words, taken: list[int]) -> bool:
+    """`(规划)3条出入城快速通道,`: a verb-led phrase ending in a noun at the clause's end, with a
+    noun before that: the counted thing named by what it does, not a predicate."""
+    end = taken[-1] + 1
+    nouns = sum(words.cats[i] == "n" for i in taken)
+    return nouns > 1 and (end == len(words.items) or words.cats[end] == "w")
+
+
+def _noun_phrase(words: Words, index: int, *, people: bool = False) -> list[int]:
+    """Indexes of the words that form the phrase starting at `index` (counting people: it
+    closes at a person noun, 学生)."""
     lex = words.lex
     items, cats = words.items, words.cats
     taken: list[int] = []
@@ -100,11 +139,15 @@ def _noun_phrase(words: Words, index: int) -> list[int]:
             taken.append(index)  # 省级以上开发区: the bound belongs to the level
             index += 1
             continue
+        if cat == "m" and _is_size_class(word, items[index + 1 : index + 2]):
+            taken.extend((index, index + 1))  # 3个万亿级产业: a size class names the thing
+            index += 2
+            continue
         if has_noun and word in lex.head_nouns:
             cat = "n"  # 事业站所: a countable head after a noun, whatever its tag (站 as a verb)
         if cat in ("w", "m", "f", "r", "d") or word in lex.stop_after:
             break
-        if has_noun and word in lex.predicate_openers:
+        if has_noun and _opens_predicate(word, lex):
             break
         if word == "的":
             if not taken or following not in ("n", "a", "q", "v"):
@@ -125,10 +168,26 @@ def _noun_phrase(words: Words, index: int) -> list[int]:
             break
         taken.append(index)
         has_noun = has_noun or cat in ("n", "q")
-        if cat in ("n", "q") and _closes(word, lex) and following != "c":
+        person = people and word.endswith(load_phrase_words().person_heads)
+        if cat in ("n", "q") and (_closes(word, lex) or person) and following != "c":
             break
         index += 1
     return taken
+
+
+def _opens_predicate(word: Word, lex: Lexicon) -> bool:
+    """`全`, `扎实`, and words led by a longer opener (全面实施, 稳步推进)."""
+    if word in lex.predicate_openers:
+        return True
+    return any(
+        len(opener) > 1 and len(word) > len(opener) and word.startswith(opener)
+        for opener in lex.predicate_openers
+    )
+
+
+def _is_size_class(word: Word, following: list[Word]) -> bool:
+    """`万亿` + `级`: a round numeral with 级 is a size class inside a name (万亿级产业)."""
+    return following == [SIZE_MARK] and ROUND_NUMERAL.fullmatch(word) is not None
 
 
 def _is_level(word: Word, lex: Lexicon) -> bool:
@@ -216,6 +275,7 @@ class _Phrase:
 def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = None) -> Before:
     """The subject from the clause before the number (after the previous metric, if any)."""
     lex = words.lex
+    words = _without_qualifiers(words)
     receiver = beneficiary(words)
     if receiver and receiver[1] < len(words.items):
         thing = _Phrase(list(words.items[receiver[1] :]), list(words.cats[receiver[1] :]))
@@ -225,6 +285,8 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
     phrase = _Phrase(list(words.items), list(words.cats))
     _strip_leading(phrase, lex)
     rate_verb = _rate_verb(phrase, lex, unit)
+    if rate_verb and rate_verb != phrase.items[-1]:
+        del phrase.items[-2], phrase.cats[-2]  # 年均 goes with the rate verb, not the subject
     distributed = _strip_trailing(phrase, lex)
     if not distributed:
         cut = _last_list_break(phrase.items, phrase.cats)
@@ -247,9 +309,33 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
     _strip_leading(chosen_phrase, lex)
     subject = _finish(chosen_phrase.items, lex, kind)
     elided = topic is None and rate_verb is None and _ends_in_action(phrase, lex)
+    if OWN_PLACE.fullmatch(subject) or subject in lex.milestones:
+        # 扩大到全国86%的县: a place word alone says where; what is counted follows the number.
+        # 迈上…台阶、达9万亿元: a milestone reached is not what the next figure measures
+        return Before(None, distributed, rate_verb=rate_verb)
     if not subject or (subject in lex.level_words and not elided):
         return Before(None, distributed, level=subject or None, rate_verb=rate_verb)
     return Before(subject, distributed, rate_verb=rate_verb, elided=elided)
+
+
+def _without_qualifiers(words: Words) -> Words:
+    """`社会消费品零售总额扣除价格因素增长`: the words of a computation qualifier taken out."""
+    text = join(words.items)
+    spans = [
+        (found.start(), found.end())
+        for qualifier in load_phrase_words().qualifier_clauses
+        for found in re.finditer(re.escape(qualifier), text)
+    ]
+    if not spans:
+        return words
+    kept: list[Word] = []
+    start = 0
+    for word in words.items:
+        end = start + len(word)
+        if not any(low <= start and end <= high for low, high in spans):
+            kept.append(word)
+        start = end
+    return Words(kept, words.lex)
 
 
 def _ends_in_action(phrase: _Phrase, lex: Lexicon) -> bool:
@@ -287,6 +373,8 @@ def _rate_verb(phrase: _Phrase, lex: Lexicon, unit: str) -> str | None:
     if unit != "%" or not phrase.items or phrase.items[-1] not in lex.rate_verbs:
         return None
     before = phrase.items[-2] if len(phrase.items) > 1 else ""
+    if before in load_phrase_words().rate_adverbs:
+        return before + phrase.items[-1]  # 地区生产总值年均增长: 年均 is the rate's
     if before in lex.comparison_words or phrase.cats[-2:-1] == ["d"]:
         return None
     if any(w in lex.comparison_words for w in phrase.items[-MAX_COMPARISON_WORDS:]):
@@ -317,7 +405,7 @@ def _strip_trailing(phrase: _Phrase, lex: Lexicon) -> bool:
             del phrase.items[-2], phrase.cats[-2]  # 广义货币M2预期增长 → 广义货币M2增长
             changed = True
             continue
-        if len(phrase.items) > 2 and phrase.items[-2] == "分别" and last in lex.change_verbs:
+        if len(phrase.items) > 1 and phrase.items[-2] == "分别" and last in lex.change_verbs:
             # 用水量、能耗分别下降23%、15%: the list before 分别 is one subject per figure
             del phrase.items[-2:], phrase.cats[-2:]
             distributed = changed = True
@@ -375,6 +463,7 @@ def _strip_leading(phrase: _Phrase, lex: Lexicon) -> None:
         and phrase.items[0] not in lex.comparison_words
         and not _leads_a_measure(phrase.items, lex)
         and not _opens_ordinal_list(phrase.items)
+        and not _names_a_thing(phrase.items)
         and (
             phrase.items[0] in lex.leading_junk
             or phrase.items[0] in lex.adverbs
@@ -386,6 +475,10 @@ def _strip_leading(phrase: _Phrase, lex: Lexicon) -> None:
         del phrase.items[0], phrase.cats[0]
         if digits and phrase.items and phrase.items[0] in DATE_WORDS:
             del phrase.items[0], phrase.cats[0]
+        elif digits and phrase.items and _glued_to_year(phrase.items[0]):
+            # 2007 年中等…: the segmenter glued the year's 年 to the next word (年中)
+            phrase.items[0] = phrase.items[0][len(YEAR) :]
+            phrase.cats[0] = category_of(phrase.items[0], lex)
     if _strip_when_and_where(phrase):
         _strip_leading(phrase, lex)
         return
@@ -412,6 +505,8 @@ def _strip_when_and_where(phrase: _Phrase) -> bool:
     if len(phrase.items) < 2 or phrase.cats[1] == "w":
         return False
     first = phrase.items[0]
+    if first in words.name_places and phrase.cats[1] != "v":
+        return False  # 国家先进制造业集群: the nation names the thing, it is not where
     if (
         dictionary_tags().get(first) in words.leading_times
         or load_gazetteer().candidates(first)
@@ -422,9 +517,32 @@ def _strip_when_and_where(phrase: _Phrase) -> bool:
     return False
 
 
+def _names_a_thing(items: list[Word]) -> bool:
+    """`5G工厂`, `万人发明专利拥有量`: a leading numeral that is part of a name (digits with
+    letters) or the denominator of a per-capita measure, not a number to drop."""
+    if not items:
+        return False
+    first = items[0]
+    if any(char.isdigit() for char in first) and any(
+        char.isascii() and char.isalpha() for char in first
+    ):
+        return True
+    if first == PER and len(items) > 2:
+        first, items = items[1], items[1:]  # 每万人口…: the per-capita measure with its 每
+    return len(items) > 1 and first + items[1] in load_phrase_words().per_capita_leads
+
+
+def _glued_to_year(word: Word) -> bool:
+    """`年中`, `年新增`: after a number, a word opening with 年 that is no date word itself."""
+    return len(word) > len(YEAR) and word.startswith(YEAR) and word not in DATE_WORDS
+
+
 def _opens_ordinal_list(items: list[Word]) -> bool:
-    """`第一、第三产业增加值`: an ordinal opening a list is its first item, not a leading number."""
-    return len(items) > 1 and items[1] == "、" and ORDINAL.fullmatch(items[0]) is not None
+    """`第一、第三产业增加值`: an ordinal opening a list is its first item, not a leading number;
+    so is one character (中、高等职业教育: 中 is no locative here)."""
+    if len(items) < 2 or items[1] != "、":
+        return False
+    return ORDINAL.fullmatch(items[0]) is not None or len(items[0]) == 1
 
 
 def _leads_a_measure(items: list[Word], lex: Lexicon) -> bool:
@@ -457,6 +575,8 @@ def _choose(phrase: _Phrase, lex: Lexicon, topic: str | None) -> list[Word]:
         inner = _predicate(rest.items, rest.cats, lex)
         if inner is None:
             return _after_first_of(rest.items)
+        if _is_measured_verb(rest, inner, items[verb], lex):
+            return _after_first_of(rest.items)  # 研发经费投入(年均)增长: 投入 is what grows
         while inner > 0 and rest.cats[inner - 1] == "v":
             inner -= 1  # the first verb of a chain (完成 in 完成脱钩改制)
         if items[verb] not in lex.change_verbs and _has_content(rest.items[:inner], lex):
@@ -469,6 +589,17 @@ def _choose(phrase: _Phrase, lex: Lexicon, topic: str | None) -> list[Word]:
     if topic and chosen and dictionary_tags().get(chosen[-1]) == "vn":
         return [*chosen, topic]
     return chosen
+
+
+def _is_measured_verb(rest: _Phrase, inner: int, rate: Word, lex: Lexicon) -> bool:
+    """`研发经费投入` before 增长: a verb after a noun, last before a rate verb, is the measure
+    that grows (投入, 出口, 消费), not the clause's predicate."""
+    return (
+        rate in lex.rate_verbs
+        and inner == len(rest.items) - 1
+        and inner > 0
+        and rest.cats[inner - 1] == "n"
+    )
 
 
 def _predicate(items: list[Word], cats: list[Category], lex: Lexicon) -> int | None:
@@ -492,14 +623,43 @@ def _predicate(items: list[Word], cats: list[Category], lex: Lexicon) -> int | N
 
 
 def is_noun_phrase(words: Words) -> bool:
-    """`每百元工业固定资产净值提供的税收利润`: no verb but inside a relative clause before 的."""
+    """`每百元工业固定资产净值提供的税收利润`: no verb but inside a relative clause before 的;
+    a verb that alone ends the phrase after 的 is its head (用于教育的投入)."""
     items, cats = words.items, words.cats
     last_of = max((i for i, w in enumerate(items) if w == "的"), default=-1)
+    head = len(items) - 1 if last_of == len(items) - 2 else -1
     return all(
-        i < last_of
+        i < last_of or i == head
         for i, c in enumerate(cats)
         if c == "v" and not _is_modifier(items, cats, i, words.lex)
     )
+
+
+def listed_things(words: Words) -> str | None:
+    """`化学需氧量、二氧化硫排放总量首次出现双下降`: the list of things (nouns joined by 、) in a
+    clause, for a later clause of only 分别 and its figures; None when there is none."""
+    items, cats = words.items, words.cats
+    marks = [i for i, word in enumerate(items) if word == "、"]
+    if not marks:
+        return None
+    start, end = marks[0], marks[-1] + 1
+    while start > 0 and cats[start - 1] in LISTED_CATEGORIES and not is_time(items[start - 1]):
+        start -= 1
+    while end < len(items) and cats[end] in (*LISTED_CATEGORIES, "v") and not is_time(items[end]):
+        end += 1  # 二氧化硫排放总量: a verb may stand inside the last item, a time (近年来) not
+    while end > marks[-1] + 1 and cats[end - 1] not in LISTED_CATEGORIES:
+        end -= 1
+    if start == marks[0] or end == marks[-1] + 1:
+        return None
+    inner = zip(items[start : marks[-1]], cats[start : marks[-1]], strict=True)
+    if any(cat not in LISTED_CATEGORIES and word != "、" for word, cat in inner):
+        return None
+    return join(items[start:end])
+
+
+def is_time(word: Word) -> bool:
+    """`今年`, `2008年`: a time word (jieba's tag, or a year)."""
+    return _is_date(word) or dictionary_tags().get(word) in load_phrase_words().leading_times
 
 
 def _is_modifier(items: list[Word], cats: list[Category], i: int, lex: Lexicon) -> bool:

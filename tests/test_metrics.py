@@ -113,6 +113,17 @@ def test_a_range_is_not_a_change() -> None:
     assert metric.kind == "count" and metric.before is None
 
 
+def test_a_middle_dot_between_digits_is_a_decimal_point_before_a_unit() -> None:
+    found = metrics_in("钢产量增长12·6%,外贸出口增长8·3%,节约资金2·5亿元。")
+    assert [(m.text, m.value, m.unit) for m in found] == [
+        ("12·6%", 12.6, "%"),
+        ("8·3%", 8.3, "%"),
+        ("2·5亿元", 250_000_000, "元"),
+    ]
+    # a dotted date naming an event has no unit after it: no figure, and no stray 5%
+    assert metrics_in("抗击“7·21”特大暴雨,举办“5·18”文化遗产日和6·16安全宣传日活动。") == []
+
+
 def test_a_percentage_describing_a_cut_is_a_percent() -> None:
     metric = only("编制数压减了35%")
     assert (metric.kind, metric.value) == ("percent", 35)
@@ -214,6 +225,30 @@ def test_distributed_subjects() -> None:
         ("交通事故起数、受伤人数分别下降6%、3%。", ["交通事故起数", "交通事故受伤人数"]),
         # an ordinal list: 第二、第三产业 → 第二产业
         ("第二、第三产业投资分别增长5%、9%。", ["第二产业投资", "第三产业投资"]),
+        # one-character items share what follows the last one's first character
+        ("大、中型企业分别达到30家、50家。", ["大型企业", "中型企业"]),
+        ("中、小学教师分别达到300名、500名。", ["中学教师", "小学教师"]),
+        # a year glued to the list's first item by the segmenter (2019 / 年中 / 、)
+        ("2019年中、高等专业学校分别达到12所、5所。", ["中等专业学校", "高等专业学校"]),
+        # the last item repeats the first one's opening (规上): every item is whole
+        (
+            "规上零售业销售额、规上餐饮业营收分别增长4%和6%。",
+            ["规上零售业销售额", "规上餐饮业营收"],
+        ),
+        # items of several words: only the measure after the last one is shared
+        (
+            "限上智能手机、节能灯具零售额分别增长12%、30%。",
+            ["限上智能手机零售额", "节能灯具零售额"],
+        ),
+        (
+            "今年企业职工养老金、城市低保、农村低保标准分别提高3%、5%、6%。",
+            ["企业职工养老金标准", "城市低保标准", "农村低保标准"],
+        ),
+        # the first item's head (装备产业) ends as a word of the last (产业) does
+        (
+            "高端装备产业、新材料产业产值占全市经济比重分别达30%、45%。",
+            ["高端装备产业产值占全市经济比重", "新材料产业产值占全市经济比重"],
+        ),
     ],
 )
 def test_a_list_before_a_respective_change_gives_one_item_per_figure(
@@ -225,11 +260,78 @@ def test_a_list_before_a_respective_change_gives_one_item_per_figure(
 @pytest.mark.parametrize(
     ("text", "subjects"),
     [
+        # two figures in a row after a pair word: one side each, in the order written
+        (
+            "全市金融机构存贷款余额分别达到2.1万亿元、1.7万亿元。",
+            ["金融机构存款余额", "金融机构贷款余额"],
+        ),
+        # 城乡 is no pair word (the gold sets disagree on it: subject_words.json)
+        (
+            "全市城乡居民人均消费支出分别达3.1万元、1.8万元。",
+            ["城乡居民人均消费支出", "城乡居民人均消费支出"],
+        ),
+        # a pair joined by 和 before two figures: one thing each
+        ("交通事故起数和受伤人数分别下降6%、3%。", ["交通事故起数", "受伤人数"]),
+        ("出口额和利润总额增长9%和6%。", ["出口额", "利润总额"]),
+        # one figure, or figures with their own subjects: the pair stays whole
+        ("金融机构存贷款余额达到3.8万亿元。", ["金融机构存贷款余额"]),
+        ("存贷款余额增长7%、贷款利率下降9%。", ["存贷款余额增长", "贷款利率下降"]),
+    ],
+)
+def test_a_pair_word_before_two_figures_gives_each_one_side(text: str, subjects: list[str]) -> None:
+    assert [m.subject for m in metrics_in(text)] == subjects
+
+
+def test_people_counted_by_what_they_do_are_named_by_it() -> None:
+    found = metrics_in("全市86个乡镇开展医保试点,42万人参保,9万人领取补贴。")
+    assert [m.subject for m in found] == ["乡镇", "参保", "领取补贴"]
+    # a longer clause after the people has a thing of its own: not taken
+    assert only("新增城镇就业8万人,超额完成全年目标。").subject == "新增城镇就业"
+
+
+def test_counted_people_close_at_the_person_noun() -> None:
+    assert only("减免80万名农村学生教材费。").subject == "农村学生"
+    # counting bodies, a person noun only modifies what is counted
+    assert only("认定12家职工疗养基地。").subject == "职工疗养基地"
+
+
+def test_a_bare_clause_measures_what_the_clause_before_it_said_changed() -> None:
+    found = metrics_in("在税收增加的同时,非税收入也大幅度增加,二〇二〇年达到八百亿元。")
+    assert [m.subject for m in found] == ["非税收入"]
+    # a year in Chinese digits the segmenter cuts up is when, not what
+    assert only("二〇二〇年粮食产量达到300亿斤。").subject == "粮食产量"
+    # a clause before that says something else (出现…) carries nothing over
+    assert only("财政出现较大缺口,两年合计三百亿元。").subject is None
+
+
+def test_a_verb_led_phrase_filling_the_clause_after_a_verbs_count_is_what_is_counted() -> None:
+    assert only("推进6个在建跨江大桥,确保年内通车。").subject == "在建跨江大桥"
+    # a noun before the number counts it; the verb phrase after is the predicate
+    assert only("执法职能95项划入新市农业农村局。").subject == "执法职能"
+
+
+def test_older_respective_lists_with_commas_qualifiers_and_shi_ji() -> None:
+    found = metrics_in("职工平均工资6200元,农民人均收入2100元,扣除价格因素,分别实际增长6%和4%。")
+    assert [m.subject for m in found] == [
+        "职工平均工资",
+        "农民人均收入",
+        "职工平均工资实际增长",
+        "农民人均收入",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
         ("这项收入,2019年为12.5亿元,2020年达到14亿元。", ["收入", "收入"]),
         ("粮食总产量,比上年预计增长3%。", ["粮食总产量"]),
         ("研究表明,将达到12亿元。", [None]),  # a statement, not a heading
         ("根据需要和可能,将达到12亿元。", [None]),  # a condition
         ("“八五”末期,两年合计将达到12亿元。", [None]),  # a time
+        # opened by an adjective (全); a time word before the phrase is dropped; years on both
+        # sides of the change
+        ("全行业技术改造投资,从2015年80亿元增加到2020年的150亿元。", ["全行业技术改造投资"]),
+        ("今年省财政用于养老的支出,将由去年的12亿元增加到15亿元。", ["支出"]),
     ],
 )
 def test_a_sentence_headed_by_a_noun_phrase_names_what_its_figures_measure(
@@ -251,6 +353,97 @@ def test_plan_periods_spans_and_years_around_the_subject_are_when(text: str, sub
     assert metrics_in(text)[0].subject == subject
 
 
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("全省商品销售总额扣除价格因素增长7%。", "商品销售总额增长"),
+        ("农业总产值按可比价格计算增长4%。", "农业总产值增长"),
+        ("财政收入按可比口径增加300亿元。", "财政收入"),
+    ],
+)
+def test_a_computation_qualifier_is_not_the_subject(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("全省拥有国家重点实验室5个。", "国家重点实验室"),
+        ("国家现代农业示范区增至8个。", "国家现代农业示范区"),
+        ("国家安排专项资金20亿元。", "专项资金"),  # the nation acting: where, not what
+    ],
+)
+def test_the_nation_opening_a_name_is_part_of_it(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("建成5G工厂120家。", "5G工厂"),  # digits with letters name a thing
+        ("建成4K演播室6个。", "4K演播室"),
+        ("万人专利拥有量达21.5件。", "万人专利拥有量"),  # a per-capita denominator
+        ("每万人口技能人才数从80人提高到95人。", "每万人口技能人才"),
+        ("全市研发投入强度达2.9%。", "研发投入强度"),  # 投入 compounds with 强度
+    ],
+)
+def test_a_leading_numeral_that_belongs_to_the_name_stays(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
+def test_a_share_word_before_its_link_verb_is_not_split_into_a_link() -> None:
+    # 占比 must win over 占 / 比达 (userdict.txt gives it a frequency), so 达 is the link
+    assert only("光伏装机占比达36.5%。").subject == "光伏装机占比"
+    assert only("服务业增加值占比重达到50%。").subject == "服务业增加值占比重"
+
+
+def test_an_annual_average_rate_keeps_its_thing_and_its_adverb() -> None:
+    found = metrics_in("工业总产值连续跨过两个千亿元台阶、达2300亿元、年均增长7%。")
+    # 连续 is how, 台阶 a milestone reached: neither is what the later figures measure
+    assert [m.subject for m in found] == ["工业总产值", "工业总产值", "工业总产值年均增长"]
+    # a verb after the noun, last before the rate verb, is what grows (投入), not a predicate
+    assert only("科技经费投入年均增长12%。").subject == "科技经费投入年均增长"
+    assert only("全市研发投入增长9%。").subject == "研发投入增长"
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # an adverbial adjective after the counted noun opens the predicate
+        ("全年28项民生工程扎实推进。", "民生工程"),
+        ("12个重点项目稳步实施。", "重点项目"),
+        ("45项改革任务全面完成。", "改革任务"),  # a word led by an opener (全面完成)
+        # a round numeral with 级 is a size class inside the name
+        ("打造4个千亿级产业集群。", "千亿级产业集群"),
+        # domain words the segmenter would cut (充电 / 桩, 蓄 / 能)
+        ("全市公共充电桩达到2.6万台。", "公共充电桩"),
+        ("新增3所本科院校。", "本科院校"),  # 本科 is a noun, not jieba's pronoun
+        ("建成3个抽水蓄能电站。", "抽水蓄能电站"),
+    ],
+)
+def test_adverbial_adjectives_and_domain_words_bound_the_subject(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
+def test_a_year_glued_to_the_next_word_is_still_a_date() -> None:
+    assert only("2021年中等城市达到30个。").subject == "中等城市"
+    assert only("2021年新增市场主体5万户。").subject == "新增市场主体"
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("医保制度已推广到全国86%的县。", "县"),
+        ("今年要使全国70%以上的乡镇普及垃圾分类。", "乡镇"),
+        ("试点扩大到全省60%的行政村。", "行政村"),
+    ],
+)
+def test_a_whole_place_before_a_share_says_where_what_is_counted_follows(
+    text: str, subject: str
+) -> None:
+    assert only(text).subject == subject
+
+
 def test_a_comparison_names_the_benchmark_not_the_subject_nor_the_place() -> None:
     found = metrics_in(
         "粮食单产提高到450公斤,高于全国平均水平12个百分点,农机化率快于全省2个百分点。",
@@ -270,6 +463,8 @@ def test_a_span_of_years_or_a_place_opening_the_clause_is_not_the_subject() -> N
     ("text", "subjects"),
     [
         ("接待游客3亿人次、旅游收入900亿元,分别增长12%、15%。", ["游客", "旅游收入"] * 2),
+        # the list of things stands in the clause before a bare 分别 clause
+        ("粗钢、原煤产量首次双增长,比上年分别增长5%和3%。", ["粗钢产量", "原煤产量"]),
     ],
 )
 def test_respective_figures_take_their_own_item_of_the_list(text: str, subjects: list[str]) -> None:

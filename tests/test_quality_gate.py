@@ -105,14 +105,18 @@ def test_real_tuning_set(corpora: Path, shared_corpus: Path) -> None:
 # realgold5 (guowuyuan-1994, -2008; 155) first run F1 0.966, lenient 0.844, region 1.000;
 # realgold6 (jiangsu-2026, guowuyuan-2012; 237) first run F1 0.973, lenient 0.819, region 0.978;
 # realgold7 (shanxi-2026, guowuyuan-1999; 232) first run F1 0.944, lenient 0.910, region 0.986.
+# After the subject kinds read from realgold5–7 (lists before 分别 with whole items, pairs joined
+# by 和, 国家 in names, 年均 with its rate verb, qualifiers, per-capita leads, older 分别 lists, a
+# middle dot as decimal point): lenient 0.904, 0.917, 0.926, 0.941, 0.909, 0.901, 0.956; realgold7
+# F1 0.962 (the middle dot); the others' F1 and every region unchanged.
 REALGOLD_FLOORS = {
-    "realgold": {"f1": 0.97, "subject_lenient": 0.89, "region": 0.99},
-    "realgold2": {"f1": 0.955, "subject_lenient": 0.895, "region": 0.99},
-    "realgold3": {"f1": 0.955, "subject_lenient": 0.90, "region": 0.95},
-    "realgold4": {"f1": 0.96, "subject_lenient": 0.90, "region": 0.99},
-    "realgold5": {"f1": 0.96, "subject_lenient": 0.84, "region": 0.99},
-    "realgold6": {"f1": 0.97, "subject_lenient": 0.81, "region": 0.975},
-    "realgold7": {"f1": 0.94, "subject_lenient": 0.905, "region": 0.98},
+    "realgold": {"f1": 0.97, "subject_lenient": 0.90, "region": 0.99},
+    "realgold2": {"f1": 0.955, "subject_lenient": 0.915, "region": 0.99},
+    "realgold3": {"f1": 0.955, "subject_lenient": 0.92, "region": 0.95},
+    "realgold4": {"f1": 0.96, "subject_lenient": 0.935, "region": 0.99},
+    "realgold5": {"f1": 0.96, "subject_lenient": 0.905, "region": 0.99},
+    "realgold6": {"f1": 0.97, "subject_lenient": 0.895, "region": 0.975},
+    "realgold7": {"f1": 0.955, "subject_lenient": 0.95, "region": 0.98},
 }
 
 
