@@ -512,8 +512,11 @@ class _Extractor:
     ) -> tuple[str | None, int]:
         """The noun phrase after the unit, and where it ends."""
         words = self._words(m.end, min(after_end, m.end + MAX_AFTER_CHARS))
-        lead = self._words(max(self.sentence_start, m.start - MAX_LEAD_WORD_CHARS), m.start)
-        object_count = bool(lead.cats) and lead.cats[-1] == "v" and m.unit not in MONEY_UNITS
+
+        def object_count() -> bool:
+            lead = self._words(max(self.sentence_start, m.start - MAX_LEAD_WORD_CHARS), m.start)
+            return bool(lead.cats) and lead.cats[-1] == "v" and m.unit not in MONEY_UNITS
+
         after, used = subject_after(words, unit=m.unit, percent=percent, object_count=object_count)
         return after, (m.end + len("".join(words.items[:used]))) if after else m.end
 

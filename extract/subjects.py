@@ -8,6 +8,7 @@ clause completes a bare head (`需组建挂牌的22个单位`). Word classes: ex
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cnpolicy.extract.subject_context import (
@@ -78,12 +79,17 @@ YEAR = "年"
 
 
 def subject_after(
-    words: Words, *, unit: str, percent: bool = False, object_count: bool = False
+    words: Words,
+    *,
+    unit: str,
+    percent: bool = False,
+    object_count: Callable[[], bool] | None = None,
 ) -> tuple[str | None, int]:
     """The noun phrase after the unit, and how many words it used (0 when there is none).
 
-    `object_count`: a verb stands right before the number (规划3条…), so the count is its
-    object and a verb-led phrase filling the rest of the clause names what is counted."""
+    `object_count` (asked only when it matters): whether a verb stands right before the number
+    (规划3条…), so the count is its object and a verb-led phrase filling the rest of the clause
+    names what is counted."""
     lex = words.lex
     items, cats = words.items, words.cats
     index = 0
@@ -105,7 +111,7 @@ def subject_after(
         cats[taken[0]] == "v"
         and not is_event
         and not join(phrase).endswith(lex.head_nouns)
-        and not (object_count and _fills_the_clause(words, taken))
+        and not (object_count and _fills_the_clause(words, taken) and object_count())
     ):
         return None, 0
     used = taken[-1] + 1
@@ -321,9 +327,10 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
 def _without_qualifiers(words: Words) -> Words:
     """`社会消费品零售总额扣除价格因素增长`: the words of a computation qualifier taken out."""
     text = join(words.items)
+    qualifiers = [q for q in load_phrase_words().qualifier_clauses if q in text]  # mostly none
     spans = [
         (found.start(), found.end())
-        for qualifier in load_phrase_words().qualifier_clauses
+        for qualifier in qualifiers
         for found in re.finditer(re.escape(qualifier), text)
     ]
     if not spans:
