@@ -118,13 +118,17 @@ def jieba_dictionary() -> Path:
     return Path(folders[0]) / "dict.txt"
 
 
-def cache_folder() -> Path:
+def cache_folder() -> Path | None:
     """Where cnpolicy keeps what it derives from installed data: $CNPOLICY_CACHE_DIR, else
-    $XDG_CACHE_HOME/cnpolicy, else ~/.cache/cnpolicy."""
+    $XDG_CACHE_HOME/cnpolicy, else ~/.cache/cnpolicy; None when there is no home to put it in."""
     if chosen := os.environ.get(CACHE_DIR_ENV):
         return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "cnpolicy"
+    if base := os.environ.get("XDG_CACHE_HOME"):
+        return Path(base) / "cnpolicy"
+    try:
+        return Path.home() / ".cache" / "cnpolicy"
+    except RuntimeError:  # no $HOME and no password entry (some containers)
+        return None
 
 
 def read_word_tags(dictionary: Path) -> dict[str, str]:
@@ -142,7 +146,7 @@ class WordTags:
     took 0.16-0.25 s of every run, and a run meets a few thousand distinct words (6,132 in two
     million characters of reports). Without a usable cache the whole table is read as before."""
 
-    def __init__(self, dictionary: Path, folder: Path) -> None:
+    def __init__(self, dictionary: Path, folder: Path | None) -> None:
         self._dictionary = dictionary
         self._folder = folder
         self._seen: dict[str, str | None] = {}
@@ -184,6 +188,8 @@ class WordTags:
     def _built_cache(self) -> Path:
         """The cache file for this dictionary (named by its size and modification time), built
         under a temporary name and renamed into place, so a reader never sees half of one."""
+        if self._folder is None:
+            raise OSError("no cache folder")
         stat = self._dictionary.stat()
         path = (
             self._folder / f"jieba-tags-v{TAGS_CACHE_VERSION}-{stat.st_size}-{stat.st_mtime_ns}.db"

@@ -18,6 +18,7 @@ from cnpolicy.segmenter import (
     TAGS_CACHE_VERSION,
     Segmenter,
     WordTags,
+    cache_folder,
     dictionary_tags,
     jieba_dictionary,
     read_word_list,
@@ -149,3 +150,19 @@ _INHERITED: list[WordTags] = []
 def _inherited_tag(word: str) -> str | None:
     tags = _INHERITED[0]
     return tags.get(word)
+
+
+def test_word_tags_without_a_home_read_the_whole_dictionary() -> None:
+    tags = WordTags(jieba_dictionary(), None)
+    assert tags.get("中国") == "ns" and "狗狗狗" not in tags
+
+
+def test_the_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CNPOLICY_CACHE_DIR", "/somewhere/cnp")
+    assert cache_folder() == Path("/somewhere/cnp")
+    monkeypatch.delenv("CNPOLICY_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/xdg")
+    assert cache_folder() == Path("/xdg/cnpolicy")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", "/home/someone")
+    assert cache_folder() == Path("/home/someone/.cache/cnpolicy")
