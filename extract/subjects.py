@@ -412,6 +412,14 @@ def _strip_trailing(phrase: _Phrase, lex: Lexicon) -> bool:
             del phrase.items[-2], phrase.cats[-2]  # 广义货币M2预期增长 → 广义货币M2增长
             changed = True
             continue
+        if (
+            len(phrase.items) > 2
+            and phrase.items[-2] in load_phrase_words().target_modals
+            and cat == "v"
+        ):
+            del phrase.items[-2], phrase.cats[-2]  # 贷款要增长 → 贷款增长: a target, said of it
+            changed = True
+            continue
         if len(phrase.items) > 1 and phrase.items[-2] == "分别" and last in lex.change_verbs:
             # 用水量、能耗分别下降23%、15%: the list before 分别 is one subject per figure
             del phrase.items[-2:], phrase.cats[-2:]

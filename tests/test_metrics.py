@@ -1125,6 +1125,9 @@ def test_a_number_wrapped_onto_the_next_line_keeps_its_own_measure_word() -> Non
         ("广义货币M2预期增长13%左右。", "广义货币M2增长"),
         ("全年粮食产量力争达到1300亿斤。", "粮食产量"),
         ("用编计划1850名。", "用编计划"),  # 计划 as a noun stays
+        # a target's modal before the last verb is said of the thing, not part of it
+        ("今年县域农户信用贷款要增长25%以上。", "县域农户信用贷款增长"),
+        ("今年工业废水排放量要下降4%。", "工业废水排放量下降"),
         # a milestone the figure reaches is not what it counts
         ("全市经济总量迈上三千亿元台阶。", "经济总量"),
         # a modifying verb standing last before the number predicates on the noun
