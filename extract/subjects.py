@@ -289,6 +289,7 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
         if len(thing.items) == 1 and thing.items[0] in lex.head_nouns:
             return Before(receiver[0] + thing.items[0])
     phrase = _Phrase(list(words.items), list(words.cats))
+    _cut_benchmark(phrase)
     _strip_leading(phrase, lex)
     rate_verb = _rate_verb(phrase, lex, unit)
     if rate_verb and rate_verb != phrase.items[-1]:
@@ -322,6 +323,18 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
     if not subject or (subject in lex.level_words and not elided):
         return Before(None, distributed, level=subject or None, rate_verb=rate_verb)
     return Before(subject, distributed, rate_verb=rate_verb, elided=elided)
+
+
+def _cut_benchmark(phrase: _Phrase) -> None:
+    """`在校生是上年的` before a multiple: what follows the link (是, 相当于) up to 的 is the
+    benchmark, not the thing, and goes; the thing is what stands before the link (none when the
+    clause opens with it: the figure measures what was counted before)."""
+    if not phrase.items or phrase.items[-1] != "的":
+        return
+    links = load_phrase_words().benchmark_links
+    link = next((i for i, word in enumerate(phrase.items) if word in links), None)
+    if link is not None:
+        del phrase.items[link:], phrase.cats[link:]
 
 
 def _without_qualifiers(words: Words) -> Words:

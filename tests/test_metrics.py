@@ -1139,3 +1139,18 @@ def test_a_number_wrapped_onto_the_next_line_keeps_its_own_measure_word() -> Non
 )
 def test_predicates_forecasts_and_milestones_are_not_the_subject(text: str, subject: str) -> None:
     assert only(text).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # a clause opening with the link measures what the figure before it counted
+        ("2025年全省高职学生800万人，是2020年的1.5倍。", "高职学生"),
+        ("全年技改投资820亿元，相当于前三年总和的1.2倍。", "技改投资"),
+        # the thing before the link is what the multiple measures
+        ("全年高职学生是2020年的1.5倍。", "高职学生"),
+        ("全年技改投资相当于前三年总和的1.2倍。", "技改投资"),
+    ],
+)
+def test_the_benchmark_after_a_link_is_not_the_subject(text: str, subject: str) -> None:
+    assert metrics_in(text)[-1].subject == subject
