@@ -65,6 +65,10 @@ DATE_WORDS = frozenset({"年", "年度", "月", "年底", "年初", "年末"})
 # A round numeral (万亿, 千亿, 百万) and the mark after it that makes a size class (万亿级产业).
 ROUND_NUMERAL = re.compile(r"[十百千万亿]{1,3}")
 SIZE_MARK = "级"
+# A numeral word inside a counted phrase that names a size or a class rather than counting:
+# a round size (千亿县, 过五千亿产业), a class (一类创新药), digits with letters (5G工厂).
+NAMING_NUMERAL = re.compile(r"[一二三四五两]?[十百千万亿]{1,3}|[一二三四五六七八九十]类")
+LETTERED_NUMERAL = re.compile(r"\d+[A-Za-z]+")  # 5G: a name wherever it stands in the phrase
 # Word classes of the items of a list of things (化学需氧量、二氧化硫排放总量): nouns.
 LISTED_CATEGORIES = frozenset({"n", "b", "q"})
 # Units that count people: their phrase closes at a person noun (data: person_heads).
@@ -149,6 +153,10 @@ def _noun_phrase(words: Words, index: int, *, people: bool = False) -> list[int]
             taken.extend((index, index + 1))  # 3个万亿级产业: a size class names the thing
             index += 2
             continue
+        if cat == "m" and _names_with_number(words, index, has_noun):
+            taken.append(index)  # 3个千亿县, 2款一类创新药, 38家国家级5G工厂: part of the name
+            index += 1
+            continue
         if has_noun and word in lex.head_nouns:
             cat = "n"  # 事业站所: a countable head after a noun, whatever its tag (站 as a verb)
         if cat in ("w", "m", "f", "r", "d") or word in lex.stop_after:
@@ -194,6 +202,18 @@ def _opens_predicate(word: Word, lex: Lexicon) -> bool:
 def _is_size_class(word: Word, following: list[Word]) -> bool:
     """`万亿` + `级`: a round numeral with 级 is a size class inside a name (万亿级产业)."""
     return following == [SIZE_MARK] and ROUND_NUMERAL.fullmatch(word) is not None
+
+
+def _names_with_number(words: Words, index: int, has_noun: bool) -> bool:
+    """`千亿` + `县`, `一类` + `创新`: a naming numeral (NAMING_NUMERAL) that a noun or a verb
+    follows, before the counted phrase's own noun; `5G` + `工厂` after a noun too."""
+    following = words.cats[index + 1] if index + 1 < len(words.items) else "w"
+    if following not in ("n", "v"):
+        return False
+    word = words.items[index]
+    if LETTERED_NUMERAL.fullmatch(word):
+        return True
+    return not has_noun and NAMING_NUMERAL.fullmatch(word) is not None
 
 
 def _is_level(word: Word, lex: Lexicon) -> bool:

@@ -1154,3 +1154,19 @@ def test_predicates_forecasts_and_milestones_are_not_the_subject(text: str, subj
 )
 def test_the_benchmark_after_a_link_is_not_the_subject(text: str, subject: str) -> None:
     assert metrics_in(text)[-1].subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # a round size, a class or digits with letters inside the counted phrase name the thing
+        ("新增武汉、襄阳2个千亿县。", "千亿县"),
+        ("新增软件等3个过千亿产业。", "过千亿产业"),
+        ("全年有3款一类创新药集中获批上市。", "一类创新药"),
+        ("全省建成12家省级5G工厂。", "省级5G工厂"),
+    ],
+)
+def test_a_numeral_that_names_a_size_or_class_stays_in_the_counted_phrase(
+    text: str, subject: str
+) -> None:
+    assert only(text).subject == subject
