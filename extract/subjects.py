@@ -100,7 +100,10 @@ def subject_after(
     if unit in lex.event_units:
         while index < len(items) and items[index] in lex.event_verbs:
             index += 1
-    if percent and index < len(items) and items[index] == "的":
+    measure_only = False
+    if index < len(items) and items[index] == "的":
+        # 16%的税率, 3万亿元的投资规模: a measure after 的 is what the figure measures
+        measure_only = not percent
         index += 1
     while index < len(items) and items[index] in lex.after_leading:
         index += 1
@@ -110,6 +113,8 @@ def subject_after(
     if not taken:
         return None, 0
     phrase = [items[i] for i in taken]
+    if measure_only and not phrase[-1].endswith(lex.measure_nouns):
+        return None, 0  # 100亿元的项目: the money is the projects' size, not the projects
     is_event = unit in lex.event_units
     if (
         cats[taken[0]] == "v"

@@ -1170,3 +1170,17 @@ def test_a_numeral_that_names_a_size_or_class_stays_in_the_counted_phrase(
     text: str, subject: str
 ) -> None:
     assert only(text).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # a measure after 的 is what the figure measures
+        ("三年新增专项资金，形成2.5万亿元的投资规模。", "投资规模"),
+        ("将小微企业现行6%的征收率降至3%。", "征收率"),
+        # any other noun after 的 is sized by the figure, not measured by it
+        ("引进总投资100亿元的项目。", "总投资"),
+    ],
+)
+def test_a_measure_after_de_is_what_the_figure_measures(text: str, subject: str) -> None:
+    assert metrics_in(text)[0].subject == subject
