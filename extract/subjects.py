@@ -75,6 +75,8 @@ LISTED_CATEGORIES = frozenset({"n", "b", "q"})
 PERSON_UNITS = frozenset({"名", "人"})
 # Opens a per-capita denominator (每万人口发明专利拥有量).
 PER = "每"
+
+RESPECTIVE = "分别"
 # The year mark: glued to the word after it by the segmenter (2007 年中等 → 2007 / 年中 / 等).
 YEAR = "年"
 
@@ -771,7 +773,8 @@ def _has_content(items: list[Word], lex: Lexicon) -> bool:
 
 def _finish(items: list[Word], lex: Lexicon, kind: str) -> str:
     """Drop 层面 after a level, a bare count suffix (机构数 → 机构) on counts, stray marks."""
-    words = list(items)
+    words = [w for i, w in enumerate(items) if w != RESPECTIVE or i in (0, len(items) - 1)]
+    # 试点分别发放贷款: 分别 inside a phrase is said of the figures, never part of the thing
     while len(words) > 1 and words[-1] in lex.adverbs:
         words = words[:-1]  # 审批时限再(压减至…): the adverb belongs to the verb
     if kind in ("count", "change") and len(words) > 1 and words[-1] in lex.count_suffixes:

@@ -1184,3 +1184,8 @@ def test_a_numeral_that_names_a_size_or_class_stays_in_the_counted_phrase(
 )
 def test_a_measure_after_de_is_what_the_figure_measures(text: str, subject: str) -> None:
     assert metrics_in(text)[0].subject == subject
+
+
+def test_respective_inside_a_phrase_is_not_part_of_the_thing() -> None:
+    text = "小微企业信用贷款、农户抵押贷款试点分别发放贷款600亿元、80亿元。"
+    assert metrics_in(text)[-1].subject == "农户抵押贷款试点发放贷款"
