@@ -98,6 +98,7 @@ class PhraseWords:
     person_heads: tuple[str, ...]  # 学生: closes a phrase of counted people (名, 人)
     target_modals: frozenset[str]  # 要: before the last verb, makes a target (贷款要增长)
     benchmark_links: frozenset[str]  # 是: opens the benchmark of a multiple (是上年的2倍)
+    disposal_marks: frozenset[str]  # 把: its object is what the figure changes (把文件压减)
 
 
 @lru_cache(maxsize=1)
@@ -127,6 +128,7 @@ def load_phrase_words() -> PhraseWords:
         tuple(data["person_heads"]),
         frozenset(data["target_modals"]),
         frozenset(data["benchmark_links"]),
+        frozenset(data["disposal_marks"]),
     )
 
 

@@ -317,6 +317,7 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
             return Before(receiver[0] + thing.items[0])
     phrase = _Phrase(list(words.items), list(words.cats))
     _cut_benchmark(phrase)
+    _after_disposal(phrase)
     _strip_leading(phrase, lex)
     rate_verb = _rate_verb(phrase, lex, unit)
     if rate_verb and rate_verb != phrase.items[-1]:
@@ -362,6 +363,15 @@ def _cut_benchmark(phrase: _Phrase) -> None:
     link = next((i for i, word in enumerate(phrase.items) if word in links), None)
     if link is not None:
         del phrase.items[link:], phrase.cats[link:]
+
+
+def _after_disposal(phrase: _Phrase) -> None:
+    """`坚决把文件压减`: the object of 把 (disposal_marks) is what the figure changes; the actor
+    and the adverbs before it go."""
+    marks = load_phrase_words().disposal_marks
+    at = [i for i, word in enumerate(phrase.items[:-1]) if word in marks and phrase.cats[i] == "p"]
+    if at:
+        del phrase.items[: at[-1] + 1], phrase.cats[: at[-1] + 1]
 
 
 def _without_qualifiers(words: Words) -> Words:

@@ -1186,6 +1186,17 @@ def test_a_measure_after_de_is_what_the_figure_measures(text: str, subject: str)
     assert metrics_in(text)[0].subject == subject
 
 
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("今年各部门要带头精简会议、坚决把文件压减三分之一以上。", "文件"),
+        ("全市坚决把非必要支出压减20%。", "非必要支出"),
+    ],
+)
+def test_the_object_of_ba_is_what_the_figure_changes(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
 def test_respective_inside_a_phrase_is_not_part_of_the_thing() -> None:
     text = "小微企业信用贷款、农户抵押贷款试点分别发放贷款600亿元、80亿元。"
     assert metrics_in(text)[-1].subject == "农户抵押贷款试点发放贷款"
