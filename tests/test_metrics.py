@@ -1197,6 +1197,22 @@ def test_the_object_of_ba_is_what_the_figure_changes(text: str, subject: str) ->
     assert only(text).subject == subject
 
 
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # verbs jieba tags as nouns close the counted phrase
+        ("新增3个典型案例亮相国际博览会。", "典型案例"),
+        ("全年有2所职业院校升格本科。", "职业院校"),
+        # nouns jieba tags as a verb, a locative or an adverb belong to it
+        ("聚焦投资、消费、出口三类需求。", "需求"),
+        ("制定200项两岸共通标准。", "两岸共通标准"),
+        ("新开通12个高速服务区出入口。", "高速服务区出入口"),
+    ],
+)
+def test_words_jieba_mistags_are_read_by_their_class(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
 def test_respective_inside_a_phrase_is_not_part_of_the_thing() -> None:
     text = "小微企业信用贷款、农户抵押贷款试点分别发放贷款600亿元、80亿元。"
     assert metrics_in(text)[-1].subject == "农户抵押贷款试点发放贷款"
