@@ -96,6 +96,9 @@ class PhraseWords:
     per_capita_leads: frozenset[str]  # 万人: a per-capita measure's denominator (万人拥有量)
     rate_adverbs: frozenset[str]  # 年均: belongs to the rate verb after it (年均增长)
     person_heads: tuple[str, ...]  # 学生: closes a phrase of counted people (名, 人)
+    target_modals: frozenset[str]  # 要: before the last verb, makes a target (贷款要增长)
+    benchmark_links: frozenset[str]  # 是: opens the benchmark of a multiple (是上年的2倍)
+    disposal_marks: frozenset[str]  # 把: its object is what the figure changes (把文件压减)
 
 
 @lru_cache(maxsize=1)
@@ -123,6 +126,9 @@ def load_phrase_words() -> PhraseWords:
         frozenset(data["per_capita_leads"]),
         frozenset(data["rate_adverbs"]),
         tuple(data["person_heads"]),
+        frozenset(data["target_modals"]),
+        frozenset(data["benchmark_links"]),
+        frozenset(data["disposal_marks"]),
     )
 
 

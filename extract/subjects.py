@@ -65,12 +65,18 @@ DATE_WORDS = frozenset({"年", "年度", "月", "年底", "年初", "年末"})
 # A round numeral (万亿, 千亿, 百万) and the mark after it that makes a size class (万亿级产业).
 ROUND_NUMERAL = re.compile(r"[十百千万亿]{1,3}")
 SIZE_MARK = "级"
+# A numeral word inside a counted phrase that names a size or a class rather than counting:
+# a round size (千亿县, 过五千亿产业), a class (一类创新药), digits with letters (5G工厂).
+NAMING_NUMERAL = re.compile(r"[一二三四五两]?[十百千万亿]{1,3}|[一二三四五六七八九十]类")
+LETTERED_NUMERAL = re.compile(r"\d+[A-Za-z]+")  # 5G: a name wherever it stands in the phrase
 # Word classes of the items of a list of things (化学需氧量、二氧化硫排放总量): nouns.
 LISTED_CATEGORIES = frozenset({"n", "b", "q"})
 # Units that count people: their phrase closes at a person noun (data: person_heads).
 PERSON_UNITS = frozenset({"名", "人"})
 # Opens a per-capita denominator (每万人口发明专利拥有量).
 PER = "每"
+
+RESPECTIVE = "分别"
 # The year mark: glued to the word after it by the segmenter (2007 年中等 → 2007 / 年中 / 等).
 YEAR = "年"
 
@@ -96,7 +102,10 @@ def subject_after(
     if unit in lex.event_units:
         while index < len(items) and items[index] in lex.event_verbs:
             index += 1
-    if percent and index < len(items) and items[index] == "的":
+    measure_only = False
+    if index < len(items) and items[index] == "的":
+        # 16%的税率, 3万亿元的投资规模: a measure after 的 is what the figure measures
+        measure_only = not percent
         index += 1
     while index < len(items) and items[index] in lex.after_leading:
         index += 1
@@ -106,6 +115,8 @@ def subject_after(
     if not taken:
         return None, 0
     phrase = [items[i] for i in taken]
+    if measure_only and not phrase[-1].endswith(lex.measure_nouns):
+        return None, 0  # 100亿元的项目: the money is the projects' size, not the projects
     is_event = unit in lex.event_units
     if (
         cats[taken[0]] == "v"
@@ -148,6 +159,10 @@ def _noun_phrase(words: Words, index: int, *, people: bool = False) -> list[int]
         if cat == "m" and _is_size_class(word, items[index + 1 : index + 2]):
             taken.extend((index, index + 1))  # 3个万亿级产业: a size class names the thing
             index += 2
+            continue
+        if cat == "m" and _names_with_number(words, index, has_noun):
+            taken.append(index)  # 3个千亿县, 2款一类创新药, 38家国家级5G工厂: part of the name
+            index += 1
             continue
         if has_noun and word in lex.head_nouns:
             cat = "n"  # 事业站所: a countable head after a noun, whatever its tag (站 as a verb)
@@ -194,6 +209,18 @@ def _opens_predicate(word: Word, lex: Lexicon) -> bool:
 def _is_size_class(word: Word, following: list[Word]) -> bool:
     """`万亿` + `级`: a round numeral with 级 is a size class inside a name (万亿级产业)."""
     return following == [SIZE_MARK] and ROUND_NUMERAL.fullmatch(word) is not None
+
+
+def _names_with_number(words: Words, index: int, has_noun: bool) -> bool:
+    """`千亿` + `县`, `一类` + `创新`: a naming numeral (NAMING_NUMERAL) that a noun or a verb
+    follows, before the counted phrase's own noun; `5G` + `工厂` after a noun too."""
+    following = words.cats[index + 1] if index + 1 < len(words.items) else "w"
+    if following not in ("n", "v"):
+        return False
+    word = words.items[index]
+    if LETTERED_NUMERAL.fullmatch(word):
+        return True
+    return not has_noun and NAMING_NUMERAL.fullmatch(word) is not None
 
 
 def _is_level(word: Word, lex: Lexicon) -> bool:
@@ -289,6 +316,8 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
         if len(thing.items) == 1 and thing.items[0] in lex.head_nouns:
             return Before(receiver[0] + thing.items[0])
     phrase = _Phrase(list(words.items), list(words.cats))
+    _cut_benchmark(phrase)
+    _after_disposal(phrase)
     _strip_leading(phrase, lex)
     rate_verb = _rate_verb(phrase, lex, unit)
     if rate_verb and rate_verb != phrase.items[-1]:
@@ -322,6 +351,27 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
     if not subject or (subject in lex.level_words and not elided):
         return Before(None, distributed, level=subject or None, rate_verb=rate_verb)
     return Before(subject, distributed, rate_verb=rate_verb, elided=elided)
+
+
+def _cut_benchmark(phrase: _Phrase) -> None:
+    """`在校生是上年的` before a multiple: what follows the link (是, 相当于) up to 的 is the
+    benchmark, not the thing, and goes; the thing is what stands before the link (none when the
+    clause opens with it: the figure measures what was counted before)."""
+    if not phrase.items or phrase.items[-1] != "的":
+        return
+    links = load_phrase_words().benchmark_links
+    link = next((i for i, word in enumerate(phrase.items) if word in links), None)
+    if link is not None:
+        del phrase.items[link:], phrase.cats[link:]
+
+
+def _after_disposal(phrase: _Phrase) -> None:
+    """`坚决把文件压减`: the object of 把 (disposal_marks) is what the figure changes; the actor
+    and the adverbs before it go."""
+    marks = load_phrase_words().disposal_marks
+    at = [i for i, word in enumerate(phrase.items[:-1]) if word in marks and phrase.cats[i] == "p"]
+    if at:
+        del phrase.items[: at[-1] + 1], phrase.cats[: at[-1] + 1]
 
 
 def _without_qualifiers(words: Words) -> Words:
@@ -410,6 +460,14 @@ def _strip_trailing(phrase: _Phrase, lex: Lexicon) -> bool:
             and last in lex.change_verbs
         ):
             del phrase.items[-2], phrase.cats[-2]  # 广义货币M2预期增长 → 广义货币M2增长
+            changed = True
+            continue
+        if (
+            len(phrase.items) > 2
+            and phrase.items[-2] in load_phrase_words().target_modals
+            and cat == "v"
+        ):
+            del phrase.items[-2], phrase.cats[-2]  # 贷款要增长 → 贷款增长: a target, said of it
             changed = True
             continue
         if len(phrase.items) > 1 and phrase.items[-2] == "分别" and last in lex.change_verbs:
@@ -725,7 +783,8 @@ def _has_content(items: list[Word], lex: Lexicon) -> bool:
 
 def _finish(items: list[Word], lex: Lexicon, kind: str) -> str:
     """Drop 层面 after a level, a bare count suffix (机构数 → 机构) on counts, stray marks."""
-    words = list(items)
+    words = [w for i, w in enumerate(items) if w != RESPECTIVE or i in (0, len(items) - 1)]
+    # 试点分别发放贷款: 分别 inside a phrase is said of the figures, never part of the thing
     while len(words) > 1 and words[-1] in lex.adverbs:
         words = words[:-1]  # 审批时限再(压减至…): the adverb belongs to the verb
     if kind in ("count", "change") and len(words) > 1 and words[-1] in lex.count_suffixes:

@@ -1125,6 +1125,9 @@ def test_a_number_wrapped_onto_the_next_line_keeps_its_own_measure_word() -> Non
         ("广义货币M2预期增长13%左右。", "广义货币M2增长"),
         ("全年粮食产量力争达到1300亿斤。", "粮食产量"),
         ("用编计划1850名。", "用编计划"),  # 计划 as a noun stays
+        # a target's modal before the last verb is said of the thing, not part of it
+        ("今年县域农户信用贷款要增长25%以上。", "县域农户信用贷款增长"),
+        ("今年工业废水排放量要下降4%。", "工业废水排放量下降"),
         # a milestone the figure reaches is not what it counts
         ("全市经济总量迈上三千亿元台阶。", "经济总量"),
         # a modifying verb standing last before the number predicates on the noun
@@ -1136,3 +1139,80 @@ def test_a_number_wrapped_onto_the_next_line_keeps_its_own_measure_word() -> Non
 )
 def test_predicates_forecasts_and_milestones_are_not_the_subject(text: str, subject: str) -> None:
     assert only(text).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # a clause opening with the link measures what the figure before it counted
+        ("2025年全省高职学生800万人，是2020年的1.5倍。", "高职学生"),
+        ("全年技改投资820亿元，相当于前三年总和的1.2倍。", "技改投资"),
+        # the thing before the link is what the multiple measures
+        ("全年高职学生是2020年的1.5倍。", "高职学生"),
+        ("全年技改投资相当于前三年总和的1.2倍。", "技改投资"),
+    ],
+)
+def test_the_benchmark_after_a_link_is_not_the_subject(text: str, subject: str) -> None:
+    assert metrics_in(text)[-1].subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # a round size, a class or digits with letters inside the counted phrase name the thing
+        ("新增武汉、襄阳2个千亿县。", "千亿县"),
+        ("新增软件等3个过千亿产业。", "过千亿产业"),
+        ("全年有3款一类创新药集中获批上市。", "一类创新药"),
+        ("全省建成12家省级5G工厂。", "省级5G工厂"),
+    ],
+)
+def test_a_numeral_that_names_a_size_or_class_stays_in_the_counted_phrase(
+    text: str, subject: str
+) -> None:
+    assert only(text).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # a measure after 的 is what the figure measures
+        ("三年新增专项资金，形成2.5万亿元的投资规模。", "投资规模"),
+        ("将小微企业现行6%的征收率降至3%。", "征收率"),
+        # any other noun after 的 is sized by the figure, not measured by it
+        ("引进总投资100亿元的项目。", "总投资"),
+    ],
+)
+def test_a_measure_after_de_is_what_the_figure_measures(text: str, subject: str) -> None:
+    assert metrics_in(text)[0].subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("今年各部门要带头精简会议、坚决把文件压减三分之一以上。", "文件"),
+        ("全市坚决把非必要支出压减20%。", "非必要支出"),
+    ],
+)
+def test_the_object_of_ba_is_what_the_figure_changes(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # verbs jieba tags as nouns close the counted phrase
+        ("新增3个典型案例亮相国际博览会。", "典型案例"),
+        ("全年有2所职业院校升格本科。", "职业院校"),
+        # nouns jieba tags as a verb, a locative or an adverb belong to it
+        ("聚焦投资、消费、出口三类需求。", "需求"),
+        ("制定200项两岸共通标准。", "两岸共通标准"),
+        ("新开通12个高速服务区出入口。", "高速服务区出入口"),
+    ],
+)
+def test_words_jieba_mistags_are_read_by_their_class(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
+def test_respective_inside_a_phrase_is_not_part_of_the_thing() -> None:
+    text = "小微企业信用贷款、农户抵押贷款试点分别发放贷款600亿元、80亿元。"
+    assert metrics_in(text)[-1].subject == "农户抵押贷款试点发放贷款"

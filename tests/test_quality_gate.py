@@ -111,16 +111,19 @@ def test_real_tuning_set(corpora: Path, shared_corpus: Path) -> None:
 # F1 0.962 (the middle dot); the others' F1 and every region unchanged.
 # realgold8 (fujian-2026, guowuyuan-2019; 267) first run after that F1 0.974, lenient 0.905,
 # region 0.989; realgold9 (hubei-2026, guowuyuan-2003; 268) F1 0.980, lenient 0.857, region 0.993.
+# After the subject kinds read from realgold8–9 (a target's 要, a benchmark after 是, naming
+# numerals, a measure after 的, 分别 inside, the object of 把, mistagged words): lenient realgold
+# 0.907, realgold8 0.947, realgold9 0.906; F1, region and the other sets unchanged.
 REALGOLD_FLOORS = {
-    "realgold": {"f1": 0.97, "subject_lenient": 0.90, "region": 0.99},
+    "realgold": {"f1": 0.97, "subject_lenient": 0.905, "region": 0.99},
     "realgold2": {"f1": 0.955, "subject_lenient": 0.915, "region": 0.99},
     "realgold3": {"f1": 0.955, "subject_lenient": 0.92, "region": 0.95},
     "realgold4": {"f1": 0.96, "subject_lenient": 0.935, "region": 0.99},
     "realgold5": {"f1": 0.96, "subject_lenient": 0.905, "region": 0.99},
     "realgold6": {"f1": 0.97, "subject_lenient": 0.895, "region": 0.975},
     "realgold7": {"f1": 0.955, "subject_lenient": 0.95, "region": 0.98},
-    "realgold8": {"f1": 0.97, "subject_lenient": 0.90, "region": 0.985},
-    "realgold9": {"f1": 0.975, "subject_lenient": 0.85, "region": 0.99},
+    "realgold8": {"f1": 0.97, "subject_lenient": 0.945, "region": 0.985},
+    "realgold9": {"f1": 0.975, "subject_lenient": 0.905, "region": 0.99},
 }
 
 
