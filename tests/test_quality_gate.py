@@ -114,6 +114,8 @@ def test_real_tuning_set(corpora: Path, shared_corpus: Path) -> None:
 # After the subject kinds read from realgold8–9 (a target's 要, a benchmark after 是, naming
 # numerals, a measure after 的, 分别 inside, the object of 把, mistagged words): lenient realgold
 # 0.907, realgold8 0.947, realgold9 0.906; F1, region and the other sets unchanged.
+# realgold10 (anhui-2026, guowuyuan-2013; 296) first run after the kinds read from realgold8-9:
+# F1 0.964, lenient 0.931, region 0.990.
 REALGOLD_FLOORS = {
     "realgold": {"f1": 0.97, "subject_lenient": 0.905, "region": 0.99},
     "realgold2": {"f1": 0.955, "subject_lenient": 0.915, "region": 0.99},
@@ -124,6 +126,7 @@ REALGOLD_FLOORS = {
     "realgold7": {"f1": 0.955, "subject_lenient": 0.95, "region": 0.98},
     "realgold8": {"f1": 0.97, "subject_lenient": 0.945, "region": 0.985},
     "realgold9": {"f1": 0.975, "subject_lenient": 0.905, "region": 0.99},
+    "realgold10": {"f1": 0.96, "subject_lenient": 0.925, "region": 0.985},
 }
 
 
