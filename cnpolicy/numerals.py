@@ -102,28 +102,23 @@ def standard_value(text: str) -> float | None:
     return float(f"{value}.{''.join(str(_DIGIT_VALUES[char]) for char in decimals)}")
 
 
-def _below_units(text: str, unit: tuple[str, int], *, first: bool) -> int | None:
+def _below_units(text: str, unit: tuple[str, int] | None, *, first: bool) -> int | None:
     """A whole number below 10^16 (万亿) read down from `unit` (亿, then 万, then a section)."""
+    if unit is None:
+        return _section(text, first)
     mark, scale = unit
+    lower_unit = _WAN if mark == "亿" else None
     if mark not in text:
-        return _below_units(text, _WAN, first=first) if mark == "亿" else _section(text, first)
+        return _below_units(text, lower_unit, first=first)
     high, _, low = text.partition(mark)
-    if high == "两":
-        upper: int | None = 2  # 两万, 两亿: 两 counts a unit, never stands as a section's digit
-    elif mark == "亿":
-        upper = _below_units(high, _WAN, first=first)
-    else:
-        upper = _section(high, first)
+    # 两万, 两亿: 两 counts a unit, never stands as a section's digit
+    upper = 2 if high == "两" else _below_units(high, lower_unit, first=first)
     if not upper:
         return None
     if not low:
         return upper * scale
     zero = low.startswith("零")
-    lower = (
-        _below_units(low[1:] if zero else low, _WAN, first=False)
-        if mark == "亿"
-        else (_section(low[1:] if zero else low, False))
-    )
+    lower = _below_units(low[1:] if zero else low, lower_unit, first=False)
     if not lower or (not zero and lower < scale // 10):
         return None  # 一万五 (shorthand), 一万五百 (a skipped 千 without its 零)
     return upper * scale + lower

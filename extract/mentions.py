@@ -35,6 +35,7 @@ from cnpolicy.extract.numbers import (
     parse_round,
     scale_tail,
 )
+from cnpolicy.gazetteer import char_class
 from cnpolicy.qualifiers import load_qualifiers
 from cnpolicy.records import Approx, Number, as_number
 from cnpolicy.segmenter import dictionary_tags
@@ -190,7 +191,7 @@ class Rules:
     open_quote: re.Pattern[str]
     close_quote: re.Pattern[str]
     open_title: re.Pattern[str]
-    clause_tail: re.Pattern[str]
+    clause_break: re.Pattern[str]  # any one clause break
     bare_before: re.Pattern[str]
     clause_breaks: str
     sentence_breaks: str
@@ -283,7 +284,7 @@ def load_rules() -> Rules:
         open_quote=_unclosed(patterns["quote_open"], patterns["quote_close"]),
         close_quote=re.compile(f"[{re.escape(patterns['quote_close'])}]"),
         open_title=_unclosed(patterns["title_open"], patterns["title_close"]),
-        clause_tail=re.compile(rf"[^{breaks}]*$"),
+        clause_break=re.compile(char_class(patterns["clause_breaks"])),
         bare_before=re.compile(rf"({NUMERAL})((?:了)?[^\d{breaks}]{{1,4}})$"),
         clause_breaks=patterns["clause_breaks"],
         sentence_breaks=patterns["sentence_breaks"],
@@ -765,14 +766,9 @@ def _is_cjk(char: str) -> bool:
 
 def _clause_start(text: str, offset: int, rules: Rules) -> int:
     """Where the clause holding `offset` starts (looking back at most CLAUSE_WINDOW): after the
-    last break before it, as `rules.clause_tail` finds it (`$` also matches before a final line
+    last break before it, as `[^breaks]*$` finds it (`$` also matches before a final line
     break), found by one scan of the window read backwards instead of a try at every position."""
     low = max(0, offset - CLAUSE_WINDOW)
     stop = offset - 1 if offset > low and text[offset - 1] == "\n" else offset
-    last = _break_class(rules.clause_breaks).search(text[low:stop][::-1])
+    last = rules.clause_break.search(text[low:stop][::-1])
     return stop - last.start() if last else low
-
-
-@lru_cache(maxsize=4)
-def _break_class(breaks: str) -> re.Pattern[str]:
-    return re.compile(f"[{re.escape(breaks)}]")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import regex
 
+from cnpolicy.gazetteer import char_class
 from cnpolicy.outline import MARKERS
 
 __all__ = [
@@ -205,19 +206,8 @@ def _compatibility_table() -> dict[int, str]:
 
 @cache
 def _compatibility_runs() -> re.Pattern[str]:
-    """Runs of the characters `_compatibility_table` replaces (a character class of ranges)."""
-    codes = sorted(_compatibility_table())
-    ranges: list[list[int]] = []
-    for code in codes:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1][1] = code
-        else:
-            ranges.append([code, code])
-    members = "".join(
-        re.escape(chr(first)) + (f"-{re.escape(chr(last))}" if last > first else "")
-        for first, last in ranges
-    )
-    return re.compile(f"[{members}]+")
+    """Runs of the characters `_compatibility_table` replaces."""
+    return re.compile(char_class(map(chr, _compatibility_table())) + "+")
 
 
 def _replace_compatibility_run(run: re.Match[str]) -> str:
