@@ -166,3 +166,11 @@ def test_the_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatc
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", "/home/someone")
     assert cache_folder() == Path("/home/someone/.cache/cnpolicy")
+
+
+def test_a_damaged_cache_file_falls_back_to_the_whole_dictionary(tmp_path: Path) -> None:
+    WordTags(jieba_dictionary(), tmp_path).get("中国")  # builds the cache file
+    (built,) = tmp_path.iterdir()
+    built.write_bytes(b"not a database at all")
+    tags = WordTags(jieba_dictionary(), tmp_path)
+    assert tags.get("中国") == "ns" and "改革" in tags and "狗狗狗" not in tags
