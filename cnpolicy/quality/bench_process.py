@@ -3,23 +3,22 @@
 Three child processes read the same files (text reports repeated to a target size): one runs
 `jieba.lcut` (default options) over each, one `rjieba.cut`, one is `cnpolicy extract --jobs 1`
 with its output discarded. Start-up, imports, dictionary loading, ingest and output all count,
-as when a user runs it. The figure is CPU seconds (user + system, from `os.wait4`).
+as when a user runs it. The figure is CPU seconds (user + system, from `os.wait4` in a launcher:
+see cnpolicy/quality/child.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cnpolicy.errors import ConfigError
+from cnpolicy.quality.child import run_child
 
 __all__ = [
     "DEFAULT_CHARACTERS",
@@ -104,21 +103,16 @@ def copy_to_size(corpus: Path, characters: int, folder: Path) -> tuple[list[Path
 
 def time_child(command: list[str], stdin: str = "") -> ProcessRun:
     """Run one child to its end with its output discarded: its own CPU time and peak memory."""
-    started = time.perf_counter()
     with tempfile.TemporaryFile() as feed:
         feed.write(stdin.encode("utf-8"))
         feed.seek(0)
-        child = subprocess.Popen(
-            command, stdin=feed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        _pid, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise ConfigError(f"{command[:4]} exited with {child.returncode}", field="--corpus")
+        run = run_child(command, stdin=feed)
+    if run.returncode != 0:
+        raise ConfigError(f"{command[:4]} exited with {run.returncode}", field="--corpus")
     return ProcessRun(
-        cpu_seconds=round(usage.ru_utime + usage.ru_stime, 2),
-        wall_seconds=round(time.perf_counter() - started, 2),
-        peak_rss_mb=round(usage.ru_maxrss / 1024, 1),
+        cpu_seconds=round(run.cpu_seconds, 2),
+        wall_seconds=round(run.wall_seconds, 2),
+        peak_rss_mb=round(run.peak_rss_mb, 1),
     )
 
 
