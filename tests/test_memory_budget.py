@@ -24,6 +24,7 @@ pytestmark = pytest.mark.slow
 # peak, 2026-12-04): a short report 139 MB, the 150-page PDF 178 MB, the 1.5 M-character text
 # 318 MB (the text and its records ~30 MB per million characters, a block ~0.1 GB); 1 GB is about
 # three times the largest, room for another machine's allocator, not for a document held whole.
+# (With the [neural] extra the CLI keeps torch unloaded; were it loaded, each peak would be ~1 GB.)
 MEMORY_BUDGET_MB = 1000
 # Characters of the big text: past spaCy's default ceiling of 1,000,000 (before: error E088).
 BIG_TEXT_CHARS = 1_500_000

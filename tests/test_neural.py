@@ -6,6 +6,8 @@ saved to a temporary folder; its classifier bias is set so that the tags it pred
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -155,3 +157,55 @@ def test_pipeline_adds_the_component_when_a_model_is_set(models: dict[str, Path]
 
     nlp = build_nlp(ExtractOptions(metrics=False, sanding=False, neural_model=str(models["O"])))
     assert nlp.pipe_names == ["cnpolicy_entities", "cnpolicy_neural_ner"]
+
+
+def run_cli_in_child(arguments: list[str]) -> tuple[list[dict[str, object]], bool]:
+    """`cnpolicy` run by its entry point in a fresh interpreter: its JSONL records and whether
+    torch was loaded in that process by the end."""
+    script = (
+        "import sys\n"
+        "from cnpolicy.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print('torch loaded:', 'torch' in sys.modules, file=sys.stderr)\n"
+        "raise SystemExit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *arguments], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded = done.stderr.strip().splitlines()[-1]
+    return [json.loads(line) for line in done.stdout.splitlines()], loaded == "torch loaded: True"
+
+
+def test_the_cli_keeps_torch_unloaded_when_no_model_is_asked_for(tmp_path: Path) -> None:
+    # thinc imports torch on its own import when torch is installed (1.2 s, ~850 MB here).
+    report = tmp_path / "report.txt"
+    report.write_text("某市精简内设机构20个。", encoding="utf-8")
+    found, torch_loaded = run_cli_in_child(["extract", str(report), "--format", "jsonl"])
+    assert [m["value"] for m in found[0]["metrics"]] == [20]  # type: ignore[union-attr]
+    assert not torch_loaded
+
+
+def test_the_cli_still_runs_a_neural_model(models: dict[str, Path], tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text("天气很好。张三", encoding="utf-8")
+    found, torch_loaded = run_cli_in_child(
+        ["extract", str(report), "--format", "jsonl", "--neural-model", str(models["B-PER"])]
+    )
+    people = [e["text"] for e in found[0]["entities"] if e["label"] == "PERSON"]  # type: ignore[union-attr]
+    assert torch_loaded and {"张", "三"} <= set(people)  # the model tags every character PER
+
+
+def test_keeping_torch_from_thinc_leaves_other_imports_of_torch_alone() -> None:
+    script = (
+        "import sys\n"
+        "from cnpolicy.imports import keep_torch_from_thinc\n"
+        "keep_torch_from_thinc()\n"
+        "import thinc.compat\n"
+        "assert 'torch' not in sys.modules and not thinc.compat.has_torch\n"
+        "import torch\n"
+        "print(torch.tensor([2, 3]).sum().item())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "5"

@@ -38,6 +38,7 @@ from cnpolicy.errors import (
     QueryError,
     StoreError,
 )
+from cnpolicy.imports import keep_torch_from_thinc
 
 __all__ = [
     "BENCHMARKS",
@@ -437,6 +438,7 @@ def _attach(parser: argparse.ArgumentParser, command: Command) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     gc.set_threshold(*GC_THRESHOLDS)
+    keep_torch_from_thinc()  # with the neural extra installed, spaCy's import would load torch
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(arguments)
     args = parser.parse_args(arguments)
