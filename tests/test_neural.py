@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import spacy
@@ -159,7 +160,7 @@ def test_pipeline_adds_the_component_when_a_model_is_set(models: dict[str, Path]
     assert nlp.pipe_names == ["cnpolicy_entities", "cnpolicy_neural_ner"]
 
 
-def run_cli_in_child(arguments: list[str]) -> tuple[list[dict[str, object]], bool]:
+def run_cli_in_child(arguments: list[str]) -> tuple[list[dict[str, Any]], bool]:
     """`cnpolicy` run by its entry point in a fresh interpreter: its JSONL records and whether
     torch was loaded in that process by the end."""
     script = (
@@ -182,7 +183,7 @@ def test_the_cli_keeps_torch_unloaded_when_no_model_is_asked_for(tmp_path: Path)
     report = tmp_path / "report.txt"
     report.write_text("某市精简内设机构20个。", encoding="utf-8")
     found, torch_loaded = run_cli_in_child(["extract", str(report), "--format", "jsonl"])
-    assert [m["value"] for m in found[0]["metrics"]] == [20]  # type: ignore[union-attr]
+    assert [m["value"] for m in found[0]["metrics"]] == [20]
     assert not torch_loaded
 
 
@@ -192,7 +193,7 @@ def test_the_cli_still_runs_a_neural_model(models: dict[str, Path], tmp_path: Pa
     found, torch_loaded = run_cli_in_child(
         ["extract", str(report), "--format", "jsonl", "--neural-model", str(models["B-PER"])]
     )
-    people = [e["text"] for e in found[0]["entities"] if e["label"] == "PERSON"]  # type: ignore[union-attr]
+    people = [e["text"] for e in found[0]["entities"] if e["label"] == "PERSON"]
     assert torch_loaded and {"张", "三"} <= set(people)  # the model tags every character PER
 
 
