@@ -1,4 +1,4 @@
-"""The candidate-position scans (dates, gazetteer) find exactly what a scan of every position finds."""
+"""The candidate-position scans (dates, gazetteer, implicit mentions) find exactly what a scan of every position finds."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from hypothesis import strategies as st
 
 from cnpolicy.extract.dates import ISO_DATE, finditer_at
 from cnpolicy.extract.entities import load_entity_rules
+from cnpolicy.extract.mentions import DIGIT, load_rules
 from cnpolicy.gazetteer import PlaceMention, load_gazetteer
+from tests.conftest import CORPORA, SHARED
 
 DATE_ALPHABET = (
     "0123456789〇零一二三四五六七八九十年月日号底初末上半下旬份今去明前本来后度.-/个第 ，。"
@@ -71,3 +73,35 @@ def test_date_scans_match_a_scan_of_every_position(text: str) -> None:
 def test_gazetteer_scan_matches_a_scan_of_every_position(parts: list[str]) -> None:
     text = "".join(parts)
     assert load_gazetteer().find(text) == every_position(text)
+
+
+IMPLICIT_ALPHABET = "0123456789,.·单位事项机构部门编制人员 、个"
+
+
+def corpus_texts() -> list[str]:
+    """Every text file of the bundled corpora and of the shared development corpus."""
+    roots = [CORPORA, *([SHARED] if SHARED.is_dir() else [])]
+    return [
+        p.read_text(encoding="utf-8", errors="replace")
+        for root in roots
+        for p in sorted(root.rglob("*.txt"))
+    ]
+
+
+def implicit_matches(
+    text: str, *, at_digits: bool
+) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    pattern = load_rules().implicit
+    found = finditer_at(pattern, DIGIT, text) if at_digits else pattern.finditer(text)
+    return [(m.span(), m.groupdict()) for m in found]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=IMPLICIT_ALPHABET, max_size=40))
+def test_implicit_scan_at_digits_matches_a_scan_of_every_position(text: str) -> None:
+    assert implicit_matches(text, at_digits=True) == implicit_matches(text, at_digits=False)
+
+
+def test_implicit_scan_at_digits_matches_on_every_corpus_text() -> None:
+    for text in corpus_texts():
+        assert implicit_matches(text, at_digits=True) == implicit_matches(text, at_digits=False)
