@@ -80,6 +80,8 @@ DOC_NUMBER = re.compile(
 # A document cited by its issuer and number alone: 省委37号文件, 市编委48号文件.
 ORG_DOC_NUMBER = re.compile(r"\d{1,4}号文件?")
 TOWN = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡)")
+# What ends a township's name (石城镇, 西湖街道).
+TOWN_SUFFIX = "(?:街道|镇|乡)"
 
 
 class EntityRules:
@@ -102,6 +104,9 @@ class EntityRules:
         towns = read_data_json("cnpolicy.extract", "gpe_context.json")
         self.town_blocked = frozenset(towns["town_blocked"])
         self.town_government = tuple(towns["town_government"])
+        # One scan for a township suffix before any of the words (镇人民政府, 乡党委).
+        words = alternation(self.town_government).pattern
+        self.town_government_re = re.compile(rf"{TOWN_SUFFIX}(?=(?:{words}))")
 
     # --- lexicons -----------------------------------------------------------------------------
 
@@ -244,18 +249,13 @@ class EntityRules:
                 m = TOWN.match(text, place.end)
                 if m and self._is_town(m.group()):
                     found[m.start()] = Entity(m.group(), "GPE", m.start(), m.end(), m.group(), None)
-        for word in self.town_government:
-            for m in re.finditer(rf"(?:街道|镇|乡)(?={re.escape(word)})", text):
-                start = m.start() - 2  # two-character names unless a clause starts one earlier
-                if (
-                    start > 0
-                    and is_cjk(text[start - 1])
-                    and not is_cjk(text[start - 2 : start - 1])
-                ):
-                    start -= 1
-                name = text[max(start, 0) : m.end()]
-                if start >= 0 and all(map(is_cjk, name)) and self._is_town(name):
-                    found.setdefault(start, Entity(name, "GPE", start, m.end(), name, None))
+        for m in self.town_government_re.finditer(text):
+            start = m.start() - 2  # two-character names unless a clause starts one earlier
+            if start > 0 and is_cjk(text[start - 1]) and not is_cjk(text[start - 2 : start - 1]):
+                start -= 1
+            name = text[max(start, 0) : m.end()]
+            if start >= 0 and all(map(is_cjk, name)) and self._is_town(name):
+                found.setdefault(start, Entity(name, "GPE", start, m.end(), name, None))
         return list(found.values())
 
     def _is_town(self, name: str) -> bool:
