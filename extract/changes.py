@@ -22,6 +22,9 @@ _BARE_NUMBER = re.compile(rf"({NUMERAL})$")
 # The year a value is dated by, between the change verb and the value (由1978年的36.5%降低到
 # 1981年的28.5%; 从一九五五年的…斤,增加到了一九五九年的…斤): not part of the verb.
 _DATED = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:底|末|初)?的$")
+# The most characters such a year takes at the end of a stretch: 4 digits, 年, 底, 的, and the line
+# break `$` may stand before.
+DATED_MAX_CHARS = 8
 # A comma may stand before the verb of a change opened by 从/由 (…亿斤,增加到了…亿斤).
 _LEAD_COMMA = ","
 
@@ -57,7 +60,7 @@ def _as_change(text: str, previous: Mention | None, after: Mention, rules: Rules
     if after.kind == "percent" and after.unit != "%":
         return None
     if previous is not None and previous.unit_end <= after.start:
-        between = _DATED.sub("", text[previous.end : after.start])
+        between = _undated(text, previous.end, after.start)
         opened = rules.change_gap.search(text[max(0, previous.start - 12) : previous.start])
         if opened:
             between = between.removeprefix(_LEAD_COMMA)
@@ -79,6 +82,14 @@ def _as_change(text: str, previous: Mention | None, after: Mention, rules: Rules
                 kind="change",
             )
     return _bare_before(text, after, rules)
+
+
+def _undated(text: str, start: int, end: int) -> str:
+    """`text[start:end]` without the year that dates the value after it (_DATED): the year can
+    only close the stretch, so only its last DATED_MAX_CHARS characters are searched (the text
+    between two figures runs to thousands of characters, which _DATED would try one by one)."""
+    tail = max(start, end - DATED_MAX_CHARS)
+    return text[start:tail] + _DATED.sub("", text[tail:end])
 
 
 def _bare_before(text: str, after: Mention, rules: Rules) -> Mention | None:

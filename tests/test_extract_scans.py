@@ -1,4 +1,4 @@
-"""Faster text scans (dates, gazetteer, implicit mentions, towns) find what the plain scans find."""
+"""Faster text scans (dates, gazetteer, mentions, towns, dated years) find what plain scans find."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnpolicy.abbreviations import is_cjk
+from cnpolicy.extract.changes import _DATED, _undated
 from cnpolicy.extract.dates import ISO_DATE, finditer_at
 from cnpolicy.extract.entities import load_entity_rules
 from cnpolicy.extract.mentions import DIGIT, load_rules
@@ -142,3 +143,25 @@ def test_town_scan_matches_a_scan_per_word(text: str) -> None:
 def test_town_scan_matches_a_scan_per_word_on_every_corpus_text() -> None:
     for text in corpus_texts():
         assert towns_in_one_scan(text) == towns_word_by_word(text)
+
+
+DATED_ALPHABET = "0123456789〇一九五年底末初的\n,增加到了个"
+
+
+def undated_by_whole_stretch(text: str, start: int, end: int) -> str:
+    """The dated-year removal as it was: _DATED over the whole stretch between two figures."""
+    return _DATED.sub("", text[start:end])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=DATED_ALPHABET, max_size=30), st.integers(0, 30), st.integers(0, 30))
+def test_undated_matches_a_search_of_the_whole_stretch(text: str, start: int, end: int) -> None:
+    assert _undated(text, start, end) == undated_by_whole_stretch(text, start, end)
+
+
+def test_undated_matches_a_search_of_the_whole_stretch_on_every_corpus_text() -> None:
+    for text in corpus_texts():
+        for year in re.finditer("年", text):
+            end = min(len(text), year.end() + 3)
+            for start in (0, max(0, end - 20)):
+                assert _undated(text, start, end) == undated_by_whole_stretch(text, start, end)
