@@ -11,7 +11,7 @@ import bisect
 import itertools
 import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -63,6 +63,8 @@ __all__ = [
     "scan_mentions",
 ]
 
+# An exclusion: whether a mention is no metric (a date, an ordinal, a name …).
+Check = Callable[[str, "Mention", "Rules", "Boundaries"], bool]
 # A share in 成 is a tenth; 十成 is the whole, so anything above 10 成 is not a share.
 MAX_SHARE = 10
 # How far back (characters) to look for an unclosed quote or book-title mark: longer quoted
@@ -522,24 +524,8 @@ def _from_implicit(match: re.Match[str], rules: Rules) -> Mention:
 
 def is_excluded(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
     """Whether the mention is a date, ordinal, name, slogan, code or frequency, not a metric."""
-    checks = (
-        _glued_into_word,
-        _ordinal,
-        _inside_title,
-        _short_quote,
-        _slogan_joined,
-        _code_or_phone,
-        _frequency,
-        _determiner,
-        _name_after,
-        _slogan_count,
-        _office_name,
-        _category_label,
-        _arabic_only,
-        _states_no_figure,
-    )
     # A plain loop: any() over a generator costs a tenth of the whole scan here.
-    for check in checks:  # noqa: SIM110
+    for check in EXCLUSIONS:  # noqa: SIM110
         if check(text, m, rules, bounds):
             return True
     return False
@@ -653,7 +639,7 @@ def _counts_one(text: str, m: Mention, rules: Rules) -> bool:
 
 def _name_after(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
     """十二届五次全会: a count glued to a meeting name is part of the name."""
-    return is_chinese_numeral(m.numeral) and text.startswith(rules.name_words_after, m.unit_end)
+    return text.startswith(rules.name_words_after, m.unit_end) and is_chinese_numeral(m.numeral)
 
 
 def _slogan_count(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:
@@ -711,14 +697,40 @@ def _states_no_figure(text: str, m: Mention, rules: Rules, bounds: Boundaries) -
         return True
     if _bounds_a_class(text, m, lex) or _is_word_not_figure(text, m, lex):
         return True
-    clause = text[_clause_start(text, m.start, rules) : m.number_start]
-    if m.unit in lex.rank_units and (
-        any(word in clause for word in lex.rank_words) or clause.endswith(lex.rank_leads)
+    if m.unit in lex.rank_units and _ranks(
+        text[_clause_start(text, m.start, rules) : m.number_start], lex
     ):
         return True
     if is_chinese_numeral(m.numeral) and _named_by_chinese_count(text, m, lex):
         return True
     return m.kind == "amount" and _size_class(text, m, lex)
+
+
+def _ranks(clause: str, lex: NotMetrics) -> bool:
+    """`排名提升7位`, `居全省第3位`: the clause before a rank unit speaks of a rank."""
+    return any(word in clause for word in lex.rank_words) or clause.endswith(lex.rank_leads)
+
+
+# The exclusions, in the order they are tried: the result is whether any holds, so the order
+# only sets the cost. Those that hold most often (一个 as an article: one mention in eight; a
+# numeral inside a word) and the cheap ones come first, the slow ones (a look at the clause
+# before, at the word after) last; counted on the 93 reports of the speed benchmark.
+EXCLUSIONS: tuple[Check, ...] = (
+    _determiner,
+    _glued_into_word,
+    _short_quote,
+    _ordinal,
+    _arabic_only,
+    _office_name,
+    _category_label,
+    _frequency,
+    _slogan_joined,
+    _inside_title,
+    _name_after,
+    _code_or_phone,
+    _slogan_count,
+    _states_no_figure,
+)
 
 
 def _bounds_a_class(text: str, m: Mention, lex: NotMetrics) -> bool:
