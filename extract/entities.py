@@ -26,7 +26,7 @@ from cnpolicy.abbreviations import (
     places_in,
 )
 from cnpolicy.datafiles import read_data_json, read_data_text
-from cnpolicy.extract.dates import DateRules, parse_iso
+from cnpolicy.extract.dates import DateRules, finditer_at, parse_iso
 from cnpolicy.extract.extensions import ENTITIES_KEY, register_extensions
 from cnpolicy.extract.offsets import TokenOffsets
 from cnpolicy.gazetteer import (
@@ -77,6 +77,9 @@ TITLE_MARKS = re.compile(r"[《》〈〉\n]")
 DOC_NUMBER = re.compile(
     r"\s*[〔\[［【(（]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］】)）]\s*第?\s*(?P<number>\d{1,5})\s*号"
 )
+# Where a document number can start (DOC_NUMBER's first characters: a space or the bracket of
+# its year): the pattern opens with \s*, so a plain scan tries it at every position.
+DOC_NUMBER_STARTS = re.compile(r"[\s〔\[［【(（]")
 # A document cited by its issuer and number alone: 省委37号文件, 市编委48号文件.
 ORG_DOC_NUMBER = re.compile(r"\d{1,4}号文件?")
 TOWN = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡)")
@@ -277,7 +280,7 @@ class EntityRules:
             Entity(e.text, e.label, e.start, e.end, aliases.get(e.text, e.normalized))
             for e in titles
         ]
-        for m in DOC_NUMBER.finditer(text):
+        for m in finditer_at(DOC_NUMBER, DOC_NUMBER_STARTS, text):
             issuer_start = self._issuer_start(text, m.start())
             if issuer_start is None:
                 continue

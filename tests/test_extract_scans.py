@@ -1,4 +1,4 @@
-"""Faster text scans (dates, gazetteer, mentions, towns, dated years) find what plain scans find."""
+"""Faster text scans (dates, places, mentions, towns, years, document numbers) find what plain scans find."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from cnpolicy.abbreviations import is_cjk
 from cnpolicy.extract.changes import _DATED, _undated
 from cnpolicy.extract.dates import ISO_DATE, finditer_at
-from cnpolicy.extract.entities import load_entity_rules
+from cnpolicy.extract.entities import DOC_NUMBER, DOC_NUMBER_STARTS, load_entity_rules
 from cnpolicy.extract.mentions import DIGIT, load_rules
 from cnpolicy.gazetteer import PlaceMention, load_gazetteer
 from cnpolicy.records import Entity
@@ -165,3 +165,24 @@ def test_undated_matches_a_search_of_the_whole_stretch_on_every_corpus_text() ->
             end = min(len(text), year.end() + 3)
             for start in (0, max(0, end - 20)):
                 assert _undated(text, start, end) == undated_by_whole_stretch(text, start, end)
+
+
+DOC_NUMBER_ALPHABET = "国发〔〕[]［］【】()（）2016 55号第\n\t19200"
+
+
+def doc_number_matches(text: str, *, at_starts: bool) -> list[tuple[tuple[int, int], str]]:
+    found = (
+        finditer_at(DOC_NUMBER, DOC_NUMBER_STARTS, text) if at_starts else DOC_NUMBER.finditer(text)
+    )
+    return [(m.span(), m.group()) for m in found]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=DOC_NUMBER_ALPHABET, max_size=30))
+def test_document_number_scan_matches_a_scan_of_every_position(text: str) -> None:
+    assert doc_number_matches(text, at_starts=True) == doc_number_matches(text, at_starts=False)
+
+
+def test_document_number_scan_matches_on_every_corpus_text() -> None:
+    for text in corpus_texts():
+        assert doc_number_matches(text, at_starts=True) == doc_number_matches(text, at_starts=False)
