@@ -523,19 +523,7 @@ def _last_list_break(items: list[Word], cats: list[Category]) -> int:
 
 
 def _strip_leading(phrase: _Phrase, lex: Lexicon) -> None:
-    while (
-        phrase.items
-        and phrase.items[0] not in lex.comparison_words
-        and not _leads_a_measure(phrase.items, lex)
-        and not _opens_ordinal_list(phrase.items)
-        and not _names_a_thing(phrase.items)
-        and (
-            phrase.items[0] in lex.leading_junk
-            or phrase.items[0] in lex.adverbs
-            or phrase.cats[0] in ("w", "p", "c", "u", "m", "f")
-            or _is_date(phrase.items[0])
-        )
-    ):
+    while phrase.items and _is_leading_junk(phrase, lex) and _may_drop_first(phrase.items, lex):
         digits = phrase.cats[0] == "m"
         del phrase.items[0], phrase.cats[0]
         if digits and phrase.items and phrase.items[0] in DATE_WORDS:
@@ -552,6 +540,29 @@ def _strip_leading(phrase: _Phrase, lex: Lexicon) -> None:
         _strip_leading(phrase, lex)
     while phrase.items and phrase.cats[-1] == "w":
         del phrase.items[-1], phrase.cats[-1]
+
+
+def _is_leading_junk(phrase: _Phrase, lex: Lexicon) -> bool:
+    """Whether the first word is of a kind that opens a clause without being its subject (a
+    mark, preposition, conjunction, number, adverb, date); tested before the exceptions below,
+    which it rules out in most clauses at a fraction of their cost."""
+    first = phrase.items[0]
+    return (
+        first in lex.leading_junk
+        or first in lex.adverbs
+        or phrase.cats[0] in ("w", "p", "c", "u", "m", "f")
+        or _is_date(first)
+    )
+
+
+def _may_drop_first(items: list[Word], lex: Lexicon) -> bool:
+    """Whether the first word may go: not a comparison, nor a word a measure, list or name keeps."""
+    return (
+        items[0] not in lex.comparison_words
+        and not _leads_a_measure(items, lex)
+        and not _opens_ordinal_list(items)
+        and not _names_a_thing(items)
+    )
 
 
 def _strip_when_and_where(phrase: _Phrase) -> bool:
