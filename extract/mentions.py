@@ -363,6 +363,13 @@ class Boundaries:
         points = [start, *cuts[low:high], end]
         return [(a, b) for a, b in itertools.pairwise(points) if b > a]
 
+    def texts(self, text: str, start: int, end: int) -> list[str]:
+        """The words between start and end as strings (`words`, cut out of the text directly)."""
+        cuts = self.sorted_starts
+        low, high = bisect.bisect_right(cuts, start), bisect.bisect_left(cuts, end)
+        points = [start, *cuts[low:high], end]
+        return [text[a:b] for a, b in itertools.pairwise(points) if b > a]
+
 
 # --- scanning ---------------------------------------------------------------------------------
 

@@ -281,8 +281,7 @@ class _Extractor:
         return _around(self.clause_breaks, offset, low, high)
 
     def _words(self, start: int, end: int) -> Words:
-        pieces = self.bounds.words(self.text, start, end)
-        return Words([self.text[a:b] for a, b in pieces], self.lexicon)
+        return Words(self.bounds.texts(self.text, start, end), self.lexicon)
 
     # --- one metric -------------------------------------------------------------------------
 

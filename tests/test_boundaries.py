@@ -10,6 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cnpolicy.extract.mentions import CLAUSE_WINDOW, Boundaries, _clause_start, load_rules
+from cnpolicy.extract.metrics import jieba_boundaries
+from tests.test_extract_scans import corpus_texts
 
 
 def check_against_sets(starts: list[int], ends: list[int]) -> None:
@@ -46,3 +48,27 @@ def test_clause_start_is_where_the_clause_tail_pattern_starts(
     clause_tail = re.compile(rf"[^{re.escape(rules.clause_breaks)}]*$")  # the rule as first written
     match = clause_tail.search(text, low, offset)
     assert _clause_start(text, offset, rules) == (match.start() if match else offset)
+
+
+@given(
+    st.lists(st.integers(min_value=1, max_value=5), max_size=30),
+    st.integers(-2, 100),
+    st.integers(-2, 100),
+)
+def test_word_texts_are_the_words_cut_out_of_the_text(
+    lengths: list[int], start: int, end: int
+) -> None:
+    edges = [0, *itertools.accumulate(lengths)]
+    text = "".join(chr(0x4E00 + i) for i in range(edges[-1]))
+    bounds = Boundaries(edges[:-1], edges[1:])
+    expected = [text[a:b] for a, b in bounds.words(text, start, end)]
+    assert bounds.texts(text, start, end) == expected
+
+
+def test_word_texts_are_the_words_cut_out_of_every_corpus_text() -> None:
+    for text in corpus_texts():
+        bounds = jieba_boundaries(text)
+        for start in range(0, len(text), 37):
+            end = start + 40
+            expected = [text[a:b] for a, b in bounds.words(text, start, end)]
+            assert bounds.texts(text, start, end) == expected
