@@ -593,8 +593,12 @@ def _code_or_phone(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> b
     if rules.phone_before.search(text, max(0, m.number_start - PHONE_WINDOW), m.number_start):
         return True
     previous = text[m.number_start - 1 : m.number_start] if m.number_start else ""
-    digits = sum(c.isdigit() for c in m.numeral)
-    return (previous.isascii() and previous.isalnum()) or digits >= CODE_DIGITS
+    return (previous.isascii() and previous.isalnum()) or _has_code_digits(m.numeral)
+
+
+def _has_code_digits(numeral: str) -> bool:
+    """At least CODE_DIGITS digits (a shorter numeral cannot hold them: most are not counted)."""
+    return len(numeral) >= CODE_DIGITS and sum(c.isdigit() for c in numeral) >= CODE_DIGITS
 
 
 def _frequency(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:

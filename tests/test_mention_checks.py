@@ -11,9 +11,7 @@ from cnpolicy.extract.metrics import jieba_boundaries
 from cnpolicy.extract.numbers import is_chinese_numeral
 from tests.test_extract_scans import corpus_texts
 
-MENTION_ALPHABET = (
-    "0123456789一二三十百万个名位期项条种人元%第届次这每年以上的有“”《》、,。排名提升立法处公益类"
-)
+MENTION_ALPHABET = "0123456789一二三十百万个名位期项条种人元%第届次这每年以上的有“”《》、,。排名提升立法处公益类电话A"
 
 
 def former_states_no_figure(
@@ -38,6 +36,18 @@ def former_states_no_figure(
     return m.kind == "amount" and mentions._size_class(text, m, lex)
 
 
+def former_code_or_phone(
+    text: str, m: mentions.Mention, rules: mentions.Rules, bounds: mentions.Boundaries
+) -> bool:
+    """_code_or_phone as it was: the digits counted for every mention."""
+    window = max(0, m.number_start - mentions.PHONE_WINDOW)
+    if rules.phone_before.search(text, window, m.number_start):
+        return True
+    previous = text[m.number_start - 1 : m.number_start] if m.number_start else ""
+    digits = sum(c.isdigit() for c in m.numeral)
+    return (previous.isascii() and previous.isalnum()) or digits >= mentions.CODE_DIGITS
+
+
 def former_name_after(
     text: str, m: mentions.Mention, rules: mentions.Rules, bounds: mentions.Boundaries
 ) -> bool:
@@ -51,7 +61,7 @@ FORMER_ORDER = (
     mentions._inside_title,
     mentions._short_quote,
     mentions._slogan_joined,
-    mentions._code_or_phone,
+    former_code_or_phone,
     mentions._frequency,
     mentions._determiner,
     former_name_after,
@@ -79,6 +89,7 @@ def assert_same_exclusions(text: str) -> None:
             for new, old in (
                 (mentions._states_no_figure, former_states_no_figure),
                 (mentions._name_after, former_name_after),
+                (mentions._code_or_phone, former_code_or_phone),
             ):
                 assert new(text, m, rules, bounds) == old(text, m, rules, bounds), (text, m)
 
