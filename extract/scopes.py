@@ -22,6 +22,7 @@ class ScopeRules:
     whole: re.Pattern[str]
     subset: re.Pattern[str]
     recipient: re.Pattern[str]
+    subset_mark: str  # in every subset: without it, `subset` (tried at every position) cannot match
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +39,7 @@ def load_scope_rules() -> ScopeRules:
         whole=re.compile("|".join(data["whole"])),
         subset=re.compile(data["subset"]),
         recipient=re.compile(recipient),
+        subset_mark=data["subset_mark"],
     )
 
 
@@ -49,7 +51,8 @@ def find_scope(before: str, level: str | None, recipient: str | None = None) -> 
     if level and recipient and level in recipient:
         level = None
     found: tuple[int, str] | None = None
-    for pattern in (rules.whole, rules.subset):
+    patterns = (rules.whole, rules.subset) if rules.subset_mark in before else (rules.whole,)
+    for pattern in patterns:
         for match in pattern.finditer(before):
             if found is None or match.start() > found[0]:
                 found = (match.start(), match.group())
