@@ -153,6 +153,8 @@ def is_bare_rate(subject: str | None, lex: Lexicon) -> bool:
     if not subject:
         return False
     heads = load_phrase_words().rate_heads
+    if not subject.endswith(heads):
+        return False  # most subjects end in no rate head: the heads one by one only when one does
     return any(
         subject.endswith(head) and subject[: -len(head)] in lex.change_verbs for head in heads
     )

@@ -58,6 +58,7 @@ BARE_OBJECTS = ("职责", "职能", "事项", "权限")
 LIST_CLOSERS = ("等", "等等")
 # Brackets and quotes that `balance` pairs up.
 MARKS = "()“”‘’「」《》"
+MARK_SET = frozenset(MARKS)  # for one C-level test of whether a phrase holds any
 # How many words after 平均 the measure it qualifies may end (平均 + 办理 + 时限): two.
 MEASURE_LEAD_REACH = 3
 # Words that make a leading number a date (2019 年度, 2020 年): dropped with it.
@@ -818,7 +819,7 @@ def _finish(items: list[Word], lex: Lexicon, kind: str) -> str:
 
 def balance(text: str) -> str:
     """Strip brackets and quotes that open or close nothing (a clause cut through “…”)."""
-    if not any(mark in text for mark in MARKS):
+    if MARK_SET.isdisjoint(text):
         return text
     pairs = (("(", ")"), ("“", "”"), ("‘", "’"), ("「", "」"), ("《", "》"))
     changed = True

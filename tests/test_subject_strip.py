@@ -1,5 +1,5 @@
-"""Stripping a clause's leading words, with the cheap test of the first word first, leaves what the
-former loop left."""
+"""Stripping a clause's leading words (the cheap test of the first word first), balancing marks
+and telling a bare rate (cheap tests first) give what the former definitions gave."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from cnpolicy.extract import subjects
 from cnpolicy.extract.metrics import segment
+from cnpolicy.extract.subject_context import is_bare_rate, load_phrase_words
 from cnpolicy.extract.words import Lexicon, Words, category_of, load_lexicon
 from tests.test_extract_scans import corpus_texts
 
@@ -75,3 +76,40 @@ def test_strip_leading_matches_the_former_loop_on_every_clause_of_the_corpus() -
         for clause in re.split(r"[,，。;；:：!?\n]", text):
             if clause.strip():
                 assert_same_strip(segment(clause))
+
+
+RATE_ALPHABET = "精简压减比例率机构市级()“”‘’「」《》编制增长"
+
+
+def former_balance(text: str) -> str:
+    """balance as it was: the marks looked for one by one."""
+    if not any(mark in text for mark in subjects.MARKS):
+        return text
+    return subjects.balance(text)
+
+
+def former_is_bare_rate(subject: str | None, lex: Lexicon) -> bool:
+    """is_bare_rate as it was: every rate head tried in turn."""
+    if not subject:
+        return False
+    heads = load_phrase_words().rate_heads
+    return any(
+        subject.endswith(head) and subject[: -len(head)] in lex.change_verbs for head in heads
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=RATE_ALPHABET, max_size=16))
+def test_balance_and_bare_rate_match_their_former_definitions(text: str) -> None:
+    assert subjects.balance(text) == former_balance(text)
+    lex = load_lexicon()
+    assert is_bare_rate(text, lex) == former_is_bare_rate(text, lex)
+
+
+def test_balance_and_bare_rate_match_on_every_clause_of_the_corpus() -> None:
+    lex = load_lexicon()
+    for text in corpus_texts():
+        for clause in re.split(r"[,，。;；:：!?\n]", text):
+            for tail in (clause, clause[-12:], clause[-4:]):
+                assert subjects.balance(tail) == former_balance(tail)
+                assert is_bare_rate(tail, lex) == former_is_bare_rate(tail, lex)
