@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -173,7 +173,25 @@ def normalize(text: str) -> str:
         if again == result:
             break
         result = again
+        if _is_settled(result):
+            break  # the next pass would return it unchanged: the loop would stop there
     return result
+
+
+def _is_settled(text: str) -> bool:
+    """Whether `_normalize_once` returns `text`, a text it returned, unchanged; a quarter of the
+    cost of that pass. Its output has no line breaks other than \n and no invisible characters
+    (NFKC adds none: tests/test_normalize.py checks every code point), one space or tab per
+    space run, stripped lines and no repeated lines; NFKC, the joins and the sentence repeats
+    are checked, as a join can make them (`e` + a combining mark, `中!` + `2020`)."""
+    if not unicodedata.is_normalized("NFKC", text):
+        return False  # nfkc(text) == text exactly when text is NFKC (nfkc is NFKC)
+    if _split_joined_paragraphs(text) != text:
+        return False
+    lines = text.split("\n")
+    if _join_broken_lines(lines) != lines:
+        return False
+    return all(_drop_repeated_sentences(line) == line for line in lines)
 
 
 def _normalize_once(text: str) -> str:
@@ -282,9 +300,9 @@ def _continues(previous: str, line: str, wrap_width: Callable[[], int | None]) -
     return len(previous) >= least or display_width(previous) >= least
 
 
-def _wrap_width(lines: Iterable[str]) -> int | None:
+def _wrap_width(lines: list[str]) -> int | None:
     """The fixed width the text is hard-wrapped at, or None when it is not hard-wrapped."""
-    widths = sorted(display_width(line) for line in lines)
+    widths = sorted(_display_widths(lines))
     if len(widths) < MIN_WRAPPED_LINES or widths[-1] < MIN_WRAP_COLUMNS:
         return None
     best_width, best_count = 0, 0
@@ -299,6 +317,16 @@ def _wrap_width(lines: Iterable[str]) -> int | None:
     if longer > 0 or best_count < MIN_WRAPPED_SHARE * wide:
         return None
     return best_width
+
+
+def _display_widths(lines: list[str]) -> list[int]:
+    """`display_width` of each line (none holds a "\\n"), with one regex pass over the whole
+    text: the line breaks survive the removal of the wide runs, so the lines' narrow parts
+    line up with the lines; a line's width is twice its length less its narrow characters."""
+    if not lines:
+        return []
+    narrow = _WIDE_RUNS.sub("", "\n".join(lines)).split("\n")
+    return [2 * len(line) - len(rest) for line, rest in zip(lines, narrow, strict=True)]
 
 
 def _drop_repeated_sentences(line: str) -> str:

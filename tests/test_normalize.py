@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnpolicy.ingest.normalize import (
     CLOSERS,
+    MAX_PASSES,
+    _display_widths,
+    _is_settled,
+    _normalize_once,
     _split_joined_paragraphs,
     display_width,
     ends_sentence,
@@ -264,3 +270,83 @@ def test_joined_paragraphs_split_as_the_lookbehind_rule_does(text: str) -> None:
 @settings(max_examples=500)
 def test_one_alternation_finds_the_same_paragraph_starts(line: str) -> None:
     assert starts_paragraph(line) == any(p.match(line) for p in paragraph_starts())
+
+
+# --- the confirming pass -----------------------------------------------------------------------
+
+
+def _normalize_to_fixpoint(text: str) -> str:
+    """normalize() as first written: passes until one changes nothing (the reference)."""
+    result = text
+    for _ in range(MAX_PASSES):
+        again = _normalize_once(result)
+        if again == result:
+            break
+        result = again
+    return result
+
+
+# What _is_settled takes for granted in a pass's output: the characters the first two steps
+# (line breaks, invisible characters) remove.
+_REMOVED_FIRST = regex.compile(r"[[\p{Cc}\p{Cf}\u2028\u2029\x85]--[\n\t]]", regex.V1)
+
+# Text where a later pass still has work: joins that make a non-NFKC pair or a new
+# "。 " / "中! 2" paragraph break, sentences repeated once lines are joined, wrapped lines.
+SETTLING = st.lists(
+    st.one_of(
+        st.sampled_from(list("。!?,、”」) \t\n中文机构改革Hi1a2(《e\u0301\u0308\u3000-")),
+        st.sampled_from(["深化机构改革工作。", "一、", "\r\n", "\u200b", "２０２０", "ab "]),
+        HANZI,
+    ),
+    max_size=120,
+).map("".join)
+
+
+def test_nfkc_adds_no_character_the_first_steps_remove() -> None:
+    """Every code point: NFKC maps a character without such a character to one without (the
+    composition step cannot make one: none of them has a decomposition)."""
+    for code in range(0x110000):
+        char = chr(code)
+        if _REMOVED_FIRST.match(char):
+            assert not unicodedata.decomposition(char)
+        elif unicodedata.decomposition(char):
+            assert not _REMOVED_FIRST.search(unicodedata.normalize("NFKC", char))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(SETTLING, CJK_HEAVY))
+def test_settled_text_is_returned_unchanged_by_another_pass(text: str) -> None:
+    once = _normalize_once(text)
+    if _is_settled(once):
+        assert _normalize_once(once) == once
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(SETTLING, CJK_HEAVY))
+def test_normalize_equals_passes_to_a_fixpoint(text: str) -> None:
+    assert normalize(text) == _normalize_to_fixpoint(text)
+
+
+def _corpus_texts() -> list[Path]:
+    here = Path(__file__).resolve().parent.parent
+    folders = [here / "corpora", here.parent / "shared" / "corpus"]
+    return sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*.txt"))
+
+
+@pytest.mark.parametrize("path", _corpus_texts(), ids=lambda p: p.name)
+def test_normalize_equals_passes_to_a_fixpoint_on_corpus_texts(path: Path) -> None:
+    text = path.read_text("utf-8", errors="replace")
+    normalized = normalize(text)
+    assert normalized == _normalize_to_fixpoint(text)
+    assert _is_settled(normalized)
+    assert _display_widths(normalized.split("\n")) == [
+        display_width(line) for line in normalized.split("\n")
+    ]
+
+
+@given(
+    st.lists(st.lists(st.one_of(HANZI, ASCII, FULLWIDTH, KANGXI, SPACES, CJK_PUNCT)).map("".join))
+)
+@settings(max_examples=500)
+def test_display_widths_of_lines_equal_display_width_of_each(lines: list[str]) -> None:
+    assert _display_widths(lines) == [display_width(line) for line in lines]
