@@ -302,6 +302,8 @@ def _continues(previous: str, line: str, wrap_width: Callable[[], int | None]) -
 
 def _wrap_width(lines: list[str]) -> int | None:
     """The fixed width the text is hard-wrapped at, or None when it is not hard-wrapped."""
+    if not _may_be_wrapped(lines):
+        return None
     widths = sorted(_display_widths(lines))
     if len(widths) < MIN_WRAPPED_LINES or widths[-1] < MIN_WRAP_COLUMNS:
         return None
@@ -317,6 +319,23 @@ def _wrap_width(lines: list[str]) -> int | None:
     if longer > 0 or best_count < MIN_WRAPPED_SHARE * wide:
         return None
     return best_width
+
+
+def _may_be_wrapped(lines: list[str]) -> bool:
+    """False when the widest line is narrower than MIN_WRAP_COLUMNS or fewer than
+    MIN_WRAPPED_LINES lines come within WRAP_TOLERANCE_COLUMNS of it: no wrap width then (a
+    wrap width is the widest line's). A line is at most twice its length wide, so only the
+    longest lines are measured, longest first, until the rest cannot reach that far."""
+    widest = 0
+    near: list[int] = []
+    for line in sorted(lines, key=len, reverse=True):
+        if 2 * len(line) < widest - WRAP_TOLERANCE_COLUMNS:
+            break
+        width = display_width(line)
+        widest = max(widest, width)
+        near.append(width)
+    within = sum(width >= widest - WRAP_TOLERANCE_COLUMNS for width in near)
+    return widest >= MIN_WRAP_COLUMNS and within >= MIN_WRAPPED_LINES
 
 
 def _display_widths(lines: list[str]) -> list[int]:

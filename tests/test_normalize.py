@@ -14,10 +14,15 @@ from hypothesis import strategies as st
 from cnpolicy.ingest.normalize import (
     CLOSERS,
     MAX_PASSES,
+    MIN_WRAP_COLUMNS,
+    MIN_WRAPPED_LINES,
+    MIN_WRAPPED_SHARE,
+    WRAP_TOLERANCE_COLUMNS,
     _display_widths,
     _is_settled,
     _normalize_once,
     _split_joined_paragraphs,
+    _wrap_width,
     display_width,
     ends_sentence,
     join_wrapped,
@@ -350,3 +355,52 @@ def test_normalize_equals_passes_to_a_fixpoint_on_corpus_texts(path: Path) -> No
 @settings(max_examples=500)
 def test_display_widths_of_lines_equal_display_width_of_each(lines: list[str]) -> None:
     assert _display_widths(lines) == [display_width(line) for line in lines]
+
+
+def _wrap_width_as_first_written(lines: list[str]) -> int | None:
+    """_wrap_width before the longest lines were measured first (every line measured)."""
+    widths = sorted(display_width(line) for line in lines)
+    if len(widths) < MIN_WRAPPED_LINES or widths[-1] < MIN_WRAP_COLUMNS:
+        return None
+    best_width, best_count = 0, 0
+    for width in sorted(set(widths)):
+        count = sum(width - WRAP_TOLERANCE_COLUMNS <= w <= width for w in widths)
+        if count >= best_count:
+            best_width, best_count = width, count
+    if best_width < MIN_WRAP_COLUMNS or best_count < MIN_WRAPPED_LINES:
+        return None
+    longer = sum(w > best_width for w in widths)
+    wide = sum(w >= best_width / 2 for w in widths)
+    if longer > 0 or best_count < MIN_WRAPPED_SHARE * wide:
+        return None
+    return best_width
+
+
+# Lines of 10 to 40 characters, CJK and narrow mixed: widths from 10 to 80 columns, often a few
+# within the tolerance of the widest (a wrapped paragraph), often not.
+WRAP_LINES = st.lists(
+    st.text(alphabet="机构改革编制,。1a 《》", min_size=1, max_size=40), min_size=0, max_size=14
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(WRAP_LINES)
+def test_wrap_width_equals_its_former_definition(lines: list[str]) -> None:
+    assert _wrap_width(lines) == _wrap_width_as_first_written(lines)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="机构改革编制,。1a", min_size=40, max_size=400), st.integers(15, 40))
+def test_wrap_width_of_hard_wrapped_text_equals_its_former_definition(
+    text: str, columns: int
+) -> None:
+    lines = [text[i : i + columns] for i in range(0, len(text), columns)]
+    assert _wrap_width(lines) == _wrap_width_as_first_written(lines)
+
+
+@pytest.mark.parametrize("path", _corpus_texts(), ids=lambda p: p.name)
+def test_wrap_width_equals_its_former_definition_on_corpus_texts(path: Path) -> None:
+    text = path.read_text("utf-8", errors="replace")
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for sample in (lines, normalize(text).split("\n")):
+        assert _wrap_width(sample) == _wrap_width_as_first_written(sample)
