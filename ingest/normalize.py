@@ -19,6 +19,7 @@ from cnpolicy.outline import MARKERS
 
 __all__ = [
     "CLOSERS",
+    "COMMON_COMPATIBILITY",
     "CONTINUES_AFTER",
     "CONTINUES_BEFORE",
     "DATA_DIR",
@@ -48,6 +49,10 @@ _INVISIBLE = regex.compile(r"[[\p{Cc}\p{Cf}]--[\n\t]]", regex.V1)
 _WIDE_RUNS = regex.compile(r"[\p{East_Asian_Width=Wide}\p{East_Asian_Width=Fullwidth}]+")
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# The compatibility characters of Chinese prose that nfkc replaces before the others: the
+# full-width comma alone is three quarters of them in the real reports, these six 93 %.
+COMMON_COMPATIBILITY = "，\u3000；（）："
 
 # normalize() repeats its pass until the text stops changing. Every step only removes
 # characters, joins lines or drops repeats (NFKC is itself idempotent), so the text shrinks
@@ -237,10 +242,20 @@ def nfkc(text: str) -> str:
     the usual compatibility characters (a few in a hundred) are replaced by a table first — a
     whole-text `str.translate` looks every character up — and the full algorithm runs only
     when the result is still not NFKC (tests/test_normalize.py checks it equals NFKC)."""
-    replaced = _compatibility_runs().sub(_replace_compatibility_run, text)
+    replaced = _compatibility_runs().sub(_replace_compatibility_run, _replace_common(text))
     if unicodedata.is_normalized("NFKC", replaced):
         return replaced
     return unicodedata.normalize("NFKC", replaced)
+
+
+def _replace_common(text: str) -> str:
+    """The commonest compatibility characters replaced by their NFKC forms with `str.replace`:
+    one fast pass each instead of a call per run (no NFKC form holds a character of the table,
+    so the runs left are replaced just as before)."""
+    table = _compatibility_table()
+    for char in COMMON_COMPATIBILITY:
+        text = text.replace(char, table[ord(char)])
+    return text
 
 
 def _drop_invisible(text: str) -> str:

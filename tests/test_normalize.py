@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 
 from cnpolicy.ingest.normalize import (
     CLOSERS,
+    COMMON_COMPATIBILITY,
     MAX_PASSES,
     MIN_WRAP_COLUMNS,
     MIN_WRAPPED_LINES,
     MIN_WRAPPED_SHARE,
     WRAP_TOLERANCE_COLUMNS,
+    _compatibility_table,
     _display_widths,
     _is_settled,
     _normalize_once,
@@ -404,3 +406,16 @@ def test_wrap_width_equals_its_former_definition_on_corpus_texts(path: Path) -> 
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     for sample in (lines, normalize(text).split("\n")):
         assert _wrap_width(sample) == _wrap_width_as_first_written(sample)
+
+
+def test_no_nfkc_form_in_the_table_holds_a_character_of_the_table() -> None:
+    """So the common characters may be replaced first and the other runs after."""
+    table = _compatibility_table()
+    assert all(ord(c) in table for c in COMMON_COMPATIBILITY)
+    assert not any(ord(c) in table for form in table.values() for c in form)
+
+
+@given(st.text(alphabet=COMMON_COMPATIBILITY + "，。０１ＡＢ①㎡℃Á\u0301豈機构改革a1 ", max_size=60))
+@settings(max_examples=500)
+def test_fast_nfkc_is_nfkc_on_the_common_characters(text: str) -> None:
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
