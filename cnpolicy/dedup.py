@@ -88,16 +88,16 @@ def _crc_step(crc: np.ndarray, byte: np.ndarray) -> np.ndarray:
     return updated
 
 
-def _crc32_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`zlib.crc32(row.encode("utf-8"))` for every row of code points at once, and each row's
-    length in UTF-8 bytes.
+def _crc32_columns(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """`zlib.crc32(row.encode("utf-8"))` for every row of code points at once (given column by
+    column), and each row's length in UTF-8 bytes.
 
     CRC-32 is affine: a row's CRC is the XOR of each character's share (`_character_shares`, by
     the bytes that follow it) and the CRC of as many zero bytes. Body characters are ASCII
     letters and digits (one UTF-8 byte) or CJK from the Basic Multilingual Plane (three)."""
-    crc = np.zeros(len(rows), dtype=np.uint32)
-    following = np.zeros(len(rows), dtype=np.intp)  # UTF-8 bytes after the column
-    for column in rows.T[::-1]:
+    crc = np.zeros(len(columns[0]), dtype=np.uint32)
+    following = np.zeros(len(columns[0]), dtype=np.intp)  # UTF-8 bytes after the column
+    for column in reversed(columns):
         crc ^= _character_shares().take(following * _POINTS + column)
         following += np.where(column < 0x80, 1, 3)
     return crc ^ _ZERO_CRCS[following], following
@@ -165,12 +165,14 @@ def _simhash_of_body(body: str) -> int:
         keys = (keys << np.uint64(16)) | column.astype(np.uint64)
     keys.sort()  # distinct keys by sorting and dropping repeats (3x faster than np.unique here)
     distinct = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-    shift = np.arange(SHINGLE - 1, -1, -1, dtype=np.uint64) * np.uint64(16)
-    shingles = ((distinct[:, None] >> shift) & np.uint64(0xFFFF)).astype(np.uint32)
-    plain, lengths = _crc32_rows(shingles)
+    columns = [
+        ((distinct >> np.uint64(16 * place)) & np.uint64(0xFFFF)).astype(np.intp)
+        for place in range(SHINGLE - 1, -1, -1)
+    ]
+    plain, lengths = _crc32_columns(columns)
     salted = plain ^ _SALT_DELTAS[lengths]
     ones = np.concatenate([_bit_counts(salted), _bit_counts(plain)])
-    return sum(1 << bit for bit in range(BITS) if 2 * int(ones[bit]) > len(shingles))
+    return sum(1 << bit for bit in range(BITS) if 2 * int(ones[bit]) > len(distinct))
 
 
 def fingerprint(text: str) -> str:
