@@ -24,6 +24,7 @@ from cnpolicy.ingest.normalize import (
     _is_settled,
     _normalize_once,
     _split_joined_paragraphs,
+    _unify_line_breaks,
     _wrap_width,
     display_width,
     ends_sentence,
@@ -419,3 +420,13 @@ def test_no_nfkc_form_in_the_table_holds_a_character_of_the_table() -> None:
 @settings(max_examples=500)
 def test_fast_nfkc_is_nfkc_on_the_common_characters(text: str) -> None:
     assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+# The line-break rule as first written: one regex, "\r\n" before a lone break.
+_LINE_BREAK_PATTERN = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x85]")
+
+
+@given(st.text(alphabet="\r\n\u2028\u2029\x0b\x0c\x85a中 ", max_size=60))
+@settings(max_examples=1000)
+def test_line_breaks_unified_as_the_regex_did(text: str) -> None:
+    assert _unify_line_breaks(text) == _LINE_BREAK_PATTERN.sub("\n", text)
