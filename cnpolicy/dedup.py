@@ -10,6 +10,7 @@ import hashlib
 import re
 import zlib
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -24,6 +25,7 @@ __all__ = [
     "content_id",
     "distance",
     "fingerprint",
+    "identify",
     "simhash",
 ]
 
@@ -52,7 +54,17 @@ def body_characters(text: str) -> str:
 
 def content_id(text: str) -> str:
     """Stable id: the first 16 hex digits of the SHA-256 of the body characters."""
-    return hashlib.sha256(body_characters(text).encode("utf-8")).hexdigest()[:ID_LENGTH]
+    return _id_of_body(body_characters(text))
+
+
+def identify(text: str) -> tuple[str, str]:
+    """`content_id(text)` and `fingerprint(text)`, the body characters read once for both."""
+    body = body_characters(text)
+    return _id_of_body(body), f"{_simhash_of_body(body):016x}"
+
+
+def _id_of_body(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:ID_LENGTH]
 
 
 def _shingle_hash(shingle: str) -> int:
@@ -76,21 +88,42 @@ def _crc_step(crc: np.ndarray, byte: np.ndarray) -> np.ndarray:
     return updated
 
 
-def _crc32_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`zlib.crc32(row.encode("utf-8"))` for every row of code points at once, and each row's
-    length in UTF-8 bytes.
+def _crc32_columns(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """`zlib.crc32(row.encode("utf-8"))` for every row of code points at once (given column by
+    column), and each row's length in UTF-8 bytes.
 
-    Body characters are ASCII letters and digits (one UTF-8 byte) or CJK from the Basic
-    Multilingual Plane (three bytes), so each column feeds one or three bytes."""
-    crc = np.full(len(rows), 0xFFFFFFFF, dtype=np.uint32)
-    lengths = np.zeros(len(rows), dtype=np.int64)
-    for column in rows.T:
-        one_byte = column < 0x80
-        first = _crc_step(crc, np.where(one_byte, column, 0xE0 | (column >> 12)))
-        second = _crc_step(first, 0x80 | ((column >> 6) & 0x3F))
-        crc = np.where(one_byte, first, _crc_step(second, 0x80 | (column & 0x3F)))
-        lengths += np.where(one_byte, 1, 3)
-    return crc ^ np.uint32(0xFFFFFFFF), lengths
+    CRC-32 is affine: a row's CRC is the XOR of each character's share (`_character_shares`, by
+    the bytes that follow it) and the CRC of as many zero bytes. Body characters are ASCII
+    letters and digits (one UTF-8 byte) or CJK from the Basic Multilingual Plane (three)."""
+    crc = np.zeros(len(columns[0]), dtype=np.uint32)
+    following = np.zeros(len(columns[0]), dtype=np.intp)  # UTF-8 bytes after the column
+    for column in reversed(columns):
+        crc ^= _character_shares().take(following * _POINTS + column)
+        following += np.where(column < 0x80, 1, 3)
+    return crc ^ _ZERO_CRCS[following], following
+
+
+# Body characters are all in the Basic Multilingual Plane.
+_POINTS = 0x10000
+
+
+@cache
+def _character_shares() -> np.ndarray:
+    """[bytes after, code point] → the CRC register (started at 0, not inverted) of the code
+    point's UTF-8 bytes followed by that many zero bytes: its share of a row's CRC."""
+    points = np.arange(_POINTS, dtype=np.uint32)
+    zero = np.zeros_like(points)
+    one_byte = points < 0x80
+    first = _crc_step(zero, np.where(one_byte, points, 0xE0 | (points >> 12)))
+    second = _crc_step(first, 0x80 | ((points >> 6) & 0x3F))
+    shares = [np.where(one_byte, first, _crc_step(second, 0x80 | (points & 0x3F)))]
+    for _ in range(3 * (SHINGLE - 1)):
+        shares.append(_crc_step(shares[-1], zero))
+    return np.concatenate(shares)  # flat: [bytes after * _POINTS + code point]
+
+
+# zlib.crc32 of n zero bytes: what the start value 0xFFFFFFFF and the final inversion add.
+_ZERO_CRCS = np.array([zlib.crc32(bytes(n)) for n in range(3 * SHINGLE + 1)], dtype=np.uint32)
 
 
 # CRC-32 is affine in its starting value: for data of n bytes, crc32(data, salt) is
@@ -115,11 +148,14 @@ def _bit_counts(values: np.ndarray) -> np.ndarray:
 def simhash(text: str) -> int:
     """64-bit simhash of the body's distinct character shingles (two salted CRC-32s each).
 
-    Computed on arrays of code points (a key per shingle, distinct keys, a table-driven CRC per
-    column, the salted CRC from the plain one): the same value as hashing each shingle's UTF-8
+    Computed on arrays of code points (a key per shingle, distinct keys, the CRC as the XOR of
+    each character's share looked up in a table, the salted CRC from the plain one): the same value as hashing each shingle's UTF-8
     bytes with zlib (tests/test_dedup.py), several times faster.
     """
-    body = body_characters(text)
+    return _simhash_of_body(body_characters(text))
+
+
+def _simhash_of_body(body: str) -> int:
     if len(body) <= SHINGLE:
         return _shingle_hash(body)  # one shingle: the majority of its own bits
     points = np.frombuffer(body.encode("utf-32-le"), dtype=np.uint32)
@@ -129,12 +165,14 @@ def simhash(text: str) -> int:
         keys = (keys << np.uint64(16)) | column.astype(np.uint64)
     keys.sort()  # distinct keys by sorting and dropping repeats (3x faster than np.unique here)
     distinct = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-    shift = np.arange(SHINGLE - 1, -1, -1, dtype=np.uint64) * np.uint64(16)
-    shingles = ((distinct[:, None] >> shift) & np.uint64(0xFFFF)).astype(np.uint32)
-    plain, lengths = _crc32_rows(shingles)
+    columns = [
+        ((distinct >> np.uint64(16 * place)) & np.uint64(0xFFFF)).astype(np.intp)
+        for place in range(SHINGLE - 1, -1, -1)
+    ]
+    plain, lengths = _crc32_columns(columns)
     salted = plain ^ _SALT_DELTAS[lengths]
     ones = np.concatenate([_bit_counts(salted), _bit_counts(plain)])
-    return sum(1 << bit for bit in range(BITS) if 2 * int(ones[bit]) > len(shingles))
+    return sum(1 << bit for bit in range(BITS) if 2 * int(ones[bit]) > len(distinct))
 
 
 def fingerprint(text: str) -> str:

@@ -88,7 +88,8 @@ class Segmenter:
 
     def cut(self, text: str) -> list[str]:
         """jieba's precise-mode tokens (no empty ones)."""
-        return [word for word in self._jieba.cut(text, USE_HMM) if word]
+        words: list[str] = self._jieba.cut(text, USE_HMM)
+        return [word for word in words if word] if "" in words else words
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) character offsets of the tokens."""

@@ -5,6 +5,7 @@ aligns them, without building a Span for every try (the components align thousan
 from __future__ import annotations
 
 import bisect
+import itertools
 
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
@@ -25,6 +26,17 @@ class TokenOffsets:
     def __init__(self, starts: list[int], ends: list[int]):
         self.starts = starts
         self.ends = ends
+
+    @classmethod
+    def of_words(cls, words: list[str]) -> TokenOffsets:
+        """The offsets of words that tile a text in order (a Doc built from them without spaces
+        has these): each word ends where the next begins."""
+        ends = list(itertools.accumulate(map(len, words)))
+        return cls([0, *ends[:-1]] if ends else [], ends)
+
+    def keep_on(self, doc: Doc) -> None:
+        """Leave these as the Doc's offsets (its tokenizer knows them before any component)."""
+        doc.user_data[_USER_DATA_KEY] = self
 
     @classmethod
     def of(cls, doc: Doc) -> TokenOffsets:

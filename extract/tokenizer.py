@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
 
+from cnpolicy.extract.offsets import TokenOffsets
 from cnpolicy.extract.segmenting import segmenter
 
 __all__ = [
@@ -41,7 +42,9 @@ class JiebaTokenizer:
     def __call__(self, text: str) -> Doc:
         words = segmenter().cut(text)
         ids = self.word_ids(words)  # spaCy's stub types words as strings; Doc takes ids too
-        return Doc(self.vocab, words=ids, spaces=[False] * len(words))  # type: ignore[arg-type]
+        doc = Doc(self.vocab, words=ids, spaces=[False] * len(words))  # type: ignore[arg-type]
+        TokenOffsets.of_words(words).keep_on(doc)
+        return doc
 
     def word_ids(self, words: list[str]) -> list[str] | list[int]:
         """The words' ids in the vocabulary's string store (adding the new ones); the words

@@ -13,7 +13,8 @@ from cnpolicy.ingest.clean import strip_furniture
 from cnpolicy.ingest.describe import describe
 from cnpolicy.ingest.normalize import normalize
 from cnpolicy.ingest.raw import RawText
-from cnpolicy.ingest.sniff import detect_format
+from cnpolicy.ingest.sniff import sniff
+from cnpolicy.ingest.text import raw_text
 from cnpolicy.records import Document
 
 __all__ = ["READERS", "clean_text", "ingest_bytes", "read_raw"]
@@ -47,7 +48,7 @@ def _docx_reader() -> Reader:
     return read_docx
 
 
-# The reader table: format (as `detect_format` names it) → the loader of its reader.
+# The reader table: format (as `sniff` names it) → the loader of its reader.
 READERS: dict[str, Callable[[], Reader]] = {
     "txt": _text_reader,
     "html": _html_reader,
@@ -64,8 +65,11 @@ def read_raw(data: bytes, *, source: str, options: IngestOptions) -> RawText:
             "(raise it with --max-mb)",
             source=source,
         )
-    fmt = detect_format(data, source=source)
-    raw = READERS[fmt]()(data, source=source, limits=options)
+    sniffed = sniff(data, source=source)
+    if sniffed.format == "txt" and sniffed.decoded is not None:
+        raw = raw_text(*sniffed.decoded)  # what read_text gives, without decoding again
+    else:
+        raw = READERS[sniffed.format]()(data, source=source, limits=options)
     if len(raw.text) > options.max_chars:
         raise TooLargeError(
             f"{len(raw.text):,} characters of text is over the limit of {options.max_chars:,} "

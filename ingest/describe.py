@@ -16,7 +16,7 @@ from pathlib import PurePath
 from typing import Any
 
 from cnpolicy.dates import DIGIT_DATE, SIGNATURE_DATE, parse_date
-from cnpolicy.dedup import content_id, fingerprint
+from cnpolicy.dedup import identify
 from cnpolicy.gazetteer import (
     NOT_PLACES,
     UNKNOWN_PLACE,
@@ -526,9 +526,9 @@ def describe(raw: RawText, text: str, *, source: str) -> Document:
         first_line -= sum(line < first_line for line in info_lines)
     doc_type = classify(title, text, has_info_line=info is not None or raw.date is not None)
     region = find_region(title, text, publisher)
-    body_fingerprint = fingerprint(text)
+    doc_id, body_fingerprint = identify(text)
     return Document(
-        id=content_id(text),
+        id=doc_id,
         source=source,
         format=raw.format,
         text=text,

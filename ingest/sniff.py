@@ -9,6 +9,7 @@ import io
 import json
 import re
 import zipfile
+from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePath
 
@@ -25,7 +26,9 @@ __all__ = [
     "OLE2_HEADER",
     "PDF_HEADER_WINDOW",
     "ZIP_HEADERS",
+    "Sniffed",
     "detect_format",
+    "sniff",
 ]
 
 # PDF readers accept the %PDF- header anywhere in the first 1024 bytes (PDF 1.7, annex H.3),
@@ -62,21 +65,35 @@ _HTML_TAG = re.compile(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Sniffed:
+    """A file's format, and for text the (text, encoding) `decode_text` gave while looking."""
+
+    format: str
+    decoded: tuple[str, str] | None = None
+
+
 def detect_format(data: bytes, *, source: str) -> str:
     """Return "txt", "html", "pdf" or "docx" for these bytes, or raise an IngestError.
 
     EmptyDocumentError for 0 bytes; UnsupportedFormatError for binary data of another kind,
     a ZIP that is not a DOCX, a legacy .doc, or a name (.pdf/.docx) the bytes contradict.
     """
+    return sniff(data, source=source).format
+
+
+def sniff(data: bytes, *, source: str) -> Sniffed:
+    """`detect_format`, with the decoded text of a text file (its reader need not decode it
+    again)."""
     if not data:
         raise EmptyDocumentError("the file is empty (0 bytes)", source=source)
     suffix = PurePath(source).suffix.lower()
     if _PDF_HEADER.search(data[:PDF_HEADER_WINDOW]):
-        return "pdf"
+        return Sniffed("pdf")
     if data.startswith(ZIP_HEADERS):
-        return _zip_format(data, source=source)
+        return Sniffed(_zip_format(data, source=source))
     if data.startswith(OLE2_HEADER):
-        return _ole2_format(data, source=source)
+        return Sniffed(_ole2_format(data, source=source))
     _reject_known_binary(data, source=source, suffix=suffix)
     if suffix == ".pdf":
         raise UnsupportedFormatError(
@@ -145,20 +162,20 @@ def _magic_table() -> dict[bytes, str]:
     return {bytes.fromhex(key): value for key, value in raw.items() if not key.startswith("_")}
 
 
-def _text_format(data: bytes, *, source: str, suffix: str) -> str:
+def _text_format(data: bytes, *, source: str, suffix: str) -> Sniffed:
     """ "html" when the decoded text carries markup (or is named .html), else "txt"."""
     try:
-        text, _ = decode_text(data, source=source)
+        decoded = decode_text(data, source=source)
     except (UnsupportedFormatError, DecodeError) as error:
         named = f"named {suffix} but " if suffix else ""
         raise UnsupportedFormatError(
             f"{named}not text, HTML, PDF or DOCX ({error.message})", source=source
         ) from None
-    head = text[:MARKUP_WINDOW]
+    head = decoded[0][:MARKUP_WINDOW]
     if _DOCUMENT_TAG.search(head) or len(_HTML_TAG.findall(head)) >= MIN_MARKUP_TAGS:
-        return "html"
+        return Sniffed("html", decoded)
     if head.lstrip().startswith("<?xml"):
         raise UnsupportedFormatError(
             "an XML document without HTML markup: expected txt, HTML, PDF or DOCX", source=source
         )
-    return "html" if EXTENSIONS.get(suffix) == "html" else "txt"
+    return Sniffed("html" if EXTENSIONS.get(suffix) == "html" else "txt", decoded)

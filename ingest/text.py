@@ -26,6 +26,7 @@ __all__ = [
     "MIN_PLAUSIBLE_SHARE",
     "WEAK_DECLARATIONS",
     "decode_text",
+    "raw_text",
     "read_text",
 ]
 
@@ -121,6 +122,11 @@ def decode_text(data: bytes, *, source: str, declared: str | None = None) -> tup
 def read_text(data: bytes, *, source: str, limits: IngestOptions | None = None) -> RawText:
     """Read a plain-text file: decoded, line endings unified (paragraphs are its lines)."""
     text, encoding = decode_text(data, source=source)
+    return raw_text(text, encoding)
+
+
+def raw_text(text: str, encoding: str) -> RawText:
+    """A plain-text file's RawText from its decoded text: line endings unified."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return RawText(text=text, format="txt", encoding=encoding)
 

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cnpolicy.ingest import ingest_bytes
 from cnpolicy.ingest.clean import (
+    TRAILING_FRAGMENT_ENDS,
     furniture,
     is_edge_furniture,
     is_furniture_line,
     is_info_line,
     join_label_lines,
+    strip_fragments,
     strip_furniture,
 )
 from cnpolicy.ingest.normalize import normalize
 from cnpolicy.ingest.text import read_text
 from tests.conftest import CORPORA, SHARED
+
+# The regex parser of the standard library (private: typeshed lists neither module), to read
+# off the characters each [trailing] fragment can end with.
+sre: Any = importlib.import_module("re._constants")
+sre_parse: Any = importlib.import_module("re._parser")
 
 BODY = [
     "江城市深化机构改革 推动资源力量下沉",
@@ -222,3 +233,116 @@ def test_a_label_is_not_joined_to_a_sentence_or_to_another_label() -> None:
     long_line = "这是正文的第一句话," * 8
     assert join_label_lines(["时间:", long_line]) == ["时间:", long_line]
     assert join_label_lines(["各位代表:", "现在我代表"]) == ["各位代表:", "现在我代表"]
+
+
+# --- the fast paths against their former definitions ---------------------------------------
+
+
+def _strip_fragments_as_first_written(line: str) -> str:
+    text = line
+    for pattern in furniture().trailing:
+        text = pattern.sub("", text)
+    for pattern in furniture().leading:
+        text = pattern.sub("", text)
+    return text.strip()
+
+
+def _is_furniture_line_as_first_written(line: str) -> bool:
+    text = line.strip()
+    return not text or any(p.fullmatch(text) for p in furniture().anywhere)
+
+
+def _ends(items: Any) -> tuple[set[str], bool]:
+    """The characters a match of parsed regex items can end with, whitespace left out, and
+    whether the match can end in whitespace only (then the items before it count as well)."""
+    ends: set[str] = set()
+    for op, arg in reversed(list(items)):
+        found, blank = _item_ends(op, arg)
+        ends |= found
+        if not blank:
+            return ends, False
+    return ends, True
+
+
+def _item_ends(op: Any, arg: Any) -> tuple[set[str], bool]:
+    if op is sre.LITERAL:
+        return (set(), True) if chr(arg).isspace() else ({chr(arg)}, False)
+    if op is sre.IN:
+        return _class_ends(arg)
+    if op is sre.SUBPATTERN:
+        return _ends(arg[-1])
+    if op is sre.BRANCH:
+        branches = [_ends(branch) for branch in arg[1]]
+        return set().union(*(e for e, _ in branches)), any(b for _, b in branches)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        ends, blank = _ends(arg[2])
+        return ends, blank or arg[0] == 0
+    if op is sre.AT:
+        return set(), True
+    raise AssertionError(f"extend _item_ends for {op}")
+
+
+def _class_ends(members: Any) -> tuple[set[str], bool]:
+    chars: set[str] = set()
+    spaces = False
+    for kind, value in members:
+        if kind is sre.LITERAL:
+            chars.add(chr(value))
+        elif kind is sre.RANGE:
+            chars |= {chr(code) for code in range(value[0], value[1] + 1)}
+        elif kind is sre.CATEGORY and value is sre.CATEGORY_SPACE:
+            spaces = True
+        else:
+            raise AssertionError(f"extend _class_ends for {kind}")
+    visible = {c for c in chars if not c.isspace()}
+    return visible, spaces or len(visible) < len(chars)
+
+
+def test_every_trailing_fragment_ends_in_one_of_the_listed_characters() -> None:
+    for pattern in furniture().trailing:
+        ends, blank = _ends(sre_parse.parse(pattern.pattern))
+        assert not blank, pattern.pattern
+        assert ends <= TRAILING_FRAGMENT_ENDS, (pattern.pattern, ends - TRAILING_FRAGMENT_ENDS)
+
+
+def _pattern_characters() -> list[str]:
+    """Every character the trailing, leading and [anywhere] patterns spell out, and spaces."""
+    sources = [p.pattern for p in (*furniture().trailing, *furniture().leading)]
+    return sorted({*"".join(sources), *" \t\u3000中文|】]:：0123456789", "打印本页关闭窗口"})
+
+
+FRAGMENTARY = st.lists(
+    st.one_of(
+        st.sampled_from(_pattern_characters()),
+        st.sampled_from(
+            ["打印本页", "关闭窗口", "【打印】", "[关闭]", "返回顶部", " | ", "版权所有"]
+        ),
+        st.sampled_from(["分享到:", "Copyright 2020", "ICP备12345", "首页 > ", "电话:027"]),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(FRAGMENTARY)
+def test_strip_fragments_equals_its_former_definition(line: str) -> None:
+    assert strip_fragments(line) == _strip_fragments_as_first_written(line)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(FRAGMENTARY)
+def test_is_furniture_line_equals_its_former_definition(line: str) -> None:
+    assert is_furniture_line(line) == _is_furniture_line_as_first_written(line)
+
+
+def _corpus_lines() -> list[str]:
+    paths = sorted(p for f in (CORPORA, SHARED) if f.is_dir() for p in f.rglob("*.txt"))
+    texts = [normalize(p.read_text("utf-8", errors="replace")) for p in paths]
+    return [line for text in texts for line in text.split("\n")]
+
+
+def test_fast_paths_equal_their_former_definitions_on_every_corpus_line() -> None:
+    lines = _corpus_lines() + TOP_FURNITURE + BOTTOM_FURNITURE
+    for line in lines:
+        assert strip_fragments(line) == _strip_fragments_as_first_written(line)
+        assert is_furniture_line(line) == _is_furniture_line_as_first_written(line)

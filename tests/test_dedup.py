@@ -3,17 +3,20 @@ from __future__ import annotations
 import zlib
 from pathlib import Path
 
-from hypothesis import given
+import numpy as np
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnpolicy.dedup import (
     BITS,
     SHINGLE,
     DuplicateIndex,
+    _crc32_columns,
     body_characters,
     content_id,
     distance,
     fingerprint,
+    identify,
     simhash,
 )
 from cnpolicy.ingest import ingest_bytes
@@ -80,3 +83,22 @@ def test_simhash_is_its_definition_on_every_corpus_text() -> None:
     assert len(texts) > 20
     for text in texts:
         assert simhash(text) == reference_simhash(text)
+
+
+BODY_POINTS = st.sampled_from(
+    [*map(ord, "09AZaz"), 0x4E00, 0x9FFF, 0x3400, 0x4DBF, 0x7F, *range(0x4E00, 0x4E10)]
+)
+
+
+@given(st.lists(st.lists(BODY_POINTS, min_size=SHINGLE, max_size=SHINGLE), min_size=1))
+@settings(max_examples=300)
+def test_crc_of_rows_is_zlib_crc_of_their_utf8(rows: list[list[int]]) -> None:
+    crc, lengths = _crc32_columns(list(np.array(rows, dtype=np.intp).T))
+    data = ["".join(map(chr, row)).encode("utf-8") for row in rows]
+    assert crc.tolist() == [zlib.crc32(d) for d in data]
+    assert lengths.tolist() == [len(d) for d in data]
+
+
+@given(st.text(alphabet="编制机构改革市县两级精简下划0123456789abcXYZ,。 \n㐀鿿", max_size=120))
+def test_identify_is_content_id_and_fingerprint(text: str) -> None:
+    assert identify(text) == (content_id(text), fingerprint(text))

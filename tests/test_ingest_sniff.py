@@ -8,10 +8,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cnpolicy.errors import EmptyDocumentError, UnsupportedFormatError
-from cnpolicy.ingest.sniff import detect_format
-from tests.conftest import CORPORA
+from cnpolicy.config import IngestOptions
+from cnpolicy.errors import EmptyDocumentError, IngestError, UnsupportedFormatError
+from cnpolicy.ingest import READERS, read_raw
+from cnpolicy.ingest.sniff import detect_format, sniff
+from cnpolicy.ingest.text import read_text
+from tests.conftest import CORPORA, SHARED
 
 SAMPLE_SUFFIXES = {".txt": "txt", ".html": "html", ".pdf": "pdf", ".docx": "docx"}
 
@@ -103,3 +108,44 @@ def test_an_encrypted_office_file_goes_to_the_docx_reader() -> None:
 
 def test_a_pdf_header_after_a_little_junk_is_still_a_pdf() -> None:
     assert detect_format(b"\r\n  " + sample(".pdf"), source="x.bin") == "pdf"
+
+
+def _read_raw_as_first_written(data: bytes, source: str) -> object:
+    """read_raw before the sniffer's decoding was reused: the format's reader on the bytes."""
+    try:
+        return READERS[detect_format(data, source=source)]()(data, source=source)
+    except IngestError as error:
+        return type(error), error.message
+
+
+def _read_raw_now(data: bytes, source: str) -> object:
+    try:
+        return read_raw(data, source=source, options=IngestOptions())
+    except IngestError as error:
+        return type(error), error.message
+
+
+def _text_files() -> list[Path]:
+    folders = (CORPORA, SHARED)
+    return sorted(p for f in folders if f.is_dir() for p in f.rglob("*") if p.suffix == ".txt")
+
+
+@pytest.mark.parametrize("path", _text_files(), ids=lambda p: p.name)
+def test_read_raw_of_a_text_file_is_what_its_reader_gives(path: Path) -> None:
+    data = path.read_bytes()
+    assert sniff(data, source=path.name).format == "txt"
+    assert _read_raw_now(data, path.name) == _read_raw_as_first_written(data, path.name)
+    assert _read_raw_now(data, path.name) == read_text(data, source=path.name)
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="机构改革\r\n 。<p>ab\x00\ufeff", max_size=40).map(str.encode),
+        st.text(alphabet="机构改革\r\n 。ab", max_size=40).map(lambda t: t.encode("gb18030")),
+        st.binary(max_size=40),
+    ),
+    st.sampled_from(["a.txt", "a.html", "a"]),
+)
+@settings(max_examples=500, deadline=None)
+def test_read_raw_is_what_the_readers_give_on_any_bytes(data: bytes, source: str) -> None:
+    assert _read_raw_now(data, source) == _read_raw_as_first_written(data, source)

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnpolicy.ingest.normalize import (
     CLOSERS,
+    COMMON_COMPATIBILITY,
+    MAX_PASSES,
+    MIN_WRAP_COLUMNS,
+    MIN_WRAPPED_LINES,
+    MIN_WRAPPED_SHARE,
+    WRAP_TOLERANCE_COLUMNS,
+    _compatibility_table,
+    _display_widths,
+    _is_settled,
+    _normalize_once,
     _split_joined_paragraphs,
+    _unify_line_breaks,
+    _wrap_width,
     display_width,
     ends_sentence,
     join_wrapped,
@@ -264,3 +278,155 @@ def test_joined_paragraphs_split_as_the_lookbehind_rule_does(text: str) -> None:
 @settings(max_examples=500)
 def test_one_alternation_finds_the_same_paragraph_starts(line: str) -> None:
     assert starts_paragraph(line) == any(p.match(line) for p in paragraph_starts())
+
+
+# --- the confirming pass -----------------------------------------------------------------------
+
+
+def _normalize_to_fixpoint(text: str) -> str:
+    """normalize() as first written: passes until one changes nothing (the reference)."""
+    result = text
+    for _ in range(MAX_PASSES):
+        again = _normalize_once(result)
+        if again == result:
+            break
+        result = again
+    return result
+
+
+# What _is_settled takes for granted in a pass's output: the characters the first two steps
+# (line breaks, invisible characters) remove.
+_REMOVED_FIRST = regex.compile(r"[[\p{Cc}\p{Cf}\u2028\u2029\x85]--[\n\t]]", regex.V1)
+
+# Text where a later pass still has work: joins that make a non-NFKC pair or a new
+# "。 " / "中! 2" paragraph break, sentences repeated once lines are joined, wrapped lines.
+SETTLING = st.lists(
+    st.one_of(
+        st.sampled_from(list("。!?,、”」) \t\n中文机构改革Hi1a2(《e\u0301\u0308\u3000-")),
+        st.sampled_from(["深化机构改革工作。", "一、", "\r\n", "\u200b", "２０２０", "ab "]),
+        HANZI,
+    ),
+    max_size=120,
+).map("".join)
+
+
+def test_nfkc_adds_no_character_the_first_steps_remove() -> None:
+    """Every code point: NFKC maps a character without such a character to one without (the
+    composition step cannot make one: none of them has a decomposition)."""
+    for code in range(0x110000):
+        char = chr(code)
+        if _REMOVED_FIRST.match(char):
+            assert not unicodedata.decomposition(char)
+        elif unicodedata.decomposition(char):
+            assert not _REMOVED_FIRST.search(unicodedata.normalize("NFKC", char))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(SETTLING, CJK_HEAVY))
+def test_settled_text_is_returned_unchanged_by_another_pass(text: str) -> None:
+    once = _normalize_once(text)
+    if _is_settled(once):
+        assert _normalize_once(once) == once
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(SETTLING, CJK_HEAVY))
+def test_normalize_equals_passes_to_a_fixpoint(text: str) -> None:
+    assert normalize(text) == _normalize_to_fixpoint(text)
+
+
+def _corpus_texts() -> list[Path]:
+    here = Path(__file__).resolve().parent.parent
+    folders = [here / "corpora", here.parent / "shared" / "corpus"]
+    return sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*.txt"))
+
+
+@pytest.mark.parametrize("path", _corpus_texts(), ids=lambda p: p.name)
+def test_normalize_equals_passes_to_a_fixpoint_on_corpus_texts(path: Path) -> None:
+    text = path.read_text("utf-8", errors="replace")
+    normalized = normalize(text)
+    assert normalized == _normalize_to_fixpoint(text)
+    assert _is_settled(normalized)
+    assert _display_widths(normalized.split("\n")) == [
+        display_width(line) for line in normalized.split("\n")
+    ]
+
+
+@given(
+    st.lists(st.lists(st.one_of(HANZI, ASCII, FULLWIDTH, KANGXI, SPACES, CJK_PUNCT)).map("".join))
+)
+@settings(max_examples=500)
+def test_display_widths_of_lines_equal_display_width_of_each(lines: list[str]) -> None:
+    assert _display_widths(lines) == [display_width(line) for line in lines]
+
+
+def _wrap_width_as_first_written(lines: list[str]) -> int | None:
+    """_wrap_width before the longest lines were measured first (every line measured)."""
+    widths = sorted(display_width(line) for line in lines)
+    if len(widths) < MIN_WRAPPED_LINES or widths[-1] < MIN_WRAP_COLUMNS:
+        return None
+    best_width, best_count = 0, 0
+    for width in sorted(set(widths)):
+        count = sum(width - WRAP_TOLERANCE_COLUMNS <= w <= width for w in widths)
+        if count >= best_count:
+            best_width, best_count = width, count
+    if best_width < MIN_WRAP_COLUMNS or best_count < MIN_WRAPPED_LINES:
+        return None
+    longer = sum(w > best_width for w in widths)
+    wide = sum(w >= best_width / 2 for w in widths)
+    if longer > 0 or best_count < MIN_WRAPPED_SHARE * wide:
+        return None
+    return best_width
+
+
+# Lines of 10 to 40 characters, CJK and narrow mixed: widths from 10 to 80 columns, often a few
+# within the tolerance of the widest (a wrapped paragraph), often not.
+WRAP_LINES = st.lists(
+    st.text(alphabet="机构改革编制,。1a 《》", min_size=1, max_size=40), min_size=0, max_size=14
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(WRAP_LINES)
+def test_wrap_width_equals_its_former_definition(lines: list[str]) -> None:
+    assert _wrap_width(lines) == _wrap_width_as_first_written(lines)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="机构改革编制,。1a", min_size=40, max_size=400), st.integers(15, 40))
+def test_wrap_width_of_hard_wrapped_text_equals_its_former_definition(
+    text: str, columns: int
+) -> None:
+    lines = [text[i : i + columns] for i in range(0, len(text), columns)]
+    assert _wrap_width(lines) == _wrap_width_as_first_written(lines)
+
+
+@pytest.mark.parametrize("path", _corpus_texts(), ids=lambda p: p.name)
+def test_wrap_width_equals_its_former_definition_on_corpus_texts(path: Path) -> None:
+    text = path.read_text("utf-8", errors="replace")
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for sample in (lines, normalize(text).split("\n")):
+        assert _wrap_width(sample) == _wrap_width_as_first_written(sample)
+
+
+def test_no_nfkc_form_in_the_table_holds_a_character_of_the_table() -> None:
+    """So the common characters may be replaced first and the other runs after."""
+    table = _compatibility_table()
+    assert all(ord(c) in table for c in COMMON_COMPATIBILITY)
+    assert not any(ord(c) in table for form in table.values() for c in form)
+
+
+@given(st.text(alphabet=COMMON_COMPATIBILITY + "，。０１ＡＢ①㎡℃Á\u0301豈機构改革a1 ", max_size=60))
+@settings(max_examples=500)
+def test_fast_nfkc_is_nfkc_on_the_common_characters(text: str) -> None:
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+# The line-break rule as first written: one regex, "\r\n" before a lone break.
+_LINE_BREAK_PATTERN = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x85]")
+
+
+@given(st.text(alphabet="\r\n\u2028\u2029\x0b\x0c\x85a中 ", max_size=60))
+@settings(max_examples=1000)
+def test_line_breaks_unified_as_the_regex_did(text: str) -> None:
+    assert _unify_line_breaks(text) == _LINE_BREAK_PATTERN.sub("\n", text)
