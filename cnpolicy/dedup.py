@@ -60,7 +60,7 @@ def content_id(text: str) -> str:
 def identify(text: str) -> tuple[str, str]:
     """`content_id(text)` and `fingerprint(text)`, the body characters read once for both."""
     body = body_characters(text)
-    return _id_of_body(body), f"{_simhash_of_body(body):016x}"
+    return _id_of_body(body), _fingerprint_of_body(body)
 
 
 def _id_of_body(body: str) -> str:
@@ -176,7 +176,11 @@ def _simhash_of_body(body: str) -> int:
 
 
 def fingerprint(text: str) -> str:
-    return f"{simhash(text):016x}"
+    return _fingerprint_of_body(body_characters(text))
+
+
+def _fingerprint_of_body(body: str) -> str:
+    return f"{_simhash_of_body(body):016x}"
 
 
 def distance(a: str, b: str) -> int:

@@ -65,10 +65,10 @@ def starts_of(chars: str) -> re.Pattern[str]:
 def finditer_at(
     pattern: re.Pattern[str], starts: re.Pattern[str], text: str
 ) -> Iterator[re.Match[str]]:
-    """`pattern.finditer(text)` for a pattern that opens with a lookbehind and never matches
-    empty, trying it only where `starts` finds a character a match can begin with. A leading
-    lookbehind keeps the regex engine from skipping ahead to such characters itself, so it
-    tries every position; policy prose holds one in twenty."""
+    """`pattern.finditer(text)` for a pattern that never matches empty, trying it only where
+    `starts` finds a character a match can begin with. A pattern that opens with a lookbehind
+    or an optional run (`\\s*`) keeps the regex engine from skipping ahead to such characters
+    itself, so it tries every position; policy prose holds one in twenty."""
     end = 0
     for candidate in starts.finditer(text):
         at = candidate.start()

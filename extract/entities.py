@@ -82,9 +82,9 @@ DOC_NUMBER = re.compile(
 DOC_NUMBER_STARTS = re.compile(r"[\s〔\[［【(（]")
 # A document cited by its issuer and number alone: 省委37号文件, 市编委48号文件.
 ORG_DOC_NUMBER = re.compile(r"\d{1,4}号文件?")
-TOWN = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡)")
-# What ends a township's name (石城镇, 西湖街道).
+# What ends a township's name (石城镇, 西湖街道), and a township's name.
 TOWN_SUFFIX = "(?:街道|镇|乡)"
+TOWN = re.compile(rf"[\u4e00-\u9fff]{{2,4}}?{TOWN_SUFFIX}")
 
 
 class EntityRules:

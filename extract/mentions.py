@@ -358,17 +358,17 @@ class Boundaries:
 
     def words(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """The (start, end) of each word between start and end, cut at the segmenter's bounds."""
-        cuts = self.sorted_starts
-        low, high = bisect.bisect_right(cuts, start), bisect.bisect_left(cuts, end)
-        points = [start, *cuts[low:high], end]
-        return [(a, b) for a, b in itertools.pairwise(points) if b > a]
+        return [(a, b) for a, b in itertools.pairwise(self._cuts(start, end)) if b > a]
 
     def texts(self, text: str, start: int, end: int) -> list[str]:
         """The words between start and end as strings (`words`, cut out of the text directly)."""
+        return [text[a:b] for a, b in itertools.pairwise(self._cuts(start, end)) if b > a]
+
+    def _cuts(self, start: int, end: int) -> list[int]:
+        """start, the word bounds strictly between start and end, end."""
         cuts = self.sorted_starts
         low, high = bisect.bisect_right(cuts, start), bisect.bisect_left(cuts, end)
-        points = [start, *cuts[low:high], end]
-        return [text[a:b] for a, b in itertools.pairwise(points) if b > a]
+        return [start, *cuts[low:high], end]
 
 
 # --- scanning ---------------------------------------------------------------------------------

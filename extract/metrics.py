@@ -446,21 +446,29 @@ class _Extractor:
     def _earlier_list(self, clause_start: int) -> str | None:
         """`化学需氧量、二氧化硫排放总量首次出现双下降,比上年分别下降3%和4%`: a clause of only
         分别 takes the list of things of the clause before it, in the same sentence."""
-        if clause_start - 1 <= self.sentence_start:
+        before = self._clause_before(clause_start)
+        if before is None:
             return None
-        start, end = self._clause_bounds(clause_start - 2, self.sentence_start, clause_start - 1)
+        start, end = before
         if self.state.last_end > start:
             return None  # a figure stands in that clause: its list was of figures, not things
         return listed_things(self._words(start, end))
+
+    def _clause_before(self, clause_start: int) -> tuple[int, int] | None:
+        """The bounds of the clause before the one starting at `clause_start`, in the same
+        sentence; None when that clause opens the sentence."""
+        if clause_start - 1 <= self.sentence_start:
+            return None
+        return self._clause_bounds(clause_start - 2, self.sentence_start, clause_start - 1)
 
     def _previous_clause(self, m: Mention, clause_start: int) -> str | None:
         """`预算外资金也大幅度增加,一九八五年达到一千四百三十亿元`: a clause that names nothing
         before its figure measures what the clause just before it, without a figure and ending
         in a change verb, said changed."""
-        if clause_start - 1 <= self.sentence_start:
+        before = self._clause_before(clause_start)
+        if before is None:
             return None
-        start, end = self._clause_bounds(clause_start - 2, self.sentence_start, clause_start - 1)
-        words = self._words(start, end)
+        words = self._words(*before)
         if not words.items or any(cat == "m" for cat in words.cats):
             return None  # a figure or a number of its own: not a statement about one thing
         if words.items[-1] not in self.lexicon.change_verbs:
