@@ -7,9 +7,11 @@ Works on the mentions found by extract/mentions.py, in text order.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from cnpolicy.datafiles import read_data_json
 from cnpolicy.extract.numbers import NUMERAL, RANGE_SEPARATORS, NumberFormatError, parse_number
 
 if TYPE_CHECKING:
@@ -20,11 +22,33 @@ __all__ = ["merge_changes"]
 
 _BARE_NUMBER = re.compile(rf"({NUMERAL})$")
 # The year a value is dated by, between the change verb and the value (由1978年的36.5%降低到
-# 1981年的28.5%; 从一九五五年的…斤,增加到了一九五九年的…斤): not part of the verb.
-_DATED = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:底|末|初)?的$")
-# The most characters such a year takes at the end of a stretch: 4 digits, 年, 底, 的, and the line
-# break `$` may stand before.
-DATED_MAX_CHARS = 8
+# 1981年的28.5%; 从一九五五年的…斤,增加到了一九五九年的…斤; 降到去年的1.5%; 提高到现在的1721元):
+# not part of the verb. Years written out, the relative years of data/dates.json and the present
+# (metric_patterns.json present_words), with a part of the year (底, 末, 初), then 的.
+_YEAR_PARTS = "底末初"
+
+
+@dataclass(frozen=True, slots=True)
+class Dating:
+    """The dating year's pattern, and the most characters it takes at the end of a stretch."""
+
+    pattern: re.Pattern[str]
+    max_chars: int
+
+
+@lru_cache(maxsize=1)
+def load_dating() -> Dating:
+    relative = list(read_data_json("cnpolicy.extract", "dates.json")["relative_years"])
+    present = read_data_json("cnpolicy.extract", "metric_patterns.json")["present_words"]
+    words = sorted(relative + present, key=len, reverse=True)
+    pattern = re.compile(
+        rf"(?:(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年|{'|'.join(words)})[{_YEAR_PARTS}]?的$"
+    )
+    # 4 digits and 年 (or the longest word), a part, 的, and the line break `$` may stand before
+    longest = max(5, len(words[0]))
+    return Dating(pattern, longest + 3)
+
+
 # A comma may stand before the verb of a change opened by 从/由 (…亿斤,增加到了…亿斤).
 _LEAD_COMMA = ","
 
@@ -85,11 +109,12 @@ def _as_change(text: str, previous: Mention | None, after: Mention, rules: Rules
 
 
 def _undated(text: str, start: int, end: int) -> str:
-    """`text[start:end]` without the year that dates the value after it (_DATED): the year can
-    only close the stretch, so only its last DATED_MAX_CHARS characters are searched (the text
-    between two figures runs to thousands of characters, which _DATED would try one by one)."""
-    tail = max(start, end - DATED_MAX_CHARS)
-    return text[start:tail] + _DATED.sub("", text[tail:end])
+    """`text[start:end]` without the year that dates the value after it (load_dating): the year
+    can only close the stretch, so only its last `max_chars` characters are searched (the text
+    between two figures runs to thousands of characters, which the pattern would try one by one)."""
+    dating = load_dating()
+    tail = max(start, end - dating.max_chars)
+    return text[start:tail] + dating.pattern.sub("", text[tail:end])
 
 
 def _bare_before(text: str, after: Mention, rules: Rules) -> Mention | None:

@@ -133,6 +133,8 @@ LIST_JOINERS = frozenset({"、", "和", "及", "与", ",", "以及"})
 # this mark (公益一类 + 事业单位), not a second class name.
 CLASS_MARK = "类"
 NO_BEFORE = Before(None)
+# What may stand between a count and the milestone it counts (连跨两个万亿元台阶, 3个千亿级新台阶).
+MILESTONE_SIZE = r"[十百千万亿]*(?:元|美元)?级?新?"
 KINDS: dict[str, MetricKind] = {
     "count": "count",
     "percent": "percent",
@@ -254,6 +256,8 @@ class _Extractor:
         self.state = SentenceState(limit=0)
         self.next_start: int | None = None
         self.admin_units = sorted(lexicon.admin_units, key=len, reverse=True)
+        milestones = "|".join(map(re.escape, sorted(lexicon.milestones, key=len, reverse=True)))
+        self.milestone_next = re.compile(rf"{MILESTONE_SIZE}(?:{milestones})")
 
     # --- text structure ---------------------------------------------------------------------
 
@@ -354,7 +358,12 @@ class _Extractor:
         window = max(clause_start, state.limit, m.start - MAX_BEFORE_CHARS)
         if after is None or is_generic(after, self.lexicon):
             before = subject_before(
-                self._words(window, m.start), kind=m.kind, unit=m.unit, topic=self._topic(m)
+                self._words(window, m.start),
+                kind=m.kind,
+                unit=m.unit,
+                topic=self._topic(m),
+                milestone=m.kind == "count"
+                and self.milestone_next.match(self.text, m.end) is not None,
             )
         elif self.text[window : m.start].endswith(RELATIVE_MARK):
             before = subject_before(self._words(window, m.start), kind=m.kind, unit=m.unit)

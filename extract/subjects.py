@@ -306,8 +306,12 @@ class _Phrase:
     cats: list[Category]
 
 
-def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = None) -> Before:
-    """The subject from the clause before the number (after the previous metric, if any)."""
+def subject_before(
+    words: Words, *, kind: str, unit: str, topic: str | None = None, milestone: bool = False
+) -> Before:
+    """The subject from the clause before the number (after the previous metric, if any);
+    `milestone`: the number counts milestones (连跨两个万亿元台阶), so the word right before it is
+    the verb that reaches them, whatever verb it is: a link, not part of the subject."""
     lex = words.lex
     words = _without_qualifiers(words)
     receiver = beneficiary(words)
@@ -320,6 +324,9 @@ def subject_before(words: Words, *, kind: str, unit: str, topic: str | None = No
     _cut_benchmark(phrase)
     _after_disposal(phrase)
     _strip_leading(phrase, lex)
+    _drop_rate_adverb(phrase, lex, unit)
+    if milestone and len(phrase.items) > 1:
+        del phrase.items[-1], phrase.cats[-1]  # 连跨, 跨上: often unknown to the segmenter
     rate_verb = _rate_verb(phrase, lex, unit)
     if rate_verb and rate_verb != phrase.items[-1]:
         del phrase.items[-2], phrase.cats[-2]  # 年均 goes with the rate verb, not the subject
@@ -424,6 +431,20 @@ def _respective_list(phrase: _Phrase, lex: Lexicon) -> list[Word] | None:
         return None  # 撤销、整合、保留…分别为: a list of actions, not of things
     verbs = [i for i, c in enumerate(phrase.cats[:first_mark]) if c == "v"]
     return items[verbs[-1] + 1 :] if verbs else items
+
+
+def _drop_rate_adverb(phrase: _Phrase, lex: Lexicon, unit: str) -> None:
+    """`出口逆势增长`, `出口大幅增长` before a percentage: the adverb says how the rate went, not
+    what grew; the rate verb stays (出口增长). Not 分别 (a list follows) or a comparison (快于)."""
+    items = phrase.items
+    if unit != "%" or len(items) < 3 or items[-1] not in lex.rate_verbs:
+        return
+    adverb = items[-2]
+    if phrase.cats[-2] != "d" or adverb == "分别" or adverb in lex.comparison_words:
+        return
+    if adverb in load_phrase_words().rate_adverbs:
+        return  # 年均增长: the rate's own
+    del phrase.items[-2], phrase.cats[-2]
 
 
 def _rate_verb(phrase: _Phrase, lex: Lexicon, unit: str) -> str | None:

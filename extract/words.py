@@ -39,7 +39,7 @@ Category = str
 
 # jieba tag → our category; anything unlisted (and unknown words) counts as a noun.
 TAG_CATEGORIES: dict[str, Category] = {
-    "v": "v", "vd": "v", "vi": "v", "vg": "v", "vn": "n", "a": "a", "ad": "d", "an": "n",
+    "v": "v", "vd": "d", "vi": "v", "vg": "v", "vn": "n", "a": "a", "ad": "d", "an": "n",
     "i": "a", "d": "d", "p": "p", "c": "c", "u": "u", "uj": "u", "ul": "u", "uz": "u", "ug": "u",
     "uv": "u", "ud": "u", "f": "f", "r": "r", "m": "m", "q": "m", "mq": "m", "y": "u", "e": "u",
     "o": "u", "zg": "u",

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnpolicy.abbreviations import is_cjk
-from cnpolicy.extract.changes import _DATED, _undated
+from cnpolicy.extract.changes import _undated, load_dating
 from cnpolicy.extract.dates import ISO_DATE, finditer_at
 from cnpolicy.extract.entities import DOC_NUMBER, DOC_NUMBER_STARTS, load_entity_rules
 from cnpolicy.extract.mentions import DIGIT, load_rules
@@ -145,12 +145,12 @@ def test_town_scan_matches_a_scan_per_word_on_every_corpus_text() -> None:
         assert towns_in_one_scan(text) == towns_word_by_word(text)
 
 
-DATED_ALPHABET = "0123456789〇一九五年底末初的\n,增加到了个"
+DATED_ALPHABET = "0123456789〇一九五年底末初的\n,增加到了个去上现在目前"
 
 
 def undated_by_whole_stretch(text: str, start: int, end: int) -> str:
-    """The dated-year removal as it was: _DATED over the whole stretch between two figures."""
-    return _DATED.sub("", text[start:end])
+    """The dated-year removal as it was: the pattern over the whole stretch between two figures."""
+    return load_dating().pattern.sub("", text[start:end])
 
 
 @settings(max_examples=500, deadline=None)

@@ -92,6 +92,10 @@ def test_ranges(text: str, low: int, high: int) -> None:
         ("事业单位由原来的1034个精简为616个", 1034, 616, "个"),
         ("将全市原有的39个开发区整合为11个", 39, 11, "个"),
         ("派出机构从20减少到12个", 20, 12, "个"),
+        # the value after the verb dated by a relative year or the present, not only a year
+        ("财政赤字率从2009年的2.8%降到去年的1.5%", 2.8, 1.5, "%"),
+        ("资本充足率从2007年底的8.4%提升到去年底的13.3%", 8.4, 13.3, "%"),
+        ("基本养老金从2004年人均每月700元提高到现在的1721元", 700, 1721, "元"),
     ],
 )
 def test_changes_are_one_metric_spanning_both_numbers(
@@ -194,6 +198,34 @@ def test_long_quoted_passages_keep_their_metrics() -> None:
 )
 def test_subjects(text: str, subject: str) -> None:
     assert only(text).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # an adverb of manner before the rate verb is dropped (jieba's vd adverbs included) …
+        ("出口逆势增长17.8%", "出口增长"),
+        ("出口大幅增长17.8%", "出口增长"),
+        # … but an accumulation belongs to the rate, as 年均 does
+        ("单位地区生产总值能耗累计下降14%", "单位地区生产总值能耗累计下降"),
+        ("零售额合计增长15.7%", "零售额合计增长"),
+    ],
+)
+def test_how_a_rate_went_is_not_the_subject_but_over_how_long_is(text: str, subject: str) -> None:
+    assert only(text).subject == subject
+
+
+@pytest.mark.parametrize("verb", ["连跨", "迈上", "跨上", "连续跨越"])
+def test_the_verb_reaching_counted_milestones_is_not_the_subject(verb: str) -> None:
+    # 连跨 is unknown to the segmenter (a noun to it): the word before a counted milestone is
+    # its verb, whatever the segmenter says, and the later figures take up the thing before it
+    found = metrics_in(f"地区生产总值{verb}两个万亿元台阶,年均增长5.7%、高于全国0.3个百分点。")
+    assert [m.subject for m in found] == ["地区生产总值", "地区生产总值年均增长", "地区生产总值"]
+
+
+def test_an_amount_that_is_the_milestone_keeps_the_thing_before_it() -> None:
+    found = metrics_in("国内生产总值突破3万亿元大关,比上年增长百分之十三点四。")
+    assert [m.subject for m in found] == ["国内生产总值", "国内生产总值"]
 
 
 def test_subject_carries_over_an_elliptical_list() -> None:

@@ -115,7 +115,9 @@ def test_real_tuning_set(corpora: Path, shared_corpus: Path) -> None:
 # numerals, a measure after 的, 分别 inside, the object of 把, mistagged words): lenient realgold
 # 0.907, realgold8 0.947, realgold9 0.906; F1, region and the other sets unchanged.
 # realgold10 (anhui-2026, guowuyuan-2013; 296) first run after the kinds read from realgold8-9:
-# F1 0.964, lenient 0.931, region 0.990.
+# F1 0.964, lenient 0.931, region 0.990. After the kinds read from it (a change's value dated by
+# 去年/现在, the verb before a counted milestone, a manner adverb before the rate verb, 累计 with
+# it): realgold10 F1 0.968, lenient 0.955; realgold5 F1 0.969; the others unchanged or better.
 REALGOLD_FLOORS = {
     "realgold": {"f1": 0.97, "subject_lenient": 0.905, "region": 0.99},
     "realgold2": {"f1": 0.955, "subject_lenient": 0.915, "region": 0.99},
@@ -126,7 +128,7 @@ REALGOLD_FLOORS = {
     "realgold7": {"f1": 0.955, "subject_lenient": 0.95, "region": 0.98},
     "realgold8": {"f1": 0.97, "subject_lenient": 0.945, "region": 0.985},
     "realgold9": {"f1": 0.975, "subject_lenient": 0.905, "region": 0.99},
-    "realgold10": {"f1": 0.96, "subject_lenient": 0.925, "region": 0.985},
+    "realgold10": {"f1": 0.965, "subject_lenient": 0.95, "region": 0.985},
 }
 
 
