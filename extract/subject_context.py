@@ -216,6 +216,10 @@ def distribute(subject: str, index: int, segment: Callable[[str], list[str]], le
         return parts[index] if index == 0 else prefix + parts[index]
     if len(last) > 2 and len(last[-1]) < 2:
         last = [*last[:-2], last[-2] + last[-1]]  # 警情 cut as 警 / 情: one word
+    if len(first) > 1 and first[-1].endswith(lex.measure_nouns):
+        # 接待旅游总人数、游客旅游总花费: the first item ends in a measure of its own, so it shares
+        # none with the last; each is whole
+        return parts[index]
     middle = [segment(part) for part in parts[1:-1]]
     # How many words an item has: as many as a middle item's, else no more than the first's
     shared = len(middle[0]) if middle else min(len(first), len(last) - 1)

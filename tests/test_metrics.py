@@ -276,6 +276,11 @@ def test_distributed_subjects() -> None:
             "今年企业职工养老金、城市低保、农村低保标准分别提高3%、5%、6%。",
             ["企业职工养老金标准", "城市低保标准", "农村低保标准"],
         ),
+        # the first item ends in a measure of its own (总人数): it shares none with the last
+        (
+            "接待旅游总人数、游客旅游总花费分别增长10.6%、12.6%。",
+            ["旅游总人数", "游客旅游总花费"],
+        ),
         # the first item's head (装备产业) ends as a word of the last (产业) does
         (
             "高端装备产业、新材料产业产值占全市经济比重分别达30%、45%。",
