@@ -82,6 +82,8 @@ PLACE_AT_CLAUSE_START = 3
 # 在全省率先…, 在全省评价中: the province is the frame the document's own place acts in; so is
 # the benchmark of a comparison (高于全国…: the lexicon's comparison words).
 FRAME_BEFORE_OWN_PLACE = ("在", "居", "位居", "列")
+# 全国性, 全省性: an own-place word before this is an adjective (national-level), not a place.
+NAME_SUFFIX = "性"
 # A place followed by these before the figure is one of a list of places being counted
 # (在翠屏区、南溪区、江安县3个县(区)…), not the place the clause is about.
 PLACE_LIST_MARKS = ("、", "等")
@@ -688,6 +690,8 @@ class _Extractor:
         for start in (clause_start, sent_start):
             head = self.text[start : m.start]
             own = OWN_PLACE.search(head[: PLACE_AT_CLAUSE_START + 2])
+            if own and self._in_a_name(start, own):
+                own = None
             if own:
                 frames = (*FRAME_BEFORE_OWN_PLACE, *self.lexicon.comparison_words)
                 framed = head[: own.start()].endswith(frames)
@@ -696,6 +700,21 @@ class _Extractor:
             if place is not None:
                 return place
         return base
+
+    def _in_a_name(self, clause_start: int, own: re.Match[str]) -> bool:
+        """`新创建全国文明城市13个`, `获全国性评奖`, `第四次全国文物普查`: a 全国/全省 word after
+        anything but a lead word (其中, 目前, 去年: the lexicon's leading_junk) or a frame (在),
+        or before 性, opens the name of a title or an undertaking the place takes part in, not
+        the place the figure is about."""
+        if self.text.startswith(NAME_SUFFIX, clause_start + own.end()):
+            return True
+        lead_end = clause_start + own.start()
+        if lead_end == clause_start or self.text[clause_start:lead_end].endswith(
+            FRAME_BEFORE_OWN_PLACE
+        ):
+            return False
+        lead = self._words(clause_start, lead_end).items
+        return any(word not in self.lexicon.leading_junk for word in lead)
 
     def _own_place(self, word: str, base: Region | None) -> Region | None:
         """The place a 全省/我市/全国 word means: the nearest place in scope, from the base place

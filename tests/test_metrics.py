@@ -543,6 +543,32 @@ def test_a_list_of_places_being_counted_does_not_move_the_metric() -> None:
     assert metric.region == region("湛江市")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新创建全国文明城市13个。",  # a title the province's cities won
+        "入选全国美丽河湖优秀案例3个。",
+        "获全国性文艺评奖80项。",  # national-level, an adjective
+        "第四次全国文物普查新发现文物点7642处。",  # a named undertaking
+        "原煤产量占全国近三成。",  # the province's share of the nation
+    ],
+)
+def test_the_nation_named_inside_a_phrase_leaves_the_figure_to_the_place(text: str) -> None:
+    assert only(text, place="江苏省").region == region("江苏省")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全国粮食产量达到1.4万亿斤。",
+        "去年全国粮食产量达到1.4万亿斤。",
+        "其中全国粮食产量达1.4万亿斤。",
+    ],
+)
+def test_the_nation_opening_a_clause_takes_the_figure(text: str) -> None:
+    assert only(text, place="江苏省").region == region("中华人民共和国")
+
+
 def test_a_city_section_of_a_round_up_takes_its_metrics() -> None:
     text = "全省精简机构100个。\n汕尾市\n全市撤销事业单位30个。\n梅州市\n全市合并事业单位7个。"
     sections = (
