@@ -74,8 +74,10 @@ QUOTE_WINDOW = 40
 CLAUSE_WINDOW = 80
 # How far back to look for 电话/传真/ICP before a number.
 PHONE_WINDOW = 8
-# Digits in a row from which a bare number is a code or a phone number, not a count.
+# Digits in a row from which a bare number is a code or a phone number, not a count; a decimal
+# point or a thousands comma breaks the row (33757.93亿元 is an amount).
 CODE_DIGITS = 7
+CODE_RUN = re.compile(rf"\d{{{CODE_DIGITS},}}")
 # How far after `三个` to look for the word that makes it a slogan.
 SLOGAN_LOOKAHEAD = 8
 # jieba tags of that word: a plain verb or adjective (突出, 集中, 维护), not a noun-like verb.
@@ -211,6 +213,9 @@ class Rules:
     multiple_units: frozenset[str] = frozenset()
     half_value: Number = 50
     half_not_after: str = ""
+    doubling_unit: str = "番"
+    doubling_not_after: str = ""
+    doubling_not_before: str = ""
     round_leads: tuple[str, ...] = ()
     arabic_only_units: frozenset[str] = frozenset()
     not_metrics: NotMetrics | None = None
@@ -244,7 +249,12 @@ def load_rules() -> Rules:
     before, inside, after = qualifiers.before, qualifiers.inside, qualifiers.after
     words = patterns["number_words"]
     starts = "".join(
-        sorted({w[0] for w in before} | set(CN_DIGITS) | {"十", "拾", "百", "千", "万", "亿"})
+        sorted(
+            {w[0] for w in before}
+            | {w[0] for w in words["doubling"]}
+            | set(CN_DIGITS)
+            | {"十", "拾", "百", "千", "万", "亿"}
+        )
     )
     mention = re.compile(
         rf"(?=[\d{re.escape(starts)}])"
@@ -252,6 +262,7 @@ def load_rules() -> Rules:
         rf"(?:百分之(?P<pct>{NUMERAL})"
         rf"|(?P<frac>{FRACTION})"
         rf"|(?P<half>{_alternation(words['half'])})"
+        rf"|(?P<double>{_alternation(words['doubling'])})"
         rf"|(?P<num>{RANGE}|{ROUND})(?:[ \t]|{WRAP})?(?P<inside>{_alternation(list(inside))})?"
         rf"(?P<big>[万亿]{{1,2}})?[ \t]?"
         rf"(?P<unit>{_alternation(list(unit_kinds))}))"
@@ -306,6 +317,8 @@ def load_rules() -> Rules:
         multiple_units=frozenset(words["multiple_units"]),
         half_value=words["half_value"],
         half_not_after=words["half_not_after"],
+        doubling_not_after=words["doubling_not_after"],
+        doubling_not_before=words["doubling_not_before"],
         round_leads=tuple(words["round_leads"]),
         arabic_only_units=frozenset(words["arabic_only_units"]),
         not_metrics=NotMetrics.from_data(patterns["not_metrics"], breaks),
@@ -446,7 +459,26 @@ def _from_match(text: str, match: re.Match[str], rules: Rules) -> Mention | None
 
 
 def _from_words(text: str, match: re.Match[str], rules: Rules) -> Mention | None:
-    """A fraction or a half in words (三分之二, 一半): a share, as a percentage."""
+    """A fraction or a half in words (三分之二, 一半): a share, as a percentage; a doubling
+    (翻番): one 番."""
+    if match.group("double") is not None:
+        start, end = match.span("double")
+        before, after = text[start - 1 : start] if start else "", text[end : end + 1]
+        if (before and before in rules.doubling_not_after) or (
+            after and after in rules.doubling_not_before
+        ):
+            return _nothing(match)  # 产值的翻番上, 翻番式增长: the word, not a figure
+        return Mention(
+            start=match.start(),
+            end=match.end(),
+            number_start=start,
+            number_end=end,
+            unit_end=end,
+            numeral=match.group("double"),
+            value=1,
+            unit=rules.doubling_unit,
+            kind="percent",
+        )
     name = "frac" if match.group("frac") is not None else "half"
     if match.group(name) is None:
         return None
@@ -597,8 +629,9 @@ def _code_or_phone(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> b
 
 
 def _has_code_digits(numeral: str) -> bool:
-    """At least CODE_DIGITS digits (a shorter numeral cannot hold them: most are not counted)."""
-    return len(numeral) >= CODE_DIGITS and sum(c.isdigit() for c in numeral) >= CODE_DIGITS
+    """At least CODE_DIGITS digits in a row (a shorter numeral cannot hold them: most are not
+    searched)."""
+    return len(numeral) >= CODE_DIGITS and CODE_RUN.search(numeral) is not None
 
 
 def _frequency(text: str, m: Mention, rules: Rules, bounds: Boundaries) -> bool:

@@ -260,6 +260,7 @@ class _Extractor:
         self.admin_units = sorted(lexicon.admin_units, key=len, reverse=True)
         milestones = "|".join(map(re.escape, sorted(lexicon.milestones, key=len, reverse=True)))
         self.milestone_next = re.compile(rf"{MILESTONE_SIZE}(?:{milestones})")
+        self.milestones = tuple(lexicon.milestones)
 
     # --- text structure ---------------------------------------------------------------------
 
@@ -354,7 +355,7 @@ class _Extractor:
             if self._divisions_counted(after, after_end) != after:
                 after = self._divisions_counted(after, after_end)
                 used_end = self.text.find(after or "", m.end) + len(after or "")
-        if after in self.lexicon.milestones:  # 迈上万亿元台阶: reached, not counted
+        if after and after.endswith(self.milestones):  # 迈上万亿元台阶: reached, not counted
             after, used_end = None, m.end
         before = NO_BEFORE
         window = max(clause_start, state.limit, m.start - MAX_BEFORE_CHARS)

@@ -3,6 +3,8 @@ what the former order and definitions excluded."""
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,12 +41,12 @@ def former_states_no_figure(
 def former_code_or_phone(
     text: str, m: mentions.Mention, rules: mentions.Rules, bounds: mentions.Boundaries
 ) -> bool:
-    """_code_or_phone as it was: the digits counted for every mention."""
+    """_code_or_phone as it was: the longest run of digits counted for every mention."""
     window = max(0, m.number_start - mentions.PHONE_WINDOW)
     if rules.phone_before.search(text, window, m.number_start):
         return True
     previous = text[m.number_start - 1 : m.number_start] if m.number_start else ""
-    digits = sum(c.isdigit() for c in m.numeral)
+    digits = max((len(run) for run in re.findall(r"\d+", m.numeral)), default=0)
     return (previous.isascii() and previous.isalnum()) or digits >= mentions.CODE_DIGITS
 
 

@@ -112,6 +112,27 @@ def test_changes_are_one_metric_spanning_both_numbers(
     assert str(after) in metric.text
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("高新技术企业数量实现翻番。", [("翻番", 1, "番")]),
+        ("进出口总值翻番达到2200亿元。", [("翻番", 1, "番"), ("2200亿元", 220_000_000_000, "元")]),
+        ("不能只把注意力放在产值的翻番上。", []),  # the noun
+        ("实现翻番式增长。", []),  # an adjective
+    ],
+)
+def test_a_doubling_without_a_numeral_is_one_fan(
+    text: str, found: list[tuple[str, float, str]]
+) -> None:
+    assert [(m.text, m.value, m.unit) for m in metrics_in(text)] == found
+
+
+def test_a_precise_figure_with_decimals_is_no_code() -> None:
+    # seven digits, but not in a row: an amount, where 12345678 would be a code
+    assert only("全市地区生产总值达到33757.93亿元").value == 3_375_793_000_000
+    assert metrics_in("服务编号12345678个") == []
+
+
 def test_a_range_is_not_a_change() -> None:
     metric = only("统一设置2至3个事业单位")
     assert metric.kind == "count" and metric.before is None
@@ -221,6 +242,11 @@ def test_the_verb_reaching_counted_milestones_is_not_the_subject(verb: str) -> N
     # its verb, whatever the segmenter says, and the later figures take up the thing before it
     found = metrics_in(f"地区生产总值{verb}两个万亿元台阶,年均增长5.7%、高于全国0.3个百分点。")
     assert [m.subject for m in found] == ["地区生产总值", "地区生产总值年均增长", "地区生产总值"]
+
+
+def test_a_thing_after_the_count_that_is_a_milestone_is_not_its_subject() -> None:
+    found = metrics_in("地区生产总值五年跨过3个万亿级关口、突破10万亿元。")
+    assert [m.subject for m in found] == ["地区生产总值", "地区生产总值"]
 
 
 def test_an_amount_that_is_the_milestone_keeps_the_thing_before_it() -> None:

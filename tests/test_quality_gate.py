@@ -119,7 +119,9 @@ def test_real_tuning_set(corpora: Path, shared_corpus: Path) -> None:
 # 去年/现在, the verb before a counted milestone, a manner adverb before the rate verb, 累计 with
 # it): realgold10 F1 0.968, lenient 0.955; realgold5 F1 0.969; the others unchanged or better.
 # realgold11 (chongqing-2026, guowuyuan-2010; 410) first run at 113f67b: F1 0.970, lenient 0.922,
-# region 0.987; 0.992 after 全国 inside a name (新创建全国文明城市) was left to the place.
+# region 0.987; 0.992 after 全国 inside a name (新创建全国文明城市) was left to the place. After
+# its kinds (翻番 without a numeral, decimals are no code, 关口 a milestone): F1 0.975, lenient
+# 0.930; realgold2/4/8/10 F1 0.963/0.970/0.976/0.972.
 REALGOLD_FLOORS = {
     "realgold": {"f1": 0.97, "subject_lenient": 0.905, "region": 0.99},
     "realgold2": {"f1": 0.955, "subject_lenient": 0.915, "region": 0.99},
@@ -131,7 +133,7 @@ REALGOLD_FLOORS = {
     "realgold8": {"f1": 0.97, "subject_lenient": 0.945, "region": 0.99},
     "realgold9": {"f1": 0.975, "subject_lenient": 0.905, "region": 0.99},
     "realgold10": {"f1": 0.965, "subject_lenient": 0.95, "region": 0.985},
-    "realgold11": {"f1": 0.965, "subject_lenient": 0.915, "region": 0.985},
+    "realgold11": {"f1": 0.97, "subject_lenient": 0.925, "region": 0.985},
 }
 
 
