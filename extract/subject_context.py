@@ -208,6 +208,9 @@ def distribute(subject: str, index: int, segment: Callable[[str], list[str]], le
         # first does (制造业, …产业); the rest is shared
         suffix = "".join(last[ends[-1] + 1 :])
         return parts[index] + suffix if index < len(parts) - 1 else parts[index]
+    if len(first) > 1 and len(last) > 1 and head == last[-1]:
+        # 基础设施投资、工业投资: the items end in the same word, each a phrase of its own
+        return parts[index]
     if len(last) < 2 or head[-1] == last[-1][-1]:
         # 营业收入、利润; 事故起数、死亡人数; 用水量、能耗、排放量: each item names a measure of its
         # own, and what the first one opens with (单位国内生产总值) is shared, unless the last
@@ -247,6 +250,7 @@ def _ends_alike(head: Word, word: Word) -> bool:
     return word == head or (len(word) > 1 and head.endswith(word))
 
 
-# What joins the two things of a pair named before two figures (事故起数和死亡人数下降5%、3%).
-PAIR_JOINS = frozenset({"和", "及"})
+# What joins the two things of a pair named before two figures (事故起数和死亡人数下降5%、3%,
+# 签约项目数与合同额分别增长22.1%、15.1%).
+PAIR_JOINS = frozenset({"和", "及", "与"})
 ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+")

@@ -302,6 +302,8 @@ def test_distributed_subjects() -> None:
             "今年企业职工养老金、城市低保、农村低保标准分别提高3%、5%、6%。",
             ["企业职工养老金标准", "城市低保标准", "农村低保标准"],
         ),
+        # the items end in the same word (投资): each is a phrase of its own
+        ("基础设施投资、工业投资分别增长3.2%、8.5%。", ["基础设施投资", "工业投资"]),
         # the first item ends in a measure of its own (总人数): it shares none with the last
         (
             "接待旅游总人数、游客旅游总花费分别增长10.6%、12.6%。",
@@ -336,6 +338,7 @@ def test_a_list_before_a_respective_change_gives_one_item_per_figure(
         # a pair joined by 和 before two figures: one thing each
         ("交通事故起数和受伤人数分别下降6%、3%。", ["交通事故起数", "受伤人数"]),
         ("出口额和利润总额增长9%和6%。", ["出口额", "利润总额"]),
+        ("项目个数与合同金额分别增长22.1%、15.1%。", ["项目个数", "合同金额"]),
         # one figure, or figures with their own subjects: the pair stays whole
         ("金融机构存贷款余额达到3.8万亿元。", ["金融机构存贷款余额"]),
         ("存贷款余额增长7%、贷款利率下降9%。", ["存贷款余额增长", "贷款利率下降"]),
