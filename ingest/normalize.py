@@ -103,6 +103,13 @@ _JOINED_PARAGRAPHS = re.compile(
     rf"([。!?][{re.escape(CLOSERS)}]*)[ \t]+(?=[{_CJK_RANGES}“‘「『(《【\d])"
 )
 _CJK_CHAR = re.compile(_CJK)
+# A subscript some converters write with an underscore (PM_2.5, CO_2, NO_x, PM_{10}): NFKC makes
+# PM₂.₅ PM2.5, so these become the same characters. Only short capitalised symbols and short
+# subscripts: identifiers in URLs and file names (zwxx_11337, post_4851130) keep theirs.
+_SUBSCRIPT = re.compile(
+    r"(?<![A-Za-z0-9_])([A-Z][A-Za-z]{0,2})_(?:\{(\d{1,2}(?:\.\d)?|x)\}|(\d{1,2}(?:\.\d)?|x))"
+    r"(?!\.?[A-Za-z0-9_])"
+)
 _SENTENCE = re.compile(rf"[^。!?]*(?:[。!?][{re.escape(CLOSERS)}]*|$)")
 
 
@@ -193,6 +200,8 @@ def _is_settled(text: str) -> bool:
     are checked, as a join can make them (`e` + a combining mark, `中!` + `2020`)."""
     if not unicodedata.is_normalized("NFKC", text):
         return False  # nfkc(text) == text exactly when text is NFKC (nfkc is NFKC)
+    if "_" in text and _SUBSCRIPT.search(text):
+        return False
     if _split_joined_paragraphs(text) != text:
         return False
     lines = text.split("\n")
@@ -204,7 +213,7 @@ def _is_settled(text: str) -> bool:
 def _normalize_once(text: str) -> str:
     text = _unify_line_breaks(text)
     text = _drop_invisible(text)
-    text = nfkc(text)
+    text = _join_subscripts(nfkc(text))
     # Whole-text passes, the same as line by line: neither pattern crosses a line break.
     text = _split_joined_paragraphs(_tidy_spaces(text))
     lines = [stripped for line in text.split("\n") if (stripped := line.strip())]
@@ -258,6 +267,13 @@ def _replace_common(text: str) -> str:
     for char in COMMON_COMPATIBILITY:
         text = text.replace(char, table[ord(char)])
     return text
+
+
+def _join_subscripts(text: str) -> str:
+    """`PM_2.5` → PM2.5: a subscript written with an underscore, joined as NFKC joins PM₂.₅."""
+    if "_" not in text:
+        return text
+    return _SUBSCRIPT.sub(lambda m: m.group(1) + (m.group(2) or m.group(3)), text)
 
 
 def _unify_line_breaks(text: str) -> str:

@@ -126,6 +126,30 @@ def test_nfkc_folds_compatibility_characters(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("全省PM_2.5平均浓度下降12.1%", "全省PM2.5平均浓度下降12.1%"),  # as NFKC makes PM₂.₅
+        ("CO_2排放和NO_x", "CO2排放和NOx"),
+        ("PM_{10}浓度", "PM10浓度"),
+        # identifiers keep their underscores
+        ("网址zwxx_11337和post_4851130.html", "网址zwxx_11337和post_4851130.html"),
+        ("字段my_var_2与PM_2.5_x", "字段my_var_2与PM_2.5_x"),
+    ],
+)
+def test_a_subscript_written_with_an_underscore_is_joined(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+    assert normalize("PM₂.₅") == "PM2.5"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="PMCOx_{}.0125a中,\n", max_size=40))
+def test_subscripts_leave_normalize_idempotent_and_settled(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+    assert _is_settled(once)
+
+
 def test_line_endings_blank_lines_and_trailing_spaces() -> None:
     raw = "第一段。  \r\n\r\n\r第二段。\u3000\r\n\n\n第三段。\u2029第四段。"
     assert normalize(raw) == "第一段。\n第二段。\n第三段。\n第四段。"
