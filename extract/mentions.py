@@ -461,29 +461,20 @@ def _from_match(text: str, match: re.Match[str], rules: Rules) -> Mention | None
 def _from_words(text: str, match: re.Match[str], rules: Rules) -> Mention | None:
     """A fraction or a half in words (三分之二, 一半): a share, as a percentage; a doubling
     (翻番): one 番."""
-    if match.group("double") is not None:
-        start, end = match.span("double")
+    name = next((n for n in ("double", "frac", "half") if match.group(n) is not None), None)
+    if name is None:
+        return None
+    start, end = match.span(name)
+    unit = "%"
+    if name == "double":
         before, after = text[start - 1 : start] if start else "", text[end : end + 1]
         if (before and before in rules.doubling_not_after) or (
             after and after in rules.doubling_not_before
         ):
             return _nothing(match)  # 产值的翻番上, 翻番式增长: the word, not a figure
-        return Mention(
-            start=match.start(),
-            end=match.end(),
-            number_start=start,
-            number_end=end,
-            unit_end=end,
-            numeral=match.group("double"),
-            value=1,
-            unit=rules.doubling_unit,
-            kind="percent",
-        )
-    name = "frac" if match.group("frac") is not None else "half"
-    if match.group(name) is None:
-        return None
-    start, end = match.span(name)
-    if name == "half":
+        value: Number = 1
+        unit = rules.doubling_unit
+    elif name == "half":
         if text[start - 1 : start] in rules.half_not_after if start else False:
             return _nothing(match)  # 另一半, 这一半: a part named, not a share stated
         value = rules.half_value
@@ -500,7 +491,7 @@ def _from_words(text: str, match: re.Match[str], rules: Rules) -> Mention | None
         unit_end=end,
         numeral=match.group(name),
         value=value,
-        unit="%",
+        unit=unit,
         kind="percent",
     )
 
